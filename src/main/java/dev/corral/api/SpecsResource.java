@@ -1,0 +1,176 @@
+package dev.corral.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.gitops.SourceRegistry;
+import dev.corral.spec.Kind;
+import dev.corral.spec.LabelSelector;
+import dev.corral.spec.Metadata;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.SpecParser;
+import dev.corral.spec.SpecValidator;
+import dev.corral.store.ApplyOptions;
+import dev.corral.store.Change;
+import dev.corral.store.ConflictException;
+import dev.corral.store.NotFoundException;
+import dev.corral.store.Query;
+import dev.corral.store.SpecStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+
+import java.util.List;
+
+/** {@code /specs}: apply, read and delete objects. A thin layer over the store. */
+@Path("/specs")
+public class SpecsResource {
+
+    @Inject
+    SpecStore store;
+
+    @Inject
+    SpecValidator validator;
+
+    @Inject
+    SourceRegistry sources;
+
+    @PUT
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Apply specs, all or nothing",
+            description = "YAML (one or many documents separated by ---) or JSON (an object, an array, or {\"items\": [...]}).")
+    @RequestBody(content = {@Content(mediaType = MediaTypes.YAML), @Content(mediaType = MediaType.APPLICATION_JSON)})
+    public ApplyReply apply(byte[] body,
+                            @HeaderParam("Content-Type") String contentType,
+                            @HeaderParam("If-Match") String ifMatch,
+                            @QueryParam("dryRun") boolean dryRun) {
+        List<JsonNode> docs = SpecParser.parse(body, MediaTypes.formatOf(contentType));
+        List<SpecObject> objects = validator.validateAll(docs);
+        if (ifMatch != null) {
+            objects = List.of(withPrecondition(objects, ifMatch));
+        }
+        try {
+            List<Change> changes = store.apply(objects, ApplyOptions.api(dryRun));
+            return new ApplyReply(dryRun, changes);
+        } catch (ConflictException e) {
+            sources.clashes(e.clashes());
+            throw e;
+        }
+    }
+
+    private static SpecObject withPrecondition(List<SpecObject> objects, String ifMatch) {
+        if (objects.size() != 1) {
+            throw ApiException.badRequest("If-Match applies to a single object; this request holds " + objects.size());
+        }
+        long rv = parseEtag(ifMatch);
+        SpecObject o = objects.get(0);
+        Metadata m = o.metadata();
+        if (m.resourceVersion() != null && m.resourceVersion() != rv) {
+            throw ApiException.badRequest("If-Match (" + rv + ") and metadata.resourceVersion (" + m.resourceVersion()
+                    + ") disagree");
+        }
+        return o.withMetadata(Metadata.declared(m.name(), m.session(), m.labels(), m.annotations(), rv));
+    }
+
+    static long parseEtag(String etag) {
+        String v = etag.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("If-Match must be a resourceVersion such as \"42\", not " + etag);
+        }
+    }
+
+    @GET
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
+    @Operation(summary = "List objects", description = "Filters: kind (lower case), session, selector=key=value,...")
+    public SpecList list(@QueryParam("kind") String kind, @QueryParam("session") String session,
+                         @QueryParam("selector") String selector) {
+        Kind k = kind == null || kind.isBlank() ? null : kindOf(kind);
+        LabelSelector s;
+        try {
+            s = selector == null || selector.isBlank() ? null : LabelSelector.parse(selector);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("selector: " + e.getMessage());
+        }
+        String sess = session == null || session.isBlank() ? null : session;
+        return new SpecList(store.list(new Query(k, sess, s, null)));
+    }
+
+    @GET
+    @Path("{kind}/{name}")
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
+    public Response get(@PathParam("kind") String kind, @PathParam("name") String name) {
+        return read(key(kind, null, name));
+    }
+
+    @GET
+    @Path("{kind}/{session}/{name}")
+    @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
+    public Response getInSession(@PathParam("kind") String kind, @PathParam("session") String session,
+                                 @PathParam("name") String name) {
+        return read(key(kind, session, name));
+    }
+
+    @DELETE
+    @Path("{kind}/{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public DeleteReply delete(@PathParam("kind") String kind, @PathParam("name") String name,
+                              @HeaderParam("If-Match") String ifMatch) {
+        return remove(key(kind, null, name), ifMatch);
+    }
+
+    @DELETE
+    @Path("{kind}/{session}/{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public DeleteReply deleteInSession(@PathParam("kind") String kind, @PathParam("session") String session,
+                                       @PathParam("name") String name, @HeaderParam("If-Match") String ifMatch) {
+        return remove(key(kind, session, name), ifMatch);
+    }
+
+    private Response read(ObjectKey key) {
+        SpecObject o = store.get(key).orElseThrow(() -> new NotFoundException(key));
+        return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
+    }
+
+    private DeleteReply remove(ObjectKey key, String ifMatch) {
+        Long rv = ifMatch == null ? null : parseEtag(ifMatch);
+        List<DeleteReply.Deleted> deleted = store.delete(key, rv, ApplyOptions.API).stream()
+                .map(o -> new DeleteReply.Deleted(o.kind().name(), o.metadata().name(), o.metadata().session(),
+                        o.resourceVersion()))
+                .toList();
+        return new DeleteReply(deleted);
+    }
+
+    private static ObjectKey key(String kind, String session, String name) {
+        Kind k = kindOf(kind);
+        if (session == null && k.sessionScope() == Kind.Scope.REQUIRED) {
+            throw ApiException.notFound("a " + k.name() + " is addressed as /specs/" + k.pathName() + "/{session}/{name}");
+        }
+        if (session != null && k.sessionScope() == Kind.Scope.FORBIDDEN) {
+            throw ApiException.notFound("a " + k.name() + " is not session-scoped: use /specs/" + k.pathName() + "/{name}");
+        }
+        return ObjectKey.of(k, session, name);
+    }
+
+    private static Kind kindOf(String kind) {
+        return Kind.ofPathName(kind).orElseThrow(() -> ApiException.notFound("unknown kind \"" + kind
+                + "\" (use session, relic, agent, tool or toolrun)"));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.corral.spec.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.spec.FieldError;
+
+import java.util.List;
+
+/** A whole number within an inclusive range. */
+public final class IntegerSchema extends Schema {
+
+    private final long min;
+    private final long max;
+
+    public IntegerSchema(long min, long max) {
+        this.min = min;
+        this.max = max;
+    }
+
+    @Override
+    public JsonNode check(JsonNode node, String path, List<FieldError> errors) {
+        if (!node.isNumber()) {
+            return wrongType(node, path, errors);
+        }
+        if (!node.isIntegralNumber() && node.decimalValue().stripTrailingZeros().scale() > 0) {
+            error(errors, path, "must be a whole number, not " + node.asText());
+            return node;
+        }
+        if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
+            error(errors, path, "must be between " + min + " and " + max);
+        }
+        return node;
+    }
+
+    @Override
+    protected String typeName() {
+        return "an integer";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.corral.spec.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.spec.FieldError;
+
+import java.util.List;
+
+/** A number (integer or decimal) within an inclusive range. */
+public final class NumberSchema extends Schema {
+
+    private final double min;
+    private final double max;
+
+    public NumberSchema(double min, double max) {
+        this.min = min;
+        this.max = max;
+    }
+
+    @Override
+    public JsonNode check(JsonNode node, String path, List<FieldError> errors) {
+        if (!node.isNumber()) {
+            return wrongType(node, path, errors);
+        }
+        double v = node.doubleValue();
+        if (!(v >= min && v <= max)) {
+            error(errors, path, "must be between " + trim(min) + " and " + trim(max));
+        }
+        return node;
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    @Override
+    protected String typeName() {
+        return "a number";
+    }
+}

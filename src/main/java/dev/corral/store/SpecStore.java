@@ -1,0 +1,52 @@
+package dev.corral.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where specs live. Every method that returns normally has made its change durable. The
+ * embedded implementation is {@link FileSpecStore}; the interface leaves room for a
+ * distributed one (etcd).
+ */
+public interface SpecStore {
+
+    Optional<SpecObject> get(ObjectKey key);
+
+    /** Objects matching the query, in key order. */
+    List<SpecObject> list(Query query);
+
+    /**
+     * Applies a batch all-or-nothing: every object is created, configured or unchanged, or, if
+     * any object conflicts, nothing changes and a {@link ConflictException} lists every conflict.
+     * {@code generation} grows only when an object's spec changes; each written object gets its
+     * own, store-wide increasing {@code resourceVersion}; stored status is kept.
+     */
+    List<Change> apply(List<SpecObject> objects, ApplyOptions options);
+
+    /**
+     * Deletes an object, and for a Session every object scoped to it, in one durable step.
+     *
+     * @param expectedResourceVersion precondition, or null
+     * @param source                  who asks ({@code api}); a source may not delete another file's objects
+     * @return the deleted objects, the named one first
+     */
+    List<SpecObject> delete(ObjectKey key, Long expectedResourceVersion, String source);
+
+    /**
+     * Replaces an object's status. Bumps {@code resourceVersion}, never {@code generation}.
+     *
+     * @return the updated object, or empty if it no longer exists
+     */
+    Optional<SpecObject> updateStatus(ObjectKey key, ObjectNode status);
+
+    /** The newest resourceVersion handed out. */
+    long resourceVersion();
+
+    int size();
+
+    void addListener(StoreListener listener);
+}

@@ -1,0 +1,30 @@
+package dev.corral.store;
+
+import dev.corral.config.CorralConfig;
+import io.quarkus.runtime.Shutdown;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+
+/** Opens the embedded store when Corral starts and closes it when it stops. */
+@ApplicationScoped
+public class StoreProducer {
+
+    private FileSpecStore store;
+
+    @Produces
+    @Singleton
+    synchronized FileSpecStore store(CorralConfig config) {
+        store = FileSpecStore.open(config.dataDir(), Clock.systemUTC(), config.store().compactMinBytes());
+        return store;
+    }
+
+    @Shutdown
+    synchronized void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+}
