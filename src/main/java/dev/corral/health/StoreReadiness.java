@@ -22,8 +22,10 @@ public class StoreReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean dirDone = specsDirectory.initialSyncDone();
+        var failure = store.failure();
         return HealthCheckResponse.named("store")
-                .status(dirDone)
+                .status(dirDone && failure == null)
+                .withData("store", failure == null ? "loaded" : failure.getMessage())
                 .withData("objects", store.size())
                 .withData("resourceVersion", store.resourceVersion())
                 .withData("specsDirectory", dirDone ? "applied" : "first apply in progress")

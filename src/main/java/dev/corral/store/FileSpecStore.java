@@ -58,6 +58,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     private final List<Path> foreignFiles;
     private WriteAheadLog wal;
     private volatile long resourceVersion;
+    private volatile StoreException failure;
     private long snapshotBytes;
 
     private FileSpecStore(Path dir, Clock clock, long compactMinBytes, FileChannel lockChannel, FileLock lock,
@@ -193,6 +194,8 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
 
     @Override
     public List<Change> apply(List<SpecObject> batch, ApplyOptions options) {
+        long offset = 0;
+        List<Change> result;
         writeLock.lock();
         try {
             Instant now = clock.instant();
@@ -273,16 +276,20 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                 }
             }
             if (!options.dryRun()) {
-                commit(new LogRecord(next, writes, deletes), events);
+                offset = commit(new LogRecord(next, writes, deletes), events);
             }
-            return changes;
+            result = changes;
         } finally {
             writeLock.unlock();
         }
+        awaitDurable(offset);
+        return result;
     }
 
     @Override
     public List<SpecObject> delete(ObjectKey key, Long expectedResourceVersion, String source) {
+        long offset;
+        List<SpecObject> result;
         writeLock.lock();
         try {
             SpecObject cur = objects.get(key);
@@ -313,15 +320,19 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                 deleted.add(gone);
                 events.add(new StoreEvent(StoreEvent.Type.DELETED, gone, v));
             }
-            commit(new LogRecord(next, List.of(), victims.stream().map(SpecObject::key).toList()), events);
-            return deleted;
+            offset = commit(new LogRecord(next, List.of(), victims.stream().map(SpecObject::key).toList()), events);
+            result = deleted;
         } finally {
             writeLock.unlock();
         }
+        awaitDurable(offset);
+        return result;
     }
 
     @Override
     public Optional<SpecObject> updateStatus(ObjectKey key, ObjectNode status) {
+        long offset;
+        SpecObject updated;
         writeLock.lock();
         try {
             SpecObject cur = objects.get(key);
@@ -332,22 +343,38 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                 return Optional.of(cur);
             }
             long next = resourceVersion + 1;
-            SpecObject updated = cur.withStatus(status.deepCopy(), next, clock.instant());
-            commit(new LogRecord(next, List.of(updated), List.of()),
+            updated = cur.withStatus(status.deepCopy(), next, clock.instant());
+            offset = commit(new LogRecord(next, List.of(updated), List.of()),
                     List.of(new StoreEvent(StoreEvent.Type.STATUS, updated, cur)));
-            return Optional.of(updated);
         } finally {
             writeLock.unlock();
         }
+        awaitDurable(offset);
+        return Optional.of(updated);
     }
 
-    /** Makes a step durable, then visible, then announces it. Called with the write lock held. */
-    private void commit(LogRecord record, List<StoreEvent> events) {
+    /**
+     * Writes a step to the log, makes it visible and announces it. Called with the write lock
+     * held; the caller acknowledges only after {@link #awaitDurable} of the returned offset, once
+     * the lock is released, so that concurrent writers share one disk sync.
+     *
+     * <p>A step is visible to readers (and listeners) a moment before it is durable. A reader
+     * may thus see a write that a crash then loses, but that write was never acknowledged, and
+     * any write acknowledged after it (built on it or not) is durable only with it: the log is
+     * synced in order.
+     *
+     * @return the log offset that must be durable before the step is acknowledged (0: nothing written)
+     */
+    private long commit(LogRecord record, List<StoreEvent> events) {
         if (record.put().isEmpty() && record.delete().isEmpty()) {
-            return;
+            return 0;
         }
+        if (failure != null) {
+            throw failure;
+        }
+        long offset;
         try {
-            wal.append(Json.MAPPER.writeValueAsBytes(record));
+            offset = wal.write(Json.MAPPER.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new StoreException("could not write to " + wal.file() + ": " + e.getMessage(), e);
         }
@@ -364,6 +391,26 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             }
         }
         maybeCompact();
+        return offset;
+    }
+
+    private void awaitDurable(long offset) {
+        if (offset == 0) {
+            return;
+        }
+        try {
+            wal.awaitDurable(offset);
+        } catch (IOException e) {
+            // Like PostgreSQL after a failed fsync: the page cache may have dropped the data, so stop accepting writes.
+            failure = new StoreException("the disk failed to sync " + wal.file() + " (" + e.getMessage()
+                    + "); the store accepts no more writes until Corral is restarted", e);
+            throw failure;
+        }
+    }
+
+    /** Non-null once a sync failed: the store then refuses writes. */
+    public StoreException failure() {
+        return failure;
     }
 
     private void maybeCompact() {

@@ -10,8 +10,11 @@ import java.util.zip.CRC32C;
 
 /**
  * An append-only file of records, each framed as {@code [length:int][crc32c:int][payload]}.
- * {@link #append} returns only after the record is on disk (fdatasync), so a batch of any
- * size costs one sync. On replay, a short or mismatching final record is a write that was cut
+ * {@link #write} appends a record and returns its end as a logical offset; {@link #awaitDurable}
+ * returns once the file is synced (fdatasync) at least that far. Syncs are shared (group
+ * commit): while one thread syncs, the records written meanwhile wait for the next sync, and
+ * that one sync covers them all. So a batch of any size costs one sync, and concurrent writers
+ * share theirs. On replay, a short or mismatching final record is a write that was cut
  * off by a crash and never acknowledged: it is cut away. A bad record followed by more data is
  * corruption, and replay refuses to guess.
  */
@@ -22,6 +25,15 @@ final class WriteAheadLog implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    private final Object syncMonitor = new Object();
+    /** Logical offset of the file's byte 0: grows at each reset, so offsets stay comparable across resets. */
+    private volatile long base;
+    /** Logical offset up to which records have been written (not necessarily synced). */
+    private volatile long written;
+    /** Logical offset up to which the file is known to be on disk. Guarded by syncMonitor. */
+    private long durable;
+    private boolean syncing;
+    private IOException failure;
 
     private WriteAheadLog(Path file, FileChannel channel) {
         this.file = file;
@@ -80,11 +92,18 @@ final class WriteAheadLog implements AutoCloseable {
             pos += HEADER + length;
         }
         ch.position(ch.size());
-        return new WriteAheadLog(file, ch);
+        WriteAheadLog wal = new WriteAheadLog(file, ch);
+        wal.written = ch.size();
+        wal.durable = ch.size();
+        return wal;
     }
 
-    /** Appends one record and waits until it is durable. */
-    void append(byte[] payload) throws IOException {
+    /**
+     * Appends one record without waiting for the disk. Callers serialise writes.
+     *
+     * @return the logical offset to pass to {@link #awaitDurable}
+     */
+    long write(byte[] payload) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(HEADER + payload.length);
         buf.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
         long start = channel.position();
@@ -92,20 +111,76 @@ final class WriteAheadLog implements AutoCloseable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
-            channel.force(false);
         } catch (IOException e) {
-            // Leave no half record behind for the next append to build on.
+            // Leave no half record behind for the next write to build on.
             channel.truncate(start);
             channel.position(start);
             throw e;
         }
+        written = base + channel.position();
+        return written;
     }
 
-    /** Empties the log once a snapshot holds everything in it. */
+    /**
+     * Waits until everything up to {@code offset} is on disk, syncing if no other thread is.
+     *
+     * @throws IOException if a sync failed: after that the log is unusable (the page cache may
+     *                     have dropped the data), and so is every later write
+     */
+    void awaitDurable(long offset) throws IOException {
+        while (true) {
+            long target;
+            synchronized (syncMonitor) {
+                while (true) {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    if (durable >= offset) {
+                        return;
+                    }
+                    if (!syncing) {
+                        break;
+                    }
+                    try {
+                        syncMonitor.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for the disk", e);
+                    }
+                }
+                syncing = true;
+                target = written;
+            }
+            IOException error = null;
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                error = e;
+            }
+            synchronized (syncMonitor) {
+                syncing = false;
+                if (error != null) {
+                    failure = error;
+                } else {
+                    durable = Math.max(durable, target);
+                }
+                syncMonitor.notifyAll();
+            }
+        }
+    }
+
+    /** Empties the log once a (synced) snapshot holds everything in it. Callers serialise this with writes. */
     void reset() throws IOException {
+        long size = channel.size();
         channel.truncate(0);
         channel.position(0);
         channel.force(true);
+        synchronized (syncMonitor) {
+            base += size;
+            written = base;
+            durable = Math.max(durable, base);
+            syncMonitor.notifyAll();
+        }
     }
 
     long size() throws IOException {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs Corral with the example specs of ./specs watched: sets the machine up (Docker engine,
+# images), packages the application if needed, and starts it on port 8080.
+#
+#   deploy/run.sh [extra -D settings ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/setup.sh
+if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]; then
+  ./mvnw -B -q package -DskipTests
+fi
+exec java -Dcorral.specs-dir=specs "$@" -jar target/quarkus-app/quarkus-run.jar

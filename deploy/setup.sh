@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes a Debian machine ready to run and test Corral. Idempotent: installs only what is
+# missing, reuses a Docker engine that already answers, rebuilds images only when absent.
+#
+#   deploy/setup.sh
+#
+# Needs root (or sudo) for apt-get and dockerd, like any Docker host set-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  log "installing $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Java 17+: the Maven Wrapper (./mvnw) brings its own Maven.
+if ! command -v java >/dev/null 2>&1; then
+  apt_install openjdk-17-jdk-headless
+fi
+
+# The Docker engine, from Debian's docker.io. /usr/bin/docker is that package's client.
+DOCKER=/usr/bin/docker
+if [ ! -x "$DOCKER" ] || ! command -v dockerd >/dev/null 2>&1; then
+  apt_install docker.io
+fi
+if ! "$DOCKER" version >/dev/null 2>&1; then
+  log "starting dockerd (log: /var/log/dockerd.log)"
+  # Detached, with no inherited stdout/stderr: a daemon holding them open would keep CI waiting.
+  as_root setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
+  for _ in $(seq 1 120); do
+    "$DOCKER" version >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  "$DOCKER" version >/dev/null 2>&1 || { log "dockerd did not answer within 60 s; see /var/log/dockerd.log"; exit 1; }
+fi
+log "docker engine $("$DOCKER" version --format '{{.Server.Version}}') is up"
+
+# Images are built locally: no registry is assumed reachable.
+deploy/images/build.sh
