@@ -291,7 +291,10 @@ class SpecsApiTest {
         String tool = "apiVersion: corral.dev/v1\nkind: Tool\nmetadata: {name: %s}\nspec: {image: corral/busybox:%s}\n";
         putYaml(tool.formatted(name, "v1")).then().statusCode(200);
         String etag = given().get("/specs/tool/" + name).then().statusCode(200).extract().header("ETag");
-        given().contentType("application/yaml").header("If-Match", "\"1\"").body(tool.formatted(name, "v2"))
+        // A version that is certainly not current: one past the object's own (a literal "1" matched on a fresh store).
+        long current = Long.parseLong(etag.replace("\"", ""));
+        String stale = "\"" + (current + 1) + "\"";
+        given().contentType("application/yaml").header("If-Match", stale).body(tool.formatted(name, "v2"))
                 .put("/specs").then().statusCode(409);
         given().contentType("application/yaml").header("If-Match", etag).body(tool.formatted(name, "v2"))
                 .put("/specs").then().statusCode(200).body("items[0].action", equalTo("configured"));
