@@ -3,6 +3,7 @@ package dev.corral.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.spec.schema.ObjectSchema;
+import dev.corral.spec.schema.Schema;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,11 @@ public final class SpecValidator {
         } else if (!SpecObject.API_VERSION.equals(apiVersion.asText()) || !apiVersion.isTextual()) {
             errors.add(new FieldError(null, "apiVersion",
                     "unsupported apiVersion \"" + apiVersion.asText() + "\" (supported: " + SpecObject.API_VERSION + ")"));
+        }
+        JsonNode status = doc.get("status");
+        if (status != null) {
+            // Ignored, but refused like anywhere else when it holds what YAML cannot (Infinity from a JSON 1e400).
+            Schema.refuseNonFinite(status, "status", errors);
         }
         Kind kind = kindOf(doc.get("kind"), errors);
         JsonNode meta = doc.get("metadata");

@@ -24,8 +24,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -46,6 +48,14 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     static final String SNAPSHOT = "snapshot.jsonl";
     static final String WAL = "wal.log";
     static final String LOCK = "LOCK";
+    /**
+     * LOCK files (real paths) held by open stores in this JVM (this class loader). An OS file lock
+     * keeps other processes out, but not this one, and a second channel on the file must not even
+     * be opened: closing it would drop the first store's lock.
+     */
+    private static final Set<Path> HELD_LOCKS = ConcurrentHashMap.newKeySet();
+    /** Channels on a LOCK file locked elsewhere in this JVM: never closed, as closing would drop that lock. */
+    private static final List<FileChannel> PARKED_CHANNELS = new CopyOnWriteArrayList<>();
 
     private final Path dir;
     private final Clock clock;
@@ -53,17 +63,20 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     private final ConcurrentSkipListMap<ObjectKey, SpecObject> objects = new ConcurrentSkipListMap<>();
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final Path lockFile;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Path> foreignFiles;
     private WriteAheadLog wal;
     private volatile long resourceVersion;
     private volatile StoreException failure;
     private long snapshotBytes;
 
-    private FileSpecStore(Path dir, Clock clock, long compactMinBytes, FileChannel lockChannel, FileLock lock,
-                          List<Path> foreignFiles) {
+    private FileSpecStore(Path dir, Clock clock, long compactMinBytes, Path lockFile, FileChannel lockChannel,
+                          FileLock lock, List<Path> foreignFiles) {
         this.dir = dir;
+        this.lockFile = lockFile;
         this.clock = clock;
         this.compactMinBytes = compactMinBytes;
         this.lockChannel = lockChannel;
@@ -77,30 +90,66 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
      * @throws StoreException if the directory is locked by another process or its files are damaged
      */
     public static FileSpecStore open(Path dir, Clock clock, long compactMinBytes) {
+        Path lockFile;
         try {
             Files.createDirectories(dir);
-            FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockFile = dir.toRealPath().resolve(LOCK);
+        } catch (IOException e) {
+            throw new StoreException("cannot open the data directory " + dir.toAbsolutePath() + ": " + e, e);
+        }
+        // Checked before any channel on LOCK is opened: closing a second channel on the file
+        // would release (POSIX fcntl) the lock the open store holds through its own.
+        if (!HELD_LOCKS.add(lockFile)) {
+            throw new StoreException("the data directory " + dir.toAbsolutePath()
+                    + " is in use: a store in this process has it open");
+        }
+        FileChannel lockChannel = null;
+        boolean handedOver = false;
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = lockChannel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;
+                // Locked in this JVM outside this registry (e.g. by a store loaded by another class
+                // loader, which has its own): closing our channel would drop that lock. Park the
+                // channel, reachable so that no cleaner closes it, and leave the lock alone.
+                PARKED_CHANNELS.add(lockChannel);
+                lockChannel = null;
+                LOG.warnf("%s is locked by other code in this process; keeping a channel on it open rather than"
+                        + " releasing that lock by closing it", lockFile);
+                throw new StoreException("the data directory " + dir.toAbsolutePath()
+                        + " is in use by other code in this process (its LOCK file is locked)");
             }
             if (lock == null) {
-                lockChannel.close();
                 throw new StoreException("the data directory " + dir.toAbsolutePath()
                         + " is in use by another Corral process (its LOCK file is locked)");
             }
-            FileSpecStore store = new FileSpecStore(dir, clock, compactMinBytes, lockChannel, lock, scanForeign(dir));
+            FileSpecStore store = new FileSpecStore(dir, clock, compactMinBytes, lockFile, lockChannel, lock,
+                    scanForeign(dir));
+            handedOver = true; // the store owns the lock from here, and close() releases it
             try {
                 store.load();
-            } catch (RuntimeException | IOException e) {
+            } catch (RuntimeException | IOException | Error e) {
                 store.close();
                 throw e;
             }
             return store;
         } catch (IOException e) {
             throw new StoreException("cannot open the data directory " + dir.toAbsolutePath() + ": " + e, e);
+        } finally {
+            if (!handedOver) {
+                // Failed before the store took ownership: no other channel in this JVM is open on
+                // LOCK (the registry saw to that), so closing this one releases only our own lock.
+                if (lockChannel != null) {
+                    try {
+                        lockChannel.close();
+                    } catch (IOException e) {
+                        LOG.warnf("closing %s: %s", lockFile, e.toString());
+                    }
+                }
+                HELD_LOCKS.remove(lockFile);
+            }
         }
     }
 
@@ -448,14 +497,29 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (wal != null) {
                 wal.close();
             }
-            lock.release();
-            lockChannel.close();
         } catch (IOException e) {
-            LOG.warnf("closing the store: %s", e.toString());
+            LOG.warnf("closing %s: %s", wal.file(), e.toString());
+        } finally {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                LOG.warnf("releasing %s: %s", lockFile, e.toString());
+            } finally {
+                try {
+                    lockChannel.close();
+                } catch (IOException e) {
+                    LOG.warnf("closing %s: %s", lockFile, e.toString());
+                } finally {
+                    HELD_LOCKS.remove(lockFile);
+                }
+            }
         }
     }
 }

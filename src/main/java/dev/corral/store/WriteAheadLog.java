@@ -1,5 +1,6 @@
 package dev.corral.store;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,13 +16,14 @@ import java.util.zip.CRC32C;
  * commit): while one thread syncs, the records written meanwhile wait for the next sync, and
  * that one sync covers them all. So a batch of any size costs one sync, and concurrent writers
  * share theirs. On replay, a short or mismatching final record is a write that was cut
- * off by a crash and never acknowledged: it is cut away. A bad record followed by more data is
- * corruption, and replay refuses to guess.
+ * off by a crash and never acknowledged: it is cut away. A bad record followed by an intact one
+ * is corruption, and replay refuses to guess (see {@link #open}).
  */
 final class WriteAheadLog implements AutoCloseable {
 
     private static final int HEADER = 8;
     static final int MAX_RECORD = 512 * 1024 * 1024;
+    private static final int SCAN_CHUNK = 1024 * 1024;
 
     private final Path file;
     private final FileChannel channel;
@@ -43,59 +45,140 @@ final class WriteAheadLog implements AutoCloseable {
     /**
      * Opens the log, feeding every intact record to {@code replay} in order.
      *
-     * @throws StoreException if a record in the middle of the log is corrupt
+     * <p>A record is intact if its length is plausible (1 to {@link #MAX_RECORD}, within the file)
+     * and its payload matches its CRC32C. At the first record that is not, replay decides between
+     * two cases. A torn tail (the last batch, cut off by a crash before it was acknowledged; or
+     * space the file system allocated but never wrote, which reads as zeros) is cut away. But
+     * writes are group-committed, so a crash tears at most the last batch: if an intact record
+     * starts anywhere after the damage, the damage is in the middle of acknowledged data, and
+     * replay refuses to open rather than drop what follows it. The search for a later record
+     * runs only on this failure path.
+     *
+     * @throws StoreException if a record in the middle of the log is corrupt (the file is left untouched)
      */
     static WriteAheadLog open(Path file, Consumer<byte[]> replay) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            replay(file, ch, replay);
+            ch.position(ch.size());
+            WriteAheadLog wal = new WriteAheadLog(file, ch);
+            wal.written = ch.size();
+            wal.durable = ch.size();
+            return wal;
+        } catch (Throwable t) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+    }
+
+    private static void replay(Path file, FileChannel ch, Consumer<byte[]> replay) throws IOException {
         long size = ch.size();
         long pos = 0;
         ByteBuffer header = ByteBuffer.allocate(HEADER);
         while (pos < size) {
-            header.clear();
-            boolean torn = size - pos < HEADER;
+            String damage = null;
             int length = 0;
             int crc = 0;
-            if (!torn) {
-                ch.read(header, pos);
+            if (size - pos < HEADER) {
+                damage = "a header cut short";
+            } else {
+                header.clear();
+                readFully(ch, header, pos);
                 header.flip();
                 length = header.getInt();
                 crc = header.getInt();
-                torn = length < 0 || length > MAX_RECORD || size - pos - HEADER < length;
+                if (length <= 0 || length > MAX_RECORD) {
+                    damage = "an invalid length (" + length + ")";
+                } else if (size - pos - HEADER < length) {
+                    damage = "a length (" + length + ") running past the end of the file";
+                }
             }
             byte[] payload = null;
-            if (!torn) {
+            if (damage == null) {
                 ByteBuffer body = ByteBuffer.allocate(length);
-                while (body.hasRemaining()) {
-                    ch.read(body, pos + HEADER + body.position());
-                }
+                readFully(ch, body, pos + HEADER);
                 payload = body.array();
                 if (crc(payload) != crc) {
-                    if (pos + HEADER + length < size) {
-                        ch.close();
-                        throw new StoreException(file + " is corrupt: the record at byte " + pos
-                                + " fails its checksum and more records follow it. Corral will not start on a"
-                                + " damaged store; restore the data directory from a backup, or move this file"
-                                + " aside to start from the last snapshot.");
-                    }
-                    torn = true;
+                    damage = "a checksum mismatch";
                 }
             }
-            if (torn) {
+            if (damage != null) {
+                long later = findIntactRecord(ch, pos + 1, size);
+                if (later >= 0) {
+                    throw new StoreException(file + " is corrupt: the record at byte " + pos + " has " + damage
+                            + ", and an intact record follows it at byte " + later + ". Corral will not start on a"
+                            + " damaged store; restore the data directory from a backup, or move this file"
+                            + " aside to start from the last snapshot.");
+                }
                 org.jboss.logging.Logger.getLogger(WriteAheadLog.class).warnf(
-                        "%s: discarding %d bytes at offset %d, a write cut off by a crash before it was acknowledged",
-                        file, size - pos, pos);
+                        "%s: discarding %d bytes at offset %d (%s), a write cut off by a crash before it was acknowledged",
+                        file, size - pos, pos, damage);
                 ch.truncate(pos);
                 ch.force(true);
-                break;
+                return;
             }
             replay.accept(payload);
             pos += HEADER + length;
         }
-        ch.position(ch.size());
-        WriteAheadLog wal = new WriteAheadLog(file, ch);
-        wal.written = ch.size();
-        wal.durable = ch.size();
-        return wal;
+    }
+
+    /**
+     * The offset of the first intact record (plausible non-zero length, matching CRC32C) starting
+     * at or after {@code from}, at any byte offset, or -1 if there is none. Reads the region in
+     * chunks; checks a payload's CRC only where the header is plausible.
+     */
+    static long findIntactRecord(FileChannel ch, long from, long size) throws IOException {
+        ByteBuffer window = ByteBuffer.allocate(SCAN_CHUNK + HEADER - 1);
+        ByteBuffer payload = null;
+        long windowStart = from;
+        while (size - windowStart >= HEADER) {
+            window.clear();
+            window.limit((int) Math.min(window.capacity(), size - windowStart));
+            readFully(ch, window, windowStart);
+            int candidates = window.limit() - HEADER + 1;
+            for (int i = 0; i < candidates; i++) {
+                int length = window.getInt(i);
+                long q = windowStart + i;
+                if (length <= 0 || length > MAX_RECORD || size - q - HEADER < length) {
+                    continue;
+                }
+                int crc = window.getInt(i + 4);
+                CRC32C c = new CRC32C();
+                long at = q + HEADER;
+                long end = at + length;
+                if (payload == null) {
+                    payload = ByteBuffer.allocate(SCAN_CHUNK);
+                }
+                while (at < end) {
+                    payload.clear();
+                    payload.limit((int) Math.min(payload.capacity(), end - at));
+                    readFully(ch, payload, at);
+                    payload.flip();
+                    c.update(payload);
+                    at += payload.limit();
+                }
+                if ((int) c.getValue() == crc) {
+                    return q;
+                }
+            }
+            windowStart += candidates;
+        }
+        return -1;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        long at = pos;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, at);
+            if (n < 0) {
+                throw new EOFException("unexpected end of file at byte " + at);
+            }
+            at += n;
+        }
     }
 
     /**

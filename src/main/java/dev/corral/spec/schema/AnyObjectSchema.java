@@ -5,12 +5,19 @@ import dev.corral.spec.FieldError;
 
 import java.util.List;
 
-/** Any JSON object, kept as given (tool parameters). Depth and size are bounded by the parser. */
+/**
+ * Any JSON object, kept as given (tool parameters). Depth and size are bounded by the parser;
+ * numbers must be finite (a JSON {@code 1e400} is Infinity once parsed), as in YAML.
+ */
 public final class AnyObjectSchema extends Schema {
 
     @Override
     public JsonNode check(JsonNode node, String path, List<FieldError> errors) {
-        return node.isObject() ? node.deepCopy() : wrongType(node, path, errors);
+        if (!node.isObject()) {
+            return wrongType(node, path, errors);
+        }
+        refuseNonFinite(node, path, errors);
+        return node.deepCopy();
     }
 
     @Override

@@ -21,6 +21,13 @@ public final class IntegerSchema extends Schema {
         if (!node.isNumber()) {
             return wrongType(node, path, errors);
         }
+        if (!isFinite(node)) {
+            // A JSON number too large for a double (1e400) is parsed as Infinity: out of range, like 1e300.
+            // (decimalValue() would throw NumberFormatException on it.)
+            error(errors, path, Double.isNaN(node.doubleValue()) ? "must be a finite number"
+                    : "must be between " + min + " and " + max);
+            return node;
+        }
         if (!node.isIntegralNumber() && node.decimalValue().stripTrailingZeros().scale() > 0) {
             error(errors, path, "must be a whole number, not " + node.asText());
             return node;

@@ -22,7 +22,10 @@ public final class NumberSchema extends Schema {
             return wrongType(node, path, errors);
         }
         double v = node.doubleValue();
-        if (!(v >= min && v <= max)) {
+        if (Double.isNaN(v)) {
+            error(errors, path, "must be a finite number");
+        } else if (!(v >= min && v <= max)) {
+            // Also a JSON literal too large for a double (1e400), which Jackson parses as Infinity.
             error(errors, path, "must be between " + trim(min) + " and " + trim(max));
         }
         return node;

@@ -42,6 +42,46 @@ public abstract class Schema {
         };
     }
 
+    /**
+     * False for an infinite or NaN number. JSON has no such values, but Jackson parses a literal
+     * too large for a double ({@code 1e400}) as Infinity; YAML's {@code .inf} and {@code .nan}
+     * are refused by the parser already.
+     */
+    public static boolean isFinite(JsonNode node) {
+        if (!node.isNumber() || node.isIntegralNumber() || node.isBigDecimal()) {
+            return true;
+        }
+        return Double.isFinite(node.doubleValue());
+    }
+
+    /**
+     * Reports a non-finite number anywhere inside {@code node} (free-form values that no schema
+     * checks, such as ToolRun parameters) with its path, as the YAML parser does.
+     *
+     * @return whether an error was added
+     */
+    public static boolean refuseNonFinite(JsonNode node, String path, List<FieldError> errors) {
+        if (node.isNumber()) {
+            if (!isFinite(node)) {
+                error(errors, path, "must be a finite number");
+                return true;
+            }
+            return false;
+        }
+        boolean found = false;
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                found |= refuseNonFinite(e.getValue(), child(path, e.getKey()), errors);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                found |= refuseNonFinite(node.get(i), index(path, i), errors);
+            }
+        }
+        return found;
+    }
+
     /** Joins a parent path and a field name: {@code spec} + {@code image} = {@code spec.image}. */
     public static String child(String path, String field) {
         boolean plain = field.matches("[A-Za-z0-9_-]+");
