@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 
+import java.time.Duration;
 import java.util.List;
 
 /** {@code /specs}: apply, read and delete objects. A thin layer over the store. */
@@ -46,6 +47,9 @@ public class SpecsResource {
     @Inject
     SourceRegistry sources;
 
+    @Inject
+    StatusWaiter waiter;
+
     @PUT
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -55,7 +59,10 @@ public class SpecsResource {
     public ApplyReply apply(byte[] body,
                             @HeaderParam("Content-Type") String contentType,
                             @HeaderParam("If-Match") String ifMatch,
-                            @QueryParam("dryRun") boolean dryRun) {
+                            @QueryParam("dryRun") boolean dryRun,
+                            @QueryParam("wait") boolean wait,
+                            @QueryParam("timeout") String timeout) {
+        Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
         List<JsonNode> docs = SpecParser.parse(body, MediaTypes.formatOf(contentType));
         List<SpecObject> objects = validator.validateAll(docs);
         if (ifMatch != null) {
@@ -63,11 +70,26 @@ public class SpecsResource {
         }
         try {
             List<Change> changes = store.apply(objects, ApplyOptions.api(dryRun));
-            return new ApplyReply(dryRun, changes);
+            if (waitFor == null || dryRun) {
+                return new ApplyReply(dryRun, changes);
+            }
+            return waited(changes, objects, waitFor);
         } catch (ConflictException e) {
             sources.clashes(e.clashes());
             throw e;
         }
+    }
+
+    private ApplyReply waited(List<Change> changes, List<SpecObject> objects, Duration timeout) {
+        List<ObjectKey> keys = objects.stream().map(SpecObject::key).toList();
+        List<ApplyReply.Outcome> results = new java.util.ArrayList<>();
+        boolean timedOut = false;
+        for (StatusWaiter.Waited w : waiter.await(keys, timeout)) {
+            timedOut |= "TimedOut".equals(w.outcome());
+            results.add(new ApplyReply.Outcome(w.key().kind().name(), w.key().name(), w.key().session(), w.outcome(),
+                    w.object() == null ? null : w.object().status()));
+        }
+        return new ApplyReply(false, changes, timedOut, results);
     }
 
     private static SpecObject withPrecondition(List<SpecObject> objects, String ifMatch) {

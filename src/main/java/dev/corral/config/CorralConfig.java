@@ -31,6 +31,87 @@ public interface CorralConfig {
     /** Agents' settings. */
     Agent agent();
 
+    /**
+     * This installation's name, stamped on everything it creates ({@code corral.dev/instance}).
+     * Corrals with different names share an engine without touching each other's resources.
+     */
+    @WithDefault("default")
+    String instance();
+
+    /** How Corral reaches the container engine. */
+    Docker docker();
+
+    /** The reconcile loop's settings. */
+    Reconcile reconcile();
+
+    /** Session networks' settings. */
+    Network network();
+
+    /** Restart behaviour for crashed containers. */
+    Restart restart();
+
+    interface Docker {
+        /** The engine's address; unset: {@code DOCKER_HOST}, else {@code unix:///var/run/docker.sock}. */
+        Optional<String> host();
+
+        /** Longest wait for one engine call (image pulls excepted). */
+        @WithDefault("2m")
+        Duration callTimeout();
+    }
+
+    interface Reconcile {
+        /** Objects reconciled in parallel: one worker per key at a time, this many keys at once. */
+        @WithDefault("16")
+        int workers();
+
+        /** Everything is re-listed and re-checked this often, as a backstop for missed events. */
+        @WithDefault("30s")
+        Duration resyncInterval();
+
+        /** First retry delay after a failed reconcile; doubles per failure of the same key. */
+        @WithDefault("200ms")
+        Duration retryBase();
+
+        /** Longest retry delay. */
+        @WithDefault("5m")
+        Duration retryMax();
+
+        /** Off: specs are stored but nothing touches the engine (for API-only tests and dry runs). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Network {
+        /**
+         * Address pool for session networks, cut into subnets of {@code subnet-prefix}: each session
+         * gets its own, freed when the session goes. Docker's default pools hold only ~30 networks.
+         */
+        @WithDefault("10.213.0.0/16")
+        String pool();
+
+        /** Prefix length of each session's subnet (/26: 62 addresses, 1024 sessions in a /16). */
+        @WithDefault("26")
+        int subnetPrefix();
+    }
+
+    interface Restart {
+        /** Delay before the second restart in a row (the first is immediate); doubles per crash. */
+        @WithDefault("10s")
+        Duration backoffBase();
+
+        /** Longest crash-loop delay. */
+        @WithDefault("5m")
+        Duration backoffMax();
+
+        /** Running this long without a crash forgets the crash-loop backoff. */
+        @WithDefault("10m")
+        Duration backoffReset();
+
+        /** How long a container gets to stop on SIGTERM before it is killed. */
+        @WithDefault("10s")
+        Duration stopGrace();
+    }
+
     interface Api {
         /** Largest request body accepted; larger ones get 413. */
         @WithDefault("8388608")

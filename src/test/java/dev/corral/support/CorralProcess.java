@@ -40,6 +40,10 @@ public final class CorralProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dcorral.data-dir=" + dataDir.toAbsolutePath());
+        if (java.util.Arrays.stream(settings).noneMatch(x -> x.startsWith("-Dcorral.instance="))) {
+            // Its own instance name: it never touches the containers of the test app or of a developer's Corral.
+            cmd.add("-Dcorral.instance=it-" + Integer.toHexString(dataDir.toAbsolutePath().hashCode()));
+        }
         cmd.addAll(List.of(settings));
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
@@ -71,6 +75,10 @@ public final class CorralProcess implements AutoCloseable {
     public HttpResponse<String> putYaml(String yaml) throws IOException {
         return send(HttpRequest.newBuilder(uri("/specs")).header("Content-Type", "application/yaml")
                 .PUT(HttpRequest.BodyPublishers.ofString(yaml)).build());
+    }
+
+    public HttpResponse<String> delete(String path) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException {

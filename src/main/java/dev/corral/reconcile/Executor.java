@@ -1,0 +1,182 @@
+package dev.corral.reconcile;
+
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.EngineException;
+import dev.corral.runtime.ImageUnavailableException;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.NameConflictException;
+import dev.corral.runtime.NetworkRequest;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
+import dev.corral.runtime.ObservedVolume;
+import dev.corral.spec.ObjectKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Walks a plan and carries no decisions of its own: stages in order, the actions of a stage in
+ * parallel. Every step is idempotent (the runtime treats "already done" answers as success; a
+ * create that meets its own earlier container adopts it), so a plan can be repeated after a crash.
+ * Keeps {@link ObservedState} up to date with what it did.
+ */
+public final class Executor {
+
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final ExecutorService parallel;
+    private final Duration stopGrace;
+
+    public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace) {
+        this.runtime = runtime;
+        this.observed = observed;
+        this.parallel = parallel;
+        this.stopGrace = stopGrace;
+    }
+
+    /** Runs the plan for {@code key}; throws the first failure after its stage has finished. */
+    public void execute(ObjectKey key, Plan plan) {
+        Map<String, String> created = new ConcurrentHashMap<>();
+        for (List<PlannedAction> stage : plan.stages()) {
+            if (stage.size() == 1) {
+                run(key, stage.get(0), created);
+                continue;
+            }
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (PlannedAction a : stage) {
+                futures.add(CompletableFuture.runAsync(() -> run(key, a, created), parallel));
+            }
+            java.lang.RuntimeException first = null;
+            for (CompletableFuture<Void> f : futures) {
+                try {
+                    f.join();
+                } catch (CompletionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof java.lang.RuntimeException r ? r : e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private void run(ObjectKey key, PlannedAction a, Map<String, String> created) {
+        switch (a.op()) {
+            case CreateNetwork -> createNetwork((NetworkRequest) a.payload());
+            case CreateVolume -> {
+                @SuppressWarnings("unchecked")
+                Map<String, String> labels = (Map<String, String>) a.payload();
+                runtime.createVolume(a.target(), labels);
+                observed.put(new ObservedVolume(a.target(), labels));
+            }
+            case CreateContainer -> created.put(a.target(), createContainer(key, (DesiredContainer) a.payload()));
+            case StartContainer -> start(a.payload() != null ? (String) a.payload() : created.get(a.target()));
+            case StopContainer -> {
+                runtime.stopContainer((String) a.payload(), stopGrace);
+                observed.setState((String) a.payload(), "exited");
+            }
+            case RemoveContainer -> {
+                runtime.removeContainer((String) a.payload());
+                observed.removeContainer((String) a.payload());
+            }
+            case RemoveVolume -> {
+                runtime.removeVolume(a.target());
+                observed.removeVolume(a.target());
+            }
+            case RemoveNetwork -> {
+                runtime.removeNetwork((String) a.payload());
+                observed.removeNetwork(a.target());
+            }
+        }
+    }
+
+    private void createNetwork(NetworkRequest r) {
+        try {
+            String id = runtime.createNetwork(r);
+            observed.put(new ObservedNetwork(id, r.name(), r.labels(), r.subnet(), r.internal()));
+        } catch (NameConflictException e) {
+            // Our picture was stale, or someone else owns the name: look.
+            ObservedNetwork existing = runtime.listNetworks().stream().filter(n -> n.name().equals(r.name()))
+                    .findFirst().orElse(null);
+            if (existing == null) {
+                throw new TerminalException("NameConflict", "network " + r.name()
+                        + " exists and is not Corral's; remove it or rename the session", e);
+            }
+            observed.put(existing);
+        }
+    }
+
+    private String createContainer(ObjectKey key, DesiredContainer d) {
+        try {
+            runtime.ensureImage(d.image(), d.pullPolicy());
+        } catch (ImageUnavailableException e) {
+            if (!e.mayPull()) {
+                throw new TerminalException("ImagePullFailed", e.getMessage(), e);
+            }
+            throw new RetryableException("ImagePullFailed", e.getMessage(), e);
+        }
+        try {
+            String id = runtime.createContainer(d.request());
+            observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created"));
+            return id;
+        } catch (ImageUnavailableException e) {
+            throw new RetryableException("ImagePullFailed", e.getMessage(), e);
+        } catch (NameConflictException e) {
+            return adopt(key, d, e);
+        } catch (EngineException e) {
+            if (e.terminal()) {
+                throw new TerminalException("InvalidContainerSpec", "the engine refused the container: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The name is taken: ours from an earlier try (adopt or replace it) or someone else's (terminal). */
+    private String adopt(ObjectKey key, DesiredContainer d, NameConflictException conflict) {
+        ContainerDetails c = runtime.inspectContainer(d.name()).orElse(null);
+        if (c == null) {
+            throw new RetryableException("NameConflict", "name " + d.name() + " was taken and is free again", conflict);
+        }
+        if (!key.equals(ObservedState.ownerOf(c.labels()))) {
+            throw new TerminalException("NameConflict", "container name " + d.name() + " is taken by container "
+                    + c.id().substring(0, 12) + ", which Corral does not own; remove or rename it", conflict);
+        }
+        ObservedContainer seen = new ObservedContainer(c.id(), d.name(), c.labels(), c.running() ? "running" : "exited");
+        if (d.hash().equals(c.labels().get(Labels.SPEC_HASH)) && (d.uid() == null || d.uid().equals(c.labels().get(Labels.UID)))) {
+            observed.put(seen);
+            return c.id();
+        }
+        runtime.removeContainer(c.id());
+        observed.removeContainer(c.id());
+        String id = runtime.createContainer(d.request());
+        observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created"));
+        return id;
+    }
+
+    private void start(String id) {
+        try {
+            runtime.startContainer(id);
+            observed.setState(id, "running");
+        } catch (EngineException e) {
+            if (e.status() == 404 && String.valueOf(e.getMessage()).contains("network")) {
+                // Its network was removed behind our back and re-created: this container points at the old one.
+                runtime.removeContainer(id);
+                observed.removeContainer(id);
+                throw new RetryableException("NetworkGone", "the container's network was re-created; re-creating it", e);
+            }
+            if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
+                throw new TerminalException("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.corral.reconcile;
+
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
+import dev.corral.runtime.ObservedVolume;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Corral's picture of the engine: refreshed whole by each resync (one list call per resource
+ * type), patched by the executor after each action and by engine events in between. It may be
+ * briefly stale; that is safe because names are deterministic (a stale "missing" makes a create
+ * that answers 409, which is resolved by adopting) and removal of a missing thing succeeds.
+ */
+public final class ObservedState {
+
+    private final Map<String, ObservedContainer> containers = new ConcurrentHashMap<>();
+    private final Map<String, ObservedNetwork> networks = new ConcurrentHashMap<>();
+    private final Map<String, ObservedVolume> volumes = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+
+    public synchronized void replace(List<ObservedContainer> c, List<ObservedNetwork> n, List<ObservedVolume> v) {
+        containers.clear();
+        c.forEach(x -> containers.put(x.id(), x));
+        networks.clear();
+        n.forEach(x -> networks.put(x.name(), x));
+        volumes.clear();
+        v.forEach(x -> volumes.put(x.name(), x));
+        loaded = true;
+    }
+
+    /** True once a first resync has listed the engine. */
+    public boolean loaded() {
+        return loaded;
+    }
+
+    public void put(ObservedContainer c) {
+        containers.put(c.id(), c);
+    }
+
+    public void removeContainer(String id) {
+        containers.remove(id);
+    }
+
+    /** Records a new state word for a known container (from an event or an action). */
+    public void setState(String id, String state) {
+        containers.computeIfPresent(id, (k, c) -> new ObservedContainer(c.id(), c.name(), c.labels(), state));
+    }
+
+    public Optional<ObservedContainer> container(String id) {
+        return Optional.ofNullable(containers.get(id));
+    }
+
+    public void put(ObservedNetwork n) {
+        networks.put(n.name(), n);
+    }
+
+    public void removeNetwork(String name) {
+        networks.remove(name);
+    }
+
+    public void removeNetworkById(String id) {
+        networks.values().removeIf(n -> n.id().equals(id));
+    }
+
+    public void put(ObservedVolume v) {
+        volumes.put(v.name(), v);
+    }
+
+    public void removeVolume(String name) {
+        volumes.remove(name);
+    }
+
+    public Optional<ObservedNetwork> network(String name) {
+        return Optional.ofNullable(networks.get(name));
+    }
+
+    public Set<String> volumeNames() {
+        return new HashSet<>(volumes.keySet());
+    }
+
+    public Collection<ObservedNetwork> networks() {
+        return List.copyOf(networks.values());
+    }
+
+    /** Containers whose labels name this object, in name order. */
+    public List<ObservedContainer> containersOf(ObjectKey key) {
+        List<ObservedContainer> out = new ArrayList<>();
+        for (ObservedContainer c : containers.values()) {
+            if (key.equals(ownerOf(c.labels()))) {
+                out.add(c);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ObservedContainer::name).thenComparing(ObservedContainer::id));
+        return out;
+    }
+
+    public List<ObservedContainer> containersInSession(String session) {
+        return containers.values().stream().filter(c -> session.equals(c.label(Labels.SESSION)))
+                .sorted(java.util.Comparator.comparing(ObservedContainer::name)).toList();
+    }
+
+    public List<ObservedVolume> volumesInSession(String session) {
+        return volumes.values().stream().filter(v -> session.equals(v.label(Labels.SESSION))
+                        && !Kind.Agent.name().equals(v.label(Labels.KIND)))
+                .sorted(java.util.Comparator.comparing(ObservedVolume::name)).toList();
+    }
+
+    public List<ObservedVolume> volumesOf(ObjectKey agent) {
+        return volumes.values().stream().filter(v -> Kind.Agent.name().equals(v.label(Labels.KIND))
+                        && agent.name().equals(v.label(Labels.NAME)))
+                .sorted(java.util.Comparator.comparing(ObservedVolume::name)).toList();
+    }
+
+    /** Every object that owns something on the engine: resync reconciles these too, so garbage is found. */
+    public Set<ObjectKey> owners() {
+        Set<ObjectKey> keys = new HashSet<>();
+        containers.values().forEach(c -> add(keys, ownerOf(c.labels())));
+        networks.values().forEach(n -> add(keys, ownerOf(n.labels())));
+        volumes.values().forEach(v -> add(keys, ownerOf(v.labels())));
+        return keys;
+    }
+
+    public int containerCount() {
+        return containers.size();
+    }
+
+    public List<ObservedContainer> containers() {
+        return List.copyOf(containers.values());
+    }
+
+    private static void add(Set<ObjectKey> keys, ObjectKey k) {
+        if (k != null) {
+            keys.add(k);
+        }
+    }
+
+    /**
+     * The object that owns a resource, from its labels: session networks and session volumes
+     * belong to the Session; anything else to the object its kind and name labels name.
+     */
+    public static ObjectKey ownerOf(Map<String, String> labels) {
+        if (!Labels.managed(labels)) {
+            return null;
+        }
+        Optional<Kind> kind = Kind.ofSpecName(String.valueOf(labels.get(Labels.KIND)));
+        String name = labels.get(Labels.NAME);
+        String session = labels.get(Labels.SESSION);
+        if (kind.isEmpty() || name == null) {
+            return null;
+        }
+        if (kind.get() == Kind.Session) {
+            return session == null ? null : ObjectKey.of(Kind.Session, null, session);
+        }
+        if (kind.get().sessionScope() == Kind.Scope.FORBIDDEN) {
+            return ObjectKey.of(kind.get(), null, name);
+        }
+        if (kind.get().sessionScope() == Kind.Scope.REQUIRED && session == null) {
+            return null;
+        }
+        return ObjectKey.of(kind.get(), session, name);
+    }
+}

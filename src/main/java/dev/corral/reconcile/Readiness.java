@@ -1,0 +1,37 @@
+package dev.corral.reconcile;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.spec.Kind;
+import dev.corral.spec.SpecObject;
+
+/** When an object counts as converged for {@code PUT /specs?wait=true}. */
+public final class Readiness {
+
+    /** Phases after which waiting longer will not change the answer without a spec change. */
+    public enum Outcome { Ready, Failed, Stopped, Waiting }
+
+    private Readiness() {
+    }
+
+    /**
+     * @return the outcome for this object's current status; {@code Waiting} while the status does
+     * not yet describe the object's current generation or is in a transitional phase
+     */
+    public static Outcome of(SpecObject o) {
+        if (o.kind() == Kind.Tool || o.kind() == Kind.ToolRun) {
+            // Tools are templates; tool runs report their own completion (their own API waits for them).
+            return Outcome.Ready;
+        }
+        ObjectNode s = o.status();
+        long generation = o.metadata().generation() == null ? 0 : o.metadata().generation();
+        if (s == null || s.path("observedGeneration").asLong(-1) < generation) {
+            return Outcome.Waiting;
+        }
+        return switch (s.path("phase").asText("")) {
+            case "Ready" -> Outcome.Ready;
+            case "Failed" -> Outcome.Failed;
+            case "Stopped" -> Outcome.Stopped;
+            default -> Outcome.Waiting;
+        };
+    }
+}

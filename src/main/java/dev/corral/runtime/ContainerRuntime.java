@@ -1,0 +1,60 @@
+package dev.corral.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Corral's only door to the container engine. Implementations make every step idempotent:
+ * starting a running container, stopping a stopped one and removing a missing one succeed.
+ * List calls return only what carries {@link Labels#MANAGED}: one call per resource type.
+ */
+public interface ContainerRuntime {
+
+    List<ObservedContainer> listContainers();
+
+    List<ObservedNetwork> listNetworks();
+
+    List<ObservedVolume> listVolumes();
+
+    /** @return the new container's id; {@link NameConflictException} if the name is taken */
+    String createContainer(ContainerRequest request);
+
+    void startContainer(String id);
+
+    void stopContainer(String id, Duration grace);
+
+    void removeContainer(String id);
+
+    /** Empty when the container does not exist. */
+    Optional<ContainerDetails> inspectContainer(String idOrName);
+
+    ExecResult exec(String id, List<String> command, Duration timeout);
+
+    /** @return the new network's id; {@link NameConflictException} if the name is taken */
+    String createNetwork(NetworkRequest request);
+
+    void removeNetwork(String idOrName);
+
+    void connect(String network, String containerId, List<String> aliases);
+
+    void createVolume(String name, java.util.Map<String, String> labels);
+
+    void removeVolume(String name);
+
+    /**
+     * Makes sure an image is present, pulling it per the policy ({@code IfNotPresent},
+     * {@code Always}, {@code Never}); {@link ImageUnavailableException} if it cannot be had.
+     */
+    void ensureImage(String image, String pullPolicy);
+
+    /** Throws if the engine does not answer. */
+    void ping();
+
+    /**
+     * Streams events about Corral's containers and networks until the returned handle is closed.
+     * {@code onClosed} is called once if the stream ends or fails (the caller reconnects).
+     */
+    AutoCloseable events(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed);
+}

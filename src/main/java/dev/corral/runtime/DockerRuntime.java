@@ -1,0 +1,425 @@
+package dev.corral.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.RestartPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@link ContainerRuntime} over docker-java. Maps the engine's "already done" answers (304 on
+ * start/stop, 404 on remove) to success, so every step can be repeated after a crash, and times
+ * every call in {@code corral_docker_api_seconds{operation}}.
+ */
+public class DockerRuntime implements ContainerRuntime {
+
+    /** Positive image look-ups are trusted this long: a create that then fails with 404 evicts the entry. */
+    private static final Duration IMAGE_CACHE = Duration.ofSeconds(30);
+
+    private final DockerClient client;
+    private final DockerClient eventsClient;
+    private final MeterRegistry registry;
+    private final String instance;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Instant> imagesSeen = new ConcurrentHashMap<>();
+
+    /**
+     * @param eventsClient a client without a read timeout: the event stream may be quiet for hours
+     */
+    public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance) {
+        this.instance = instance;
+        this.client = client;
+        this.eventsClient = eventsClient;
+        this.registry = registry;
+    }
+
+    @Override
+    public List<ObservedContainer> listContainers() {
+        List<Container> list = call("list_containers", () -> client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.MANAGED, "true", Labels.INSTANCE, instance)).exec());
+        List<ObservedContainer> out = new ArrayList<>(list.size());
+        for (Container c : list) {
+            String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].substring(1);
+            out.add(new ObservedContainer(c.getId(), name, labels(c.getLabels()), c.getState()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ObservedNetwork> listNetworks() {
+        List<Network> list = call("list_networks", () -> client.listNetworksCmd()
+                .withFilter("label", List.of(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + instance)).exec());
+        List<ObservedNetwork> out = new ArrayList<>(list.size());
+        for (Network n : list) {
+            String subnet = null;
+            if (n.getIpam() != null && n.getIpam().getConfig() != null && !n.getIpam().getConfig().isEmpty()) {
+                subnet = n.getIpam().getConfig().get(0).getSubnet();
+            }
+            out.add(new ObservedNetwork(n.getId(), n.getName(), labels(n.getLabels()), subnet,
+                    Boolean.TRUE.equals(n.getInternal())));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ObservedVolume> listVolumes() {
+        var response = call("list_volumes", () -> client.listVolumesCmd()
+                .withFilter("label", List.of(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + instance)).exec());
+        List<ObservedVolume> out = new ArrayList<>();
+        if (response.getVolumes() != null) {
+            response.getVolumes().forEach(v -> out.add(new ObservedVolume(v.getName(), labels(v.getLabels()))));
+        }
+        return out;
+    }
+
+    @Override
+    public String createContainer(ContainerRequest r) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withMemory(r.memoryBytes())
+                .withMemorySwap(r.memoryBytes()) // swap equal to memory: no swap on top of the limit
+                .withNanoCPUs(r.nanoCpus())
+                .withPidsLimit(r.pidsLimit())
+                // Corral restarts containers itself, with crash-loop backoff; the engine must not race it.
+                .withRestartPolicy(RestartPolicy.noRestart())
+                .withNetworkMode(r.network() == null ? "none" : r.network());
+        if (!r.mounts().isEmpty()) {
+            List<Mount> mounts = new ArrayList<>();
+            for (ContainerRequest.Mount m : r.mounts()) {
+                mounts.add(new Mount().withType(m.bind() ? MountType.BIND : MountType.VOLUME)
+                        .withSource(m.source()).withTarget(m.target()).withReadOnly(m.readOnly()));
+            }
+            host.withMounts(mounts);
+        }
+        List<String> env = new ArrayList<>();
+        r.env().forEach((k, v) -> env.add(k + "=" + v));
+        try {
+            return call("create_container", () -> {
+                var cmd = client.createContainerCmd(r.image()).withName(r.name()).withLabels(stamped(r.labels()))
+                        .withEnv(env).withHostConfig(host);
+                if (r.entrypoint() != null) {
+                    cmd.withEntrypoint(r.entrypoint());
+                }
+                if (r.cmd() != null) {
+                    cmd.withCmd(r.cmd());
+                }
+                if (r.network() != null && !r.aliases().isEmpty()) {
+                    cmd.withAliases(r.aliases());
+                }
+                return cmd.exec().getId();
+            });
+        } catch (EngineException e) {
+            if (e.status() == 404 && e.getMessage() != null && e.getMessage().toLowerCase().contains("image")) {
+                imagesSeen.remove(r.image());
+                throw new ImageUnavailableException(e.getMessage(), true, e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void startContainer(String id) {
+        try {
+            call("start_container", () -> client.startContainerCmd(id).exec());
+        } catch (EngineException e) {
+            if (e.status() != 304) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void stopContainer(String id, Duration grace) {
+        try {
+            call("stop_container", () -> client.stopContainerCmd(id).withTimeout((int) grace.toSeconds()).exec());
+        } catch (EngineException e) {
+            if (e.status() != 304 && e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void removeContainer(String id) {
+        try {
+            call("remove_container", () -> client.removeContainerCmd(id).withForce(true).exec());
+        } catch (EngineException e) {
+            // 404: already gone; 409: removal already in progress.
+            if (e.status() != 404 && !(e.status() == 409 && String.valueOf(e.getMessage()).contains("in progress"))) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<ContainerDetails> inspectContainer(String idOrName) {
+        InspectContainerResponse r;
+        try {
+            r = call("inspect_container", () -> client.inspectContainerCmd(idOrName).exec());
+        } catch (EngineException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        var s = r.getState();
+        Map<String, String> ips = new java.util.HashMap<>();
+        if (r.getNetworkSettings() != null && r.getNetworkSettings().getNetworks() != null) {
+            r.getNetworkSettings().getNetworks().forEach((n, cn) -> {
+                if (cn.getIpAddress() != null && !cn.getIpAddress().isEmpty()) {
+                    ips.put(n, cn.getIpAddress());
+                }
+            });
+        }
+        return Optional.of(new ContainerDetails(r.getId(), r.getName() == null ? null : r.getName().replaceFirst("^/", ""),
+                labels(r.getConfig() == null ? null : r.getConfig().getLabels()),
+                Boolean.TRUE.equals(s.getRunning()), s.getExitCodeLong(), Boolean.TRUE.equals(s.getOOMKilled()),
+                s.getError() == null || s.getError().isEmpty() ? null : s.getError(),
+                time(s.getStartedAt()), time(s.getFinishedAt()), ips));
+    }
+
+    @Override
+    public ExecResult exec(String id, List<String> command, Duration timeout) {
+        return call("exec", () -> {
+            String execId = client.execCreateCmd(id).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            StringBuilder out = new StringBuilder();
+            var callback = client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                    if (out.length() < 4096) {
+                        out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            });
+            try {
+                if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    callback.close();
+                    return new ExecResult(null, out.toString());
+                }
+                callback.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ExecResult(null, out.toString());
+            } catch (java.io.IOException ignored) {
+                // closing a finished stream
+            }
+            return new ExecResult(client.inspectExecCmd(execId).exec().getExitCodeLong(), out.toString());
+        });
+    }
+
+    @Override
+    public String createNetwork(NetworkRequest r) {
+        return call("create_network", () -> {
+            var cmd = client.createNetworkCmd().withName(r.name()).withDriver("bridge").withInternal(r.internal())
+                    .withLabels(stamped(r.labels())).withCheckDuplicate(true);
+            if (r.subnet() != null) {
+                cmd.withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(r.subnet())));
+            }
+            return cmd.exec().getId();
+        });
+    }
+
+    @Override
+    public void removeNetwork(String idOrName) {
+        try {
+            call("remove_network", () -> client.removeNetworkCmd(idOrName).exec());
+        } catch (EngineException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void connect(String network, String containerId, List<String> aliases) {
+        try {
+            call("connect_network", () -> client.connectToNetworkCmd().withNetworkId(network).withContainerId(containerId)
+                    .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec());
+        } catch (EngineException e) {
+            // 403 "already exists in network" (older engines) / 409: already connected.
+            if (!(String.valueOf(e.getMessage()).contains("already exists"))) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void createVolume(String name, Map<String, String> labels) {
+        call("create_volume", () -> client.createVolumeCmd().withName(name).withLabels(stamped(labels)).exec());
+    }
+
+    @Override
+    public void removeVolume(String name) {
+        try {
+            call("remove_volume", () -> client.removeVolumeCmd(name).exec());
+        } catch (EngineException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void ensureImage(String image, String pullPolicy) {
+        Instant seen = imagesSeen.get(image);
+        if (!"Always".equals(pullPolicy) && seen != null && seen.plus(IMAGE_CACHE).isAfter(Instant.now())) {
+            return;
+        }
+        boolean present;
+        try {
+            call("inspect_image", () -> client.inspectImageCmd(image).exec());
+            present = true;
+        } catch (EngineException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            present = false;
+        }
+        if (present && !"Always".equals(pullPolicy)) {
+            imagesSeen.put(image, Instant.now());
+            return;
+        }
+        if ("Never".equals(pullPolicy)) {
+            throw new ImageUnavailableException("image " + image + " is not on the engine and imagePullPolicy is Never",
+                    false, null);
+        }
+        try {
+            call("pull_image", () -> {
+                try {
+                    return client.pullImageCmd(image).start().awaitCompletion(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while pulling " + image, e);
+                }
+            });
+        } catch (EngineException | IllegalStateException e) {
+            if (present) {
+                // Always, but the registry is unreachable: run what we have, as the kubelet would not; say so in logs.
+                imagesSeen.put(image, Instant.now());
+                return;
+            }
+            throw new ImageUnavailableException("image " + image + " could not be pulled: " + e.getMessage(), true, e);
+        }
+        imagesSeen.put(image, Instant.now());
+    }
+
+    @Override
+    public void ping() {
+        call("ping", () -> client.pingCmd().exec());
+    }
+
+    @Override
+    public AutoCloseable events(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed) {
+        return eventsClient.eventsCmd().withLabelFilter(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + instance)
+                .withEventTypeFilter("container", "network")
+                .exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onNext(Event e) {
+                        var actor = e.getActor();
+                        Map<String, String> attrs = actor == null || actor.getAttributes() == null
+                                ? Map.of() : actor.getAttributes();
+                        onEvent.accept(new RuntimeEvent(e.getType() == null ? "" : e.getType().getValue(),
+                                e.getAction() == null ? e.getStatus() : e.getAction(),
+                                actor == null ? e.getId() : actor.getId(), attrs));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        super.onError(t);
+                        onClosed.accept(t);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        super.onComplete();
+                        onClosed.accept(null);
+                    }
+                });
+    }
+
+    private <T> T call(String operation, Supplier<T> body) {
+        Timer.Sample sample = Timer.start(registry);
+        try {
+            return body.get();
+        } catch (NotModifiedException e) {
+            throw new EngineException(304, "not modified", e);
+        } catch (ConflictException e) {
+            throw new NameConflictException(message(e), e);
+        } catch (NotFoundException e) {
+            throw new EngineException(404, message(e), e);
+        } catch (DockerException e) {
+            throw new EngineException(e.getHttpStatus(), message(e), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (java.lang.RuntimeException e) {
+            // Transport failures (engine down, socket gone) arrive as unchecked I/O errors.
+            throw new EngineException(0, "Docker engine did not answer: " + rootMessage(e), e);
+        } finally {
+            sample.stop(timers.computeIfAbsent(operation, op -> Timer.builder("corral_docker_api_seconds")
+                    .description("Docker API calls by operation").tag("operation", op).register(registry)));
+        }
+    }
+
+    /** docker-java prefixes messages with "Status 404: {"message":"..."}"; keep the engine's words. */
+    private static String message(DockerException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int i = m.indexOf("\"message\":\"");
+        if (i >= 0) {
+            int end = m.indexOf("\"}", i);
+            return m.substring(i + 11, end > 0 ? end : m.length()).replace("\\\"", "\"");
+        }
+        return m.trim();
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private Map<String, String> stamped(Map<String, String> labels) {
+        Map<String, String> l = new java.util.TreeMap<>(labels);
+        l.put(Labels.INSTANCE, instance);
+        return l;
+    }
+
+    private static Map<String, String> labels(Map<String, String> l) {
+        return l == null ? Map.of() : l;
+    }
+
+    private static Instant time(String s) {
+        if (s == null || s.isEmpty() || s.startsWith("0001-")) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+}

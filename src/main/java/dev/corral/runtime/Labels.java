@@ -1,0 +1,42 @@
+package dev.corral.runtime;
+
+import java.util.Map;
+
+/**
+ * The labels on every container, network and volume Corral creates: how it finds what it owns.
+ * Anything without {@link #MANAGED}{@code =true} is never touched.
+ */
+public final class Labels {
+
+    /** {@code true} on everything Corral created. */
+    public static final String MANAGED = "corral.dev/managed";
+    /** The owning object's kind ({@code Relic}, {@code Agent}, {@code Session}, ...). */
+    public static final String KIND = "corral.dev/kind";
+    /** The owning object's name. */
+    public static final String NAME = "corral.dev/name";
+    /** The owning object's session, for session-scoped resources (and the session network). */
+    public static final String SESSION = "corral.dev/session";
+    /** The owning object's uid: a re-created object with the same name does not adopt the old one's containers. */
+    public static final String UID = "corral.dev/uid";
+    /** Hash of the fields that require re-creation; a different hash means re-create. */
+    public static final String SPEC_HASH = "corral.dev/spec-hash";
+    /** The subnet a session network was given from Corral's pool. */
+    public static final String SUBNET = "corral.dev/subnet";
+
+    /**
+     * Which Corral installation owns it ({@code corral.instance}): two Corrals on one engine
+     * (a second data directory, a test run next to a dev instance) never see, adopt or collect
+     * each other's resources.
+     */
+    public static final String INSTANCE = "corral.dev/instance";
+
+    /** The filter value of every label-filtered list call. */
+    public static final String MANAGED_FILTER = MANAGED + "=true";
+
+    private Labels() {
+    }
+
+    public static boolean managed(Map<String, String> labels) {
+        return labels != null && "true".equals(labels.get(MANAGED));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.corral.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.corral.config.CorralConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Shutdown;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Builds the Docker client from {@code corral.docker.*}. */
+@ApplicationScoped
+public class RuntimeProducer {
+
+    private DockerClient client;
+    private DockerClient eventsClient;
+
+    @Produces
+    @Singleton
+    synchronized ContainerRuntime runtime(CorralConfig config, MeterRegistry registry) {
+        String host = config.docker().host()
+                .or(() -> java.util.Optional.ofNullable(System.getenv("DOCKER_HOST")).filter(h -> !h.isBlank()))
+                .orElse("unix:///var/run/docker.sock");
+        client = client(host, config.docker().callTimeout());
+        // The event stream may be silent for hours: no read timeout on its connection.
+        eventsClient = client(host, null);
+        return new DockerRuntime(client, eventsClient, registry, config.instance());
+    }
+
+    private static DockerClient client(String host, Duration responseTimeout) {
+        var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        var http = new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).sslConfig(cfg.getSSLConfig())
+                .maxConnections(256).connectionTimeout(Duration.ofSeconds(5));
+        if (responseTimeout != null) {
+            http.responseTimeout(responseTimeout);
+        }
+        return DockerClientImpl.getInstance(cfg, http.build());
+    }
+
+    @Shutdown
+    synchronized void close() throws IOException {
+        if (client != null) {
+            client.close();
+            eventsClient.close();
+        }
+    }
+}

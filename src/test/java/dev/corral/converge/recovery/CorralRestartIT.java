@@ -1,0 +1,138 @@
+package dev.corral.converge.recovery;
+
+import dev.corral.support.CorralProcess;
+import dev.corral.support.Docker;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Corral and the engine going away under a running workload, with the packaged application:
+ * {@code kill -9} of Corral (the restarted one adopts what runs: same container ids, no
+ * duplicates) and a stop and start of dockerd (readiness goes down, then up, and everything
+ * converges again).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CorralRestartIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    private final String s = "r-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private String specs() {
+        StringBuilder y = new StringBuilder("apiVersion: corral.dev/v1\nkind: Session\nmetadata: {name: " + s + "}\n");
+        for (String r : List.of("web", "api")) {
+            y.append("---\napiVersion: corral.dev/v1\nkind: Relic\nmetadata: {name: ").append(r).append(", session: ").append(s)
+                    .append("}\nspec:\n  image: corral/busybox:latest\n  command: [httpd, -f, -p, \"8080\", -h, /www]\n")
+                    .append("  port: 8080\n  resources: {memoryMb: 32, cpus: 0.2, pids: 32}\n")
+                    .append("  health: {http: {port: 8080}, periodSeconds: 1}\n");
+        }
+        return y.toString();
+    }
+
+    private static String phase(CorralProcess c, String path) throws IOException {
+        var r = c.get("/specs/" + path);
+        return r.statusCode() == 200 ? JsonPath.from(r.body()).getString("status.phase") : null;
+    }
+
+    private void awaitReady(CorralProcess c) {
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertEquals("Ready", phase(c, "relic/" + s + "/web"));
+            assertEquals("Ready", phase(c, "relic/" + s + "/api"));
+        });
+    }
+
+    private List<String> containerIds() {
+        return Docker.containers("corral.dev/session=" + s).stream().sorted()
+                .map(n -> Docker.inspect(n, "{{.Id}}")).toList();
+    }
+
+    @Test
+    @Order(1)
+    void afterKill9TheRestartedCorralAdoptsWhatRuns() throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> before;
+        try (CorralProcess first = CorralProcess.start(data)) {
+            assertEquals(200, first.putYaml(specs()).statusCode());
+            awaitReady(first);
+            before = containerIds();
+            assertEquals(2, before.size());
+            first.kill();
+        }
+        try (CorralProcess second = CorralProcess.start(data)) {
+            awaitReady(second);
+            // Let a resync and a few probes pass: nothing is re-created, nothing is added.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> containerIds().equals(before));
+            assertEquals(0, JsonPath.from(second.get("/specs/relic/" + s + "/web").body()).getInt("status.restarts"));
+            cleanUp(second);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void whenDockerdStopsReadinessGoesDownAndEverythingConvergesWhenItIsBack() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean ours = Docker.tryRun("version").exit() == 0 && new File("/usr/sbin/dockerd").canExecute()
+                && new ProcessBuilder("pgrep", "-x", "dockerd").start().waitFor() == 0;
+        assumeTrue(root && ours, "needs root and a dockerd this machine started itself (as deploy/setup.sh does)");
+        Path data = tmp.resolve("data2");
+        try (CorralProcess corral = CorralProcess.start(data)) {
+            assertEquals(200, corral.putYaml(specs()).statusCode());
+            awaitReady(corral);
+            try {
+                assertEquals(0, new ProcessBuilder("pkill", "-TERM", "-x", "dockerd").start().waitFor());
+                await().atMost(Duration.ofSeconds(60)).until(() -> Docker.tryRun("version").exit() != 0);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    var r = corral.get("/q/health/ready");
+                    assertEquals(503, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("\"docker\""), r.body());
+                });
+            } finally {
+                startDockerd();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> Docker.tryRun("version").exit() == 0);
+            await().atMost(CONVERGE).until(() -> corral.get("/q/health/ready").statusCode() == 200);
+            // The engine stopped the containers with it; Corral starts them again.
+            awaitReady(corral);
+            for (String r : List.of("web", "api")) {
+                assertEquals("true", Docker.inspect("corral-relic-" + s + "-" + r, "{{.State.Running}}"));
+            }
+            cleanUp(corral);
+        }
+    }
+
+    private static void startDockerd() throws IOException {
+        if (Docker.tryRun("version").exit() == 0) {
+            return;
+        }
+        // As deploy/setup.sh does: detached, output to a file, so nothing waits on it.
+        new ProcessBuilder("setsid", "dockerd").redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("/var/log/dockerd.log")))
+                .redirectErrorStream(true).start();
+    }
+
+    private void cleanUp(CorralProcess c) throws IOException {
+        c.delete("/specs/session/" + s);
+        await().atMost(CONVERGE).until(() -> Docker.containers("corral.dev/session=" + s).isEmpty()
+                && Docker.networks("corral.dev/session=" + s).isEmpty());
+    }
+}
