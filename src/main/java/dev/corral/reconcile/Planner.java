@@ -49,7 +49,7 @@ public final class Planner {
             if (why == null && keeper == null) {
                 keeper = c;
             } else {
-                String cause = why == null ? "duplicate of " + keeper.id().substring(0, 12) : why;
+                String cause = why == null ? "duplicate of " + keeper.id().substring(0, Math.min(12, keeper.id().length())) : why;
                 removals.add(remove(c, cause));
                 if (why != null) {
                     recreateCause = why;

@@ -37,6 +37,16 @@ public final class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
+    private static final java.util.Comparator<JsonNode> NUMERIC_VALUE = (a, b) -> {
+        if (a.equals(b)) {
+            return 0;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return 1;
+    };
+
     private final SpecStore store;
     private final ContainerRuntime runtime;
     private final ObservedState observed;
@@ -346,7 +356,8 @@ public final class Reconciler {
     }
 
     private void writeStatus(SpecObject o, ObjectNode status) {
-        if (status.equals(o.status())) {
+        // Numbers compare by value: a status read back from disk holds ints where a fresh one holds longs.
+        if (o.status() != null && status.equals(NUMERIC_VALUE, o.status())) {
             return;
         }
         store.updateStatus(o.key(), status);

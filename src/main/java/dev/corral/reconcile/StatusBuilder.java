@@ -27,7 +27,7 @@ public final class StatusBuilder {
         if (message != null) {
             status.put("message", message);
         }
-        status.put("observedGeneration", observedGeneration);
+        put("observedGeneration", observedGeneration);
     }
 
     public StatusBuilder put(String field, String value) {
@@ -37,8 +37,13 @@ public final class StatusBuilder {
         return this;
     }
 
+    /** Small numbers are stored as ints, as a status read back from disk holds them, so the two compare equal. */
     public StatusBuilder put(String field, long value) {
-        status.put(field, value);
+        if (value == (int) value) {
+            status.put(field, (int) value);
+        } else {
+            status.put(field, value);
+        }
         return this;
     }
 

@@ -72,7 +72,7 @@ public final class SubnetPool {
     }
 
     public boolean contains(String subnet) {
-        if (subnet == null || !subnet.contains("/")) {
+        if (subnet == null || !subnet.contains("/") || subnet.contains(":")) {
             return false;
         }
         String[] p = subnet.split("/");

@@ -61,7 +61,11 @@ public final class WorkQueue<K> {
                 return;
             }
         }
-        timers.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shut down meanwhile: nothing will take the key anyway.
+        }
     }
 
     /** Queues a key after its backoff: base × 2^(failures so far), capped. */

@@ -52,7 +52,10 @@ public final class Specs {
     /** Waits until the object's phase is {@code phase}; returns the object. */
     public static JsonPath awaitPhase(String path, String phase) {
         await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertEquals(phase, phase(path), () -> path + ": " + get(path).prettify()));
+                .untilAsserted(() -> assertEquals(phase, phase(path), () -> {
+                    JsonPath o = get(path);
+                    return path + ": " + (o == null ? "absent" : o.prettify());
+                }));
         return get(path);
     }
 

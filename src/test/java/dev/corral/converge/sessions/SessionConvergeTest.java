@@ -15,6 +15,7 @@ import static dev.corral.support.Specs.httpRelic;
 import static dev.corral.support.Specs.session;
 import static dev.corral.support.Specs.unique;
 import static org.awaitility.Awaitility.await;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,15 +89,45 @@ class SessionConvergeTest {
                 apiVersion: corral.dev/v1
                 kind: Session
                 metadata: {name: %s}
-                spec: {ttlSeconds: 3}
+                spec: {ttlSeconds: 10}
                 ---
                 """.formatted(s) + httpRelic(s, "web", ""));
         awaitPhase("relic/" + s + "/web", "Ready");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertTrue(Specs.get("session/" + s).getString("status.expiresAt") != null);
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
             assertEquals(null, Specs.get("session/" + s));
             assertEquals(null, Specs.get("relic/" + s + "/web"));
             assertEquals(List.of(), Docker.containers("corral.dev/session=" + s));
             assertEquals(List.of(), Docker.networks("corral.dev/session=" + s));
         });
+    }
+
+    /**
+     * Docker's default address pools run out after about 30 user networks; Corral gives each
+     * session a /26 from its own pool, so 300 sessions fit on one engine, each on its own subnet.
+     */
+    @Test
+    void threeHundredSessionsEachGetTheirOwnSubnet() {
+        String prefix = unique("m");
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            yaml.append(session(prefix + "-" + i)).append("---\n");
+        }
+        var reply = given().contentType("application/yaml").queryParam("wait", true).queryParam("timeout", "240s")
+                .body(yaml.toString()).put("/specs").then().statusCode(200).extract().jsonPath();
+        try {
+            assertEquals(false, reply.getBoolean("timedOut"));
+            List<String> outcomes = reply.getList("results.outcome");
+            assertEquals(300, outcomes.stream().filter("Ready"::equals).count(), outcomes.toString());
+            List<String> subnets = reply.getList("results.status.subnet");
+            assertEquals(300, new java.util.HashSet<>(subnets).size(), "every session has its own subnet");
+            assertTrue(subnets.stream().allMatch(n -> n.startsWith("10.214.") && n.endsWith("/26")), subnets.toString());
+        } finally {
+            for (int i = 0; i < 300; i++) {
+                Specs.delete("session/" + prefix + "-" + i);
+            }
+        }
+        await().atMost(Duration.ofSeconds(120)).until(() ->
+                Docker.networks("corral.dev/instance=test").stream().noneMatch(n -> n.startsWith("corral-session-" + prefix)));
     }
 }

@@ -1,0 +1,91 @@
+package dev.corral.reconcile;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.runtime.Labels;
+import dev.corral.spec.Json;
+import dev.corral.spec.Kind;
+import dev.corral.spec.Metadata;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static dev.corral.reconcile.PlannerTest.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** {@link ObservedState#ownerOf} and {@link Readiness#of}. */
+class OwnershipAndReadinessTest {
+
+    static Map<String, String> labels(String kind, String name, String session) {
+        Map<String, String> l = new HashMap<>();
+        l.put(Labels.MANAGED, "true");
+        if (kind != null) {
+            l.put(Labels.KIND, kind);
+        }
+        if (name != null) {
+            l.put(Labels.NAME, name);
+        }
+        if (session != null) {
+            l.put(Labels.SESSION, session);
+        }
+        return l;
+    }
+
+    @Test
+    void ownerOfResources() {
+        assertEquals(ObjectKey.of(Kind.Relic, "s1", "web"), ObservedState.ownerOf(labels("Relic", "web", "s1")));
+        assertEquals(ObjectKey.of(Kind.Agent, null, "bot"), ObservedState.ownerOf(labels("Agent", "bot", null)));
+        assertEquals(ObjectKey.of(Kind.Agent, null, "bot"), ObservedState.ownerOf(labels("Agent", "bot", "s1")),
+                "a session label on a session-less kind is ignored");
+        assertEquals(ObjectKey.of(Kind.Session, null, "s1"), ObservedState.ownerOf(labels("Session", "data", "s1")),
+                "session volumes and networks belong to the session");
+        assertEquals(ObjectKey.of(Kind.ToolRun, null, "r"), ObservedState.ownerOf(labels("ToolRun", "r", null)));
+        assertEquals(ObjectKey.of(Kind.ToolRun, "s1", "r"), ObservedState.ownerOf(labels("ToolRun", "r", "s1")));
+    }
+
+    @Test
+    void noOwner() {
+        assertNull(ObservedState.ownerOf(null));
+        assertNull(ObservedState.ownerOf(Map.of()));
+        Map<String, String> unmanaged = labels("Relic", "web", "s1");
+        unmanaged.put(Labels.MANAGED, "false");
+        assertNull(ObservedState.ownerOf(unmanaged));
+        assertNull(ObservedState.ownerOf(labels("relic", "web", "s1")), "kind is case-sensitive");
+        assertNull(ObservedState.ownerOf(labels("Bogus", "web", "s1")));
+        assertNull(ObservedState.ownerOf(labels(null, "web", "s1")));
+        assertNull(ObservedState.ownerOf(labels("Relic", null, "s1")));
+        assertNull(ObservedState.ownerOf(labels("Relic", "web", null)), "a relic needs its session");
+        assertNull(ObservedState.ownerOf(labels("Session", "s1", null)));
+    }
+
+    static SpecObject object(Kind kind, Long generation, String status) {
+        Metadata md = new Metadata("x", kind == Kind.Relic ? "s1" : null, null, null, "u", generation, 1L, null, null,
+                null);
+        ObjectNode s = status == null ? null : json(status);
+        return new SpecObject(SpecObject.API_VERSION, kind, md, Json.MAPPER.createObjectNode(), s);
+    }
+
+    @Test
+    void readiness() {
+        assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.Relic, 2L,
+                "{\"phase\": \"Ready\", \"observedGeneration\": 2}")));
+        assertEquals(Readiness.Outcome.Failed, Readiness.of(object(Kind.Relic, 2L,
+                "{\"phase\": \"Failed\", \"observedGeneration\": 3}")));
+        assertEquals(Readiness.Outcome.Stopped, Readiness.of(object(Kind.Agent, 1L,
+                "{\"phase\": \"Stopped\", \"observedGeneration\": 1}")));
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.Relic, 2L,
+                "{\"phase\": \"Ready\", \"observedGeneration\": 1}")), "status of an older generation");
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.Relic, 2L, "{\"phase\": \"Ready\"}")));
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.Relic, 2L,
+                "{\"phase\": \"CrashLoopBackOff\", \"observedGeneration\": 2}")));
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.Relic, 2L, null)));
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.Session, 1L, "{}")));
+        assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.Session, null,
+                "{\"phase\": \"Ready\", \"observedGeneration\": 0}")));
+        assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.Tool, 5L, null)), "tools are templates");
+        assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.ToolRun, 5L, null)));
+    }
+}
