@@ -13,7 +13,13 @@ import java.util.Set;
  * @param keeperDetails inspect of the container that matches the spec, when it is not running (how it ended)
  * @param networkReady  whether the session network exists (always true for agents)
  * @param volumes       names of the volumes that exist
+ * @param networkId     the session network's id as observed, or null
  */
 public record ContainerObservation(List<ObservedContainer> owned, ContainerDetails keeperDetails,
-                                   boolean networkReady, Set<String> volumes) {
+                                   boolean networkReady, Set<String> volumes, String networkId) {
+
+    public ContainerObservation(List<ObservedContainer> owned, ContainerDetails keeperDetails, boolean networkReady,
+                                Set<String> volumes) {
+        this(owned, keeperDetails, networkReady, volumes, null);
+    }
 }

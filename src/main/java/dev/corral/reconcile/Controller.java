@@ -186,6 +186,7 @@ public class Controller {
                 if (running.get()) {
                     LOG.warnf("engine event stream ended (%s); reconnecting", failure == null ? "closed" : failure.getMessage());
                     engineProblem = "event stream lost: " + (failure == null ? "closed" : failure.getMessage());
+                    closeEvents();
                     background.schedule(this::connectEvents, 1, TimeUnit.SECONDS);
                 }
             });
@@ -216,6 +217,14 @@ public class Controller {
             }
         });
         if ("network".equals(e.type())) {
+            String container = e.attributes().get("container");
+            // Network events come for every network on the engine: only those touching our containers matter.
+            if (container != null && observed.container(container).isPresent()
+                    && ("connect".equals(e.action()) || "disconnect".equals(e.action()))) {
+                observed.setNetwork(container, e.attributes().getOrDefault("name", ""),
+                        "connect".equals(e.action()) ? e.actorId() : null);
+                observed.container(container).map(c -> ObservedState.ownerOf(c.labels())).ifPresent(queue::add);
+            }
             if ("destroy".equals(e.action())) {
                 observed.removeNetworkById(e.actorId());
                 String name = e.attributes().getOrDefault("name", "");

@@ -92,6 +92,11 @@ public final class Executor {
                 runtime.removeVolume(a.target());
                 observed.removeVolume(a.target());
             }
+            case ConnectNetwork -> {
+                Planner.Connect c = (Planner.Connect) a.payload();
+                runtime.connect(c.networkId(), c.containerId(), c.aliases());
+                observed.setNetwork(c.containerId(), c.network(), c.networkId());
+            }
             case RemoveNetwork -> {
                 runtime.removeNetwork((String) a.payload());
                 observed.removeNetwork(a.target());
@@ -126,7 +131,7 @@ public final class Executor {
         }
         try {
             String id = runtime.createContainer(d.request());
-            observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created"));
+            observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created", attached(d)));
             return id;
         } catch (ImageUnavailableException e) {
             throw new RetryableException("ImagePullFailed", e.getMessage(), e);
@@ -158,8 +163,13 @@ public final class Executor {
         runtime.removeContainer(c.id());
         observed.removeContainer(c.id());
         String id = runtime.createContainer(d.request());
-        observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created"));
+        observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created", attached(d)));
         return id;
+    }
+
+    /** The network a new container joined, as the list call would show it (unknown if the network is not seen yet). */
+    private Map<String, String> attached(DesiredContainer d) {
+        return observed.network(d.network()).map(n -> Map.of(d.network(), n.id())).orElse(null);
     }
 
     private void start(String id) {

@@ -54,7 +54,20 @@ public final class ObservedState {
 
     /** Records a new state word for a known container (from an event or an action). */
     public void setState(String id, String state) {
-        containers.computeIfPresent(id, (k, c) -> new ObservedContainer(c.id(), c.name(), c.labels(), state));
+        containers.computeIfPresent(id, (k, c) -> c.withState(state));
+    }
+
+    /** Records that a container joined ({@code networkId} non-null) or left a network. */
+    public void setNetwork(String containerId, String network, String networkId) {
+        containers.computeIfPresent(containerId, (k, c) -> {
+            Map<String, String> n = new java.util.HashMap<>(c.networks() == null ? Map.of() : c.networks());
+            if (networkId == null) {
+                n.remove(network);
+            } else {
+                n.put(network, networkId);
+            }
+            return c.withNetworks(n);
+        });
     }
 
     public Optional<ObservedContainer> container(String id) {

@@ -9,7 +9,7 @@ public record PlannedAction(Op op, String target, String cause, Object payload) 
 
     public enum Op {
         CreateNetwork, CreateVolume, CreateContainer, StartContainer, StopContainer, RemoveContainer, RemoveVolume,
-        RemoveNetwork
+        RemoveNetwork, ConnectNetwork
     }
 
     @Override

@@ -27,6 +27,10 @@ public final class Planner {
     private Planner() {
     }
 
+    /** Payload of {@link Op#ConnectNetwork}. */
+    public record Connect(String containerId, String network, String networkId, List<String> aliases) {
+    }
+
     /**
      * Plans one Relic or Agent.
      *
@@ -80,6 +84,13 @@ public final class Planner {
             if (!desired.wantRunning()) {
                 plan.then(new PlannedAction(Op.StopContainer, desired.name(), "state: Stopped", id));
                 return plan.phase("Stopped", "state: Stopped").build();
+            }
+            if (desired.key().kind() == dev.corral.spec.Kind.Relic && obs.networkId() != null && keeper.networks() != null
+                    && !obs.networkId().equals(keeper.networks().get(desired.network()))) {
+                // Its network was removed and re-created behind our back: join the new one, under its name.
+                plan.then(new PlannedAction(Op.ConnectNetwork, desired.name(), "not attached to " + desired.network(),
+                        new Connect(id, desired.network(), obs.networkId(), desired.request().aliases())));
+                return plan.phase("Starting", "reconnecting to " + desired.network()).build();
             }
             return running(desired, probe, now, settings, plan, id);
         }

@@ -178,7 +178,9 @@ public final class Reconciler {
         }
 
         boolean networkReady = key.kind() == Kind.Agent || observed.network(d.network()).isPresent();
-        Plan plan = Planner.container(d, new ContainerObservation(owned, ended, networkReady, observed.volumeNames()),
+        String networkId = key.kind() == Kind.Agent ? null
+                : observed.network(d.network()).map(dev.corral.runtime.ObservedNetwork::id).orElse(null);
+        Plan plan = Planner.container(d, new ContainerObservation(owned, ended, networkReady, observed.volumeNames(), networkId),
                 crash, probe, clock.instant(), settings);
         if (!plan.isEmpty()) {
             LOG.debugf("%s plan:\n%s", key, plan);

@@ -64,7 +64,11 @@ public class DockerRuntime implements ContainerRuntime {
         List<ObservedContainer> out = new ArrayList<>(list.size());
         for (Container c : list) {
             String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].substring(1);
-            out.add(new ObservedContainer(c.getId(), name, labels(c.getLabels()), c.getState()));
+            Map<String, String> networks = new java.util.HashMap<>();
+            if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {
+                c.getNetworkSettings().getNetworks().forEach((n, cn) -> networks.put(n, cn.getNetworkID()));
+            }
+            out.add(new ObservedContainer(c.getId(), name, labels(c.getLabels()), c.getState(), networks));
         }
         return out;
     }
@@ -334,31 +338,47 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public AutoCloseable events(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed) {
-        return eventsClient.eventsCmd().withLabelFilter(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + instance)
-                .withEventTypeFilter("container", "network")
-                .exec(new ResultCallback.Adapter<Event>() {
-                    @Override
-                    public void onNext(Event e) {
-                        var actor = e.getActor();
-                        Map<String, String> attrs = actor == null || actor.getAttributes() == null
-                                ? Map.of() : actor.getAttributes();
-                        onEvent.accept(new RuntimeEvent(e.getType() == null ? "" : e.getType().getValue(),
-                                e.getAction() == null ? e.getStatus() : e.getAction(),
-                                actor == null ? e.getId() : actor.getId(), attrs));
-                    }
+        // Two streams, because filters of different keys are ANDed: containers by our labels, and network
+        // attach/detach/destroy (whose events carry no labels), which the caller filters by name and container.
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<Throwable> once = t -> {
+            if (closed.compareAndSet(false, true)) {
+                onClosed.accept(t);
+            }
+        };
+        var containers = eventsClient.eventsCmd().withLabelFilter(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + instance)
+                .withEventTypeFilter("container").exec(callback(onEvent, once));
+        var networks = eventsClient.eventsCmd().withEventTypeFilter("network")
+                .withEventFilter("connect", "disconnect", "destroy").exec(callback(onEvent, once));
+        return () -> {
+            closed.set(true);
+            containers.close();
+            networks.close();
+        };
+    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        super.onError(t);
-                        onClosed.accept(t);
-                    }
+    private static ResultCallback.Adapter<Event> callback(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed) {
+        return new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event e) {
+                var actor = e.getActor();
+                Map<String, String> attrs = actor == null || actor.getAttributes() == null ? Map.of() : actor.getAttributes();
+                onEvent.accept(new RuntimeEvent(e.getType() == null ? "" : e.getType().getValue(),
+                        e.getAction() == null ? e.getStatus() : e.getAction(), actor == null ? e.getId() : actor.getId(), attrs));
+            }
 
-                    @Override
-                    public void onComplete() {
-                        super.onComplete();
-                        onClosed.accept(null);
-                    }
-                });
+            @Override
+            public void onError(Throwable t) {
+                super.onError(t);
+                onClosed.accept(t);
+            }
+
+            @Override
+            public void onComplete() {
+                super.onComplete();
+                onClosed.accept(null);
+            }
+        };
     }
 
     private <T> T call(String operation, Supplier<T> body) {

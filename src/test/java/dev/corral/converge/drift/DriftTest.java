@@ -148,4 +148,17 @@ class DriftTest {
         Specs.delete("session/" + s);
         await().atMost(Duration.ofSeconds(60)).until(() -> Docker.containers("corral.dev/session=" + s).isEmpty());
     }
+
+    @Test
+    void aRelicCutOffItsNetworkIsReconnectedUnderItsName() {
+        String s = unique("s");
+        apply(session(s) + "---\n" + httpRelic(s, "web", "") + "---\n" + httpRelic(s, "api", ""));
+        awaitPhase("relic/" + s + "/web", "Ready");
+        String id = awaitPhase("relic/" + s + "/api", "Ready").getString("status.containerId");
+        Docker.run("network", "disconnect", "-f", "corral-session-" + s, "corral-relic-" + s + "-api");
+        await().atMost(Specs.CONVERGE).untilAsserted(() -> assertEquals(0, Docker.tryRun("exec",
+                "corral-relic-" + s + "-web", "timeout", "2", "wget", "-q", "-O", "-", "http://api:8080/").exit()));
+        assertEquals(id, Docker.inspect("corral-relic-" + s + "-api", "{{.Id}}"), "reconnected, not re-created");
+        Specs.delete("session/" + s);
+    }
 }
