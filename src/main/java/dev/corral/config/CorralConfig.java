@@ -50,6 +50,42 @@ public interface CorralConfig {
     /** Restart behaviour for crashed containers. */
     Restart restart();
 
+    /** Tool runs' settings. */
+    Runs runs();
+
+    interface Runs {
+        /** Runs executing at once; more wait as {@code Pending}. Default: four per core. */
+        java.util.OptionalInt maxConcurrent();
+
+        /** Runs waiting for a slot; beyond this {@code POST /runs} answers 429. */
+        @WithDefault("200")
+        int maxQueued();
+
+        /** Cap of {@code status.stdout} and of {@code status.stderr}, each. */
+        @WithDefault("1048576")
+        long outputCapBytes();
+
+        /** Cap of all files a run leaves in {@code /workspace/output}, together. */
+        @WithDefault("10485760")
+        long filesCapBytes();
+
+        /** Image of {@code language: bash} runs. */
+        @WithDefault("corral/runner-bash:latest")
+        String bashImage();
+
+        /** Image of {@code language: python} runs. */
+        @WithDefault("corral/runner-python:latest")
+        String pythonImage();
+
+        /** Image of {@code language: node} runs. */
+        @WithDefault("corral/runner-node:latest")
+        String nodeImage();
+
+        /** Timeout of a language run that sets none. */
+        @WithDefault("60")
+        int defaultTimeoutSeconds();
+    }
+
     interface Docker {
         /** The engine's address; unset: {@code DOCKER_HOST}, else {@code unix:///var/run/docker.sock}. */
         Optional<String> host();

@@ -56,6 +56,7 @@ public class Controller {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean resyncing = new AtomicBoolean();
     private WorkQueue<ObjectKey> queue;
+    private dev.corral.runs.RunSlots runSlots;
     private Reconciler reconciler;
     private HealthProber prober;
     private ReconcileMetrics metrics;
@@ -83,6 +84,10 @@ public class Controller {
                 new SubnetPool(config.network().pool(), config.network().subnetPrefix()),
                 new PlannerSettings(restart.backoffBase(), restart.backoffMax(), restart.stopGrace()),
                 Clock.systemUTC(), queue::add, metrics);
+        int maxRuns = config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors());
+        runSlots = new dev.corral.runs.RunSlots(maxRuns);
+        reconciler.runs(new dev.corral.runs.RunReconciler(store, runtime, observed, runSlots, config.runs(),
+                config.dataDir().resolve("run-files"), Clock.systemUTC(), queue::add));
         background = Executors.newSingleThreadScheduledExecutor(daemon("corral-events"));
         running.set(true);
         store.addListener(this::onStoreEvent);
@@ -311,6 +316,15 @@ public class Controller {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** Run slots in use and their bound, for the runs API's queue limit. */
+    public int runSlotsInUse() {
+        return runSlots == null ? 0 : runSlots.inUse();
+    }
+
+    public int runSlotsMax() {
+        return runSlots == null ? 0 : runSlots.max();
     }
 
     /** For tests and benchmarks: the picture of the engine the loop works from. */

@@ -18,9 +18,17 @@ public final class Readiness {
      * not yet describe the object's current generation or is in a transitional phase
      */
     public static Outcome of(SpecObject o) {
-        if (o.kind() == Kind.Tool || o.kind() == Kind.ToolRun) {
-            // Tools are templates; tool runs report their own completion (their own API waits for them).
+        if (o.kind() == Kind.Tool) {
+            // Tools are templates: nothing to wait for.
             return Outcome.Ready;
+        }
+        if (o.kind() == Kind.ToolRun) {
+            // A run is done when it has finished: Succeeded is Ready, any other end is Failed.
+            String phase = o.status() == null ? "" : o.status().path("phase").asText("");
+            if (!dev.corral.runs.RunPhases.finished(phase)) {
+                return Outcome.Waiting;
+            }
+            return dev.corral.runs.RunPhases.SUCCEEDED.equals(phase) ? Outcome.Ready : Outcome.Failed;
         }
         ObjectNode s = o.status();
         long generation = o.metadata().generation() == null ? 0 : o.metadata().generation();

@@ -58,6 +58,13 @@ public final class Reconciler {
     private final Clock clock;
     private final Consumer<ObjectKey> enqueue;
     private final ReconcileMetrics metrics;
+    private volatile dev.corral.runs.RunReconciler runs;
+
+    /** Tool runs are driven by their own reconciler (package {@code runs}). */
+    public void runs(dev.corral.runs.RunReconciler runReconciler) {
+        this.runs = runReconciler;
+    }
+
     /** Objects stopped by a terminal error, by the generation that failed: left alone until it changes. */
     private final Map<ObjectKey, Long> terminal = new ConcurrentHashMap<>();
 
@@ -90,23 +97,23 @@ public final class Reconciler {
             return switch (key.kind()) {
                 case Session -> session(key, o);
                 case Relic, Agent -> container(key, o);
-                case ToolRun -> garbageOnly(key, o);
+                case ToolRun -> runs == null ? garbageOnly(key, o) : runs.reconcile(key, o);
                 case Tool -> Result.DONE;
             };
         } catch (TerminalException e) {
             LOG.warnf("%s: %s (not retried until its spec changes)", key.describe(), e.getMessage());
-            if (o != null) {
+            if (o != null && key.kind() != Kind.ToolRun) {
                 terminal.put(key, o.metadata().generation());
                 writeFailure(o, "Failed", e.reason(), e.getMessage());
             }
             return Result.terminal(e.getMessage());
         } catch (RetryableException e) {
-            if (o != null) {
+            if (o != null && key.kind() != Kind.ToolRun) {
                 writeFailure(o, "Pending", e.reason(), e.getMessage());
             }
             return Result.error(e.getMessage());
         } catch (EngineException e) {
-            if (o != null && e.status() != 0) {
+            if (o != null && e.status() != 0 && key.kind() != Kind.ToolRun) {
                 writeFailure(o, "Pending", "EngineError", e.getMessage());
             }
             return Result.error(e.getMessage());

@@ -15,7 +15,25 @@ import java.util.Map;
 public record ContainerRequest(String name, String image, List<String> entrypoint, List<String> cmd,
                                Map<String, String> env, Map<String, String> labels, long memoryBytes,
                                long nanoCpus, long pidsLimit, String network, List<String> aliases,
-                               List<Mount> mounts) {
+                               List<Mount> mounts, Hardening hardening) {
+
+    public ContainerRequest(String name, String image, List<String> entrypoint, List<String> cmd,
+                            Map<String, String> env, Map<String, String> labels, long memoryBytes,
+                            long nanoCpus, long pidsLimit, String network, List<String> aliases, List<Mount> mounts) {
+        this(name, image, entrypoint, cmd, env, labels, memoryBytes, nanoCpus, pidsLimit, network, aliases, mounts, null);
+    }
+
+    /**
+     * The lock-down of a tool run: a user, a read-only root with writable tmpfs paths, an init
+     * process, no capabilities, no privilege escalation, and a private anonymous volume (removed
+     * with the container) as the writable workspace.
+     *
+     * @param user      {@code uid:gid}, or null for the image's
+     * @param workspace mount path of the anonymous volume, or null
+     */
+    public record Hardening(String user, boolean readOnlyRoot, List<String> tmpfs, boolean init, boolean dropAllCaps,
+                            boolean noNewPrivileges, String workspace, String workingDir) {
+    }
 
     /** A named volume ({@code bind == false}) or a host directory, mounted at {@code target}. */
     public record Mount(String source, String target, boolean readOnly, boolean bind) {

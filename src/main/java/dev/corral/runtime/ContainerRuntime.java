@@ -49,6 +49,30 @@ public interface ContainerRuntime {
      */
     void ensureImage(String image, String pullPolicy);
 
+    /** SIGKILL; a container that is not running is left as it is. */
+    void killContainer(String id);
+
+    /** Unpacks a tar stream into {@code path} of a container (created or running). */
+    void copyIn(String id, String path, byte[] tar);
+
+    /** A tar stream of {@code path} from a container; empty when the path does not exist. */
+    Optional<byte[]> copyOut(String id, String path, long maxBytes);
+
+    /** stdout and stderr so far, each cut at {@code maxBytes}. */
+    Logs logs(String id, long maxBytes);
+
+    /**
+     * Streams a container's output as it is written, until it ends or the handle is closed.
+     *
+     * @param onLine called with (stream name "stdout"/"stderr", text) per chunk
+     * @param onEnd  called once when the stream ends
+     */
+    AutoCloseable followLogs(String id, boolean timestamps, java.util.function.BiConsumer<String, String> onLine,
+                             Runnable onEnd);
+
+    /** Peak memory (bytes) and CPU time (ns) of a running container, or null if it is not running. */
+    long[] usage(String id);
+
     /** Throws if the engine does not answer. */
     void ping();
 

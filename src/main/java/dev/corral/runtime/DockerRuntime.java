@@ -110,12 +110,33 @@ public class DockerRuntime implements ContainerRuntime {
                 // Corral restarts containers itself, with crash-loop backoff; the engine must not race it.
                 .withRestartPolicy(RestartPolicy.noRestart())
                 .withNetworkMode(r.network() == null ? "none" : r.network());
-        if (!r.mounts().isEmpty()) {
-            List<Mount> mounts = new ArrayList<>();
-            for (ContainerRequest.Mount m : r.mounts()) {
-                mounts.add(new Mount().withType(m.bind() ? MountType.BIND : MountType.VOLUME)
-                        .withSource(m.source()).withTarget(m.target()).withReadOnly(m.readOnly()));
+        List<Mount> mounts = new ArrayList<>();
+        for (ContainerRequest.Mount m : r.mounts()) {
+            mounts.add(new Mount().withType(m.bind() ? MountType.BIND : MountType.VOLUME)
+                    .withSource(m.source()).withTarget(m.target()).withReadOnly(m.readOnly()));
+        }
+        ContainerRequest.Hardening h = r.hardening();
+        if (h != null) {
+            if (h.workspace() != null) {
+                // Anonymous: it goes with the container (removed with -v), labelled so a leak would be found.
+                mounts.add(new Mount().withType(MountType.VOLUME).withTarget(h.workspace())
+                        .withVolumeOptions(new com.github.dockerjava.api.model.VolumeOptions()
+                                .withLabels(stamped(r.labels()))));
             }
+            host.withReadonlyRootfs(h.readOnlyRoot()).withInit(h.init());
+            if (h.dropAllCaps()) {
+                host.withCapDrop(com.github.dockerjava.api.model.Capability.ALL);
+            }
+            if (h.noNewPrivileges()) {
+                host.withSecurityOpts(List.of("no-new-privileges"));
+            }
+            if (!h.tmpfs().isEmpty()) {
+                Map<String, String> tmpfs = new java.util.LinkedHashMap<>();
+                h.tmpfs().forEach(t -> tmpfs.put(t, "rw,nosuid,nodev,size=64m"));
+                host.withTmpFs(tmpfs);
+            }
+        }
+        if (!mounts.isEmpty()) {
             host.withMounts(mounts);
         }
         List<String> env = new ArrayList<>();
@@ -132,6 +153,12 @@ public class DockerRuntime implements ContainerRuntime {
                 }
                 if (r.network() != null && !r.aliases().isEmpty()) {
                     cmd.withAliases(r.aliases());
+                }
+                if (h != null && h.user() != null) {
+                    cmd.withUser(h.user());
+                }
+                if (h != null && h.workingDir() != null) {
+                    cmd.withWorkingDir(h.workingDir());
                 }
                 return cmd.exec().getId();
             });
@@ -169,7 +196,7 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public void removeContainer(String id) {
         try {
-            call("remove_container", () -> client.removeContainerCmd(id).withForce(true).exec());
+            call("remove_container", () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
         } catch (EngineException e) {
             // 404: already gone; 409: removal already in progress.
             if (e.status() != 404 && !(e.status() == 409 && String.valueOf(e.getMessage()).contains("in progress"))) {
@@ -329,6 +356,125 @@ public class DockerRuntime implements ContainerRuntime {
             throw new ImageUnavailableException("image " + image + " could not be pulled: " + e.getMessage(), true, e);
         }
         imagesSeen.put(image, Instant.now());
+    }
+
+    @Override
+    public void killContainer(String id) {
+        try {
+            call("kill_container", () -> client.killContainerCmd(id).exec());
+        } catch (EngineException e) {
+            // 409: not running (already ended); 404: gone.
+            if (e.status() != 409 && e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void copyIn(String id, String path, byte[] tar) {
+        call("copy_in", () -> client.copyArchiveToContainerCmd(id).withRemotePath(path)
+                .withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec());
+    }
+
+    @Override
+    public Optional<byte[]> copyOut(String id, String path, long maxBytes) {
+        try {
+            return Optional.of(call("copy_out", () -> {
+                try (java.io.InputStream in = client.copyArchiveFromContainerCmd(id, path).exec()) {
+                    return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        } catch (EngineException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Logs logs(String id, long maxBytes) {
+        return call("logs", () -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            boolean[] truncated = new boolean[2];
+            try {
+                client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+                        .exec(new ResultCallback.Adapter<Frame>() {
+                            @Override
+                            public void onNext(Frame f) {
+                                boolean isErr = f.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR;
+                                java.io.ByteArrayOutputStream target = isErr ? err : out;
+                                byte[] p = f.getPayload();
+                                long room = maxBytes - target.size();
+                                if (room <= 0) {
+                                    truncated[isErr ? 1 : 0] |= p.length > 0;
+                                    return;
+                                }
+                                int n = (int) Math.min(room, p.length);
+                                target.write(p, 0, n);
+                                if (n < p.length) {
+                                    truncated[isErr ? 1 : 0] = true;
+                                }
+                            }
+                        }).awaitCompletion(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Logs(utf8(out.toByteArray()), truncated[0], utf8(err.toByteArray()), truncated[1]);
+        });
+    }
+
+    @Override
+    public AutoCloseable followLogs(String id, boolean timestamps, java.util.function.BiConsumer<String, String> onLine,
+                                    Runnable onEnd) {
+        return eventsClient.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+                .withTimestamps(timestamps).exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame f) {
+                        onLine.accept(f.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR
+                                ? "stderr" : "stdout", utf8(f.getPayload()));
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        super.onComplete();
+                        onEnd.run();
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        super.onError(t);
+                        onEnd.run();
+                    }
+                });
+    }
+
+    @Override
+    public long[] usage(String id) {
+        try {
+            com.github.dockerjava.api.model.Statistics st = call("stats", () -> {
+                var cb = client.statsCmd(id).withNoStream(true)
+                        .exec(new com.github.dockerjava.core.InvocationBuilder.AsyncResultCallback<>());
+                return cb.awaitResult();
+            });
+            if (st == null || st.getMemoryStats() == null || st.getCpuStats() == null
+                    || st.getCpuStats().getCpuUsage() == null) {
+                return null;
+            }
+            Long peak = st.getMemoryStats().getMaxUsage();
+            Long usage = st.getMemoryStats().getUsage();
+            Long cpu = st.getCpuStats().getCpuUsage().getTotalUsage();
+            return new long[]{peak != null ? peak : usage != null ? usage : 0, cpu == null ? 0 : cpu};
+        } catch (EngineException e) {
+            return null;
+        }
+    }
+
+    private static String utf8(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

@@ -43,7 +43,7 @@ public class RuntimeProducer {
         return DockerClientImpl.getInstance(cfg, http.build());
     }
 
-    @Shutdown
+    @Shutdown(5000) // after the reconcile loop (default priority 2500) has stopped using it
     synchronized void close() throws IOException {
         if (client != null) {
             client.close();

@@ -21,7 +21,7 @@ public class StoreProducer {
         return store;
     }
 
-    @Shutdown
+    @Shutdown(5000) // after the reconcile loop (default priority 2500) has stopped using it
     synchronized void close() {
         if (store != null) {
             store.close();

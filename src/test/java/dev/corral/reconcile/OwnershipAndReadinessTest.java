@@ -86,6 +86,9 @@ class OwnershipAndReadinessTest {
         assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.Session, null,
                 "{\"phase\": \"Ready\", \"observedGeneration\": 0}")));
         assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.Tool, 5L, null)), "tools are templates");
-        assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.ToolRun, 5L, null)));
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.ToolRun, 1L, null)), "a run not started yet");
+        assertEquals(Readiness.Outcome.Waiting, Readiness.of(object(Kind.ToolRun, 1L, "{\"phase\": \"Running\"}")));
+        assertEquals(Readiness.Outcome.Ready, Readiness.of(object(Kind.ToolRun, 1L, "{\"phase\": \"Succeeded\"}")));
+        assertEquals(Readiness.Outcome.Failed, Readiness.of(object(Kind.ToolRun, 1L, "{\"phase\": \"TimedOut\"}")));
     }
 }

@@ -1,0 +1,257 @@
+package dev.corral.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.config.CorralConfig;
+import dev.corral.reconcile.Controller;
+import dev.corral.runs.RunPhases;
+import dev.corral.runs.RunReconciler;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.Logs;
+import dev.corral.spec.Json;
+import dev.corral.spec.Kind;
+import dev.corral.spec.Metadata;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.SpecParser;
+import dev.corral.spec.SpecValidator;
+import dev.corral.store.ApplyOptions;
+import dev.corral.store.Change;
+import dev.corral.store.Query;
+import dev.corral.store.SpecStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Tool runs as an API: a thin layer over {@code ToolRun} specs. Creating a run is applying a
+ * ToolRun; cancelling is declaring {@code corral.dev/cancel: "true"} on it; the reconcile loop
+ * does the rest.
+ */
+@Path("/runs")
+public class RunsResource {
+
+    @Inject
+    SpecStore store;
+    @Inject
+    SpecValidator validator;
+    @Inject
+    StatusWaiter waiter;
+    @Inject
+    ContainerRuntime runtime;
+    @Inject
+    Controller controller;
+    @Inject
+    CorralConfig config;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a run", description = "Body: a ToolRun spec, {\"tool\", \"session\", \"parameters\"} or "
+            + "{\"language\", \"code\", \"timeoutSeconds\"}. ?wait=true answers when it has finished.")
+    public Response create(byte[] body, @HeaderParam("Content-Type") String contentType,
+                           @QueryParam("wait") boolean wait, @QueryParam("timeout") String timeout) {
+        List<JsonNode> docs = SpecParser.parse(body, MediaTypes.formatOf(contentType));
+        if (docs.size() != 1 || !docs.get(0).isObject()) {
+            throw ApiException.badRequest("POST /runs takes one run: a ToolRun spec or a short form object");
+        }
+        Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
+        SpecObject run = start(toolRun((ObjectNode) docs.get(0)));
+        if (run == null) {
+            return Response.status(429).header("Retry-After", "1").entity(ErrorBody.of("too many runs waiting ("
+                    + config.runs().maxQueued() + "); retry later")).type(MediaType.APPLICATION_JSON).build();
+        }
+        if (waitFor != null) {
+            StatusWaiter.Waited w = waiter.await(List.of(run.key()), waitFor).get(0);
+            run = w.object() == null ? run : w.object();
+        }
+        return Response.status(201).header("Location", "/runs/" + run.metadata().name()).entity(run).build();
+    }
+
+    /** Applies a run; null when the queue is full. */
+    SpecObject start(ObjectNode doc) {
+        SpecObject run = validator.validateAll(List.of(doc)).get(0);
+        long waiting = store.list(Query.ofKind(Kind.ToolRun)).stream()
+                .filter(r -> r.status() == null || RunPhases.PENDING.equals(r.status().path("phase").asText())).count();
+        if (waiting >= config.runs().maxQueued()) {
+            return null;
+        }
+        Change c = store.apply(List.of(run), ApplyOptions.api(false)).get(0);
+        if (c.action() != dev.corral.store.Action.created) {
+            throw new ApiException(409, run.key().describe() + " exists already: a run is started once; use another name");
+        }
+        return store.get(run.key()).orElseThrow();
+    }
+
+    /** The short forms, or a full spec, as a ToolRun document with a generated name if it has none. */
+    static ObjectNode toolRun(ObjectNode body) {
+        if (body.has("kind") || body.has("apiVersion")) {
+            ObjectNode doc = body.deepCopy();
+            ObjectNode meta = doc.with("metadata");
+            if (!meta.has("name")) {
+                meta.put("name", generatedName());
+            }
+            return doc;
+        }
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("apiVersion", SpecObject.API_VERSION).put("kind", "ToolRun");
+        ObjectNode meta = doc.putObject("metadata");
+        meta.put("name", body.has("name") ? body.get("name").asText() : generatedName());
+        if (body.has("session")) {
+            meta.set("session", body.get("session"));
+        }
+        ObjectNode spec = doc.putObject("spec");
+        body.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("name") && !e.getKey().equals("session")) {
+                spec.set(e.getKey(), e.getValue());
+            }
+        });
+        return doc;
+    }
+
+    private static String generatedName() {
+        return "run-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A run: its status and result")
+    public SpecObject get(@PathParam("name") String name, @QueryParam("session") String session) {
+        return find(name, session);
+    }
+
+    @GET
+    @Path("{name}/logs")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Operation(summary = "A run's stdout and stderr", description = "?follow=true streams them as server-sent events "
+            + "(event stdout or stderr, then end) until the run ends; ?timestamps=true prefixes each line")
+    public void logs(@PathParam("name") String name, @QueryParam("session") String session,
+                     @QueryParam("follow") boolean follow, @QueryParam("timestamps") boolean timestamps,
+                     @Context SseEventSink sink, @Context Sse sse) {
+        SpecObject run = find(name, session);
+        ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
+        String containerId = status.path("containerId").asText(null);
+        boolean finished = RunPhases.finished(status.path("phase").asText(null));
+        if (finished || containerId == null || !follow) {
+            Logs logs = finished || containerId == null
+                    ? new Logs(status.path("stdout").asText(""), status.path("truncated").path("stdout").asBoolean(),
+                    status.path("stderr").asText(""), status.path("truncated").path("stderr").asBoolean())
+                    : runtime.logs(containerId, config.runs().outputCapBytes());
+            sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
+            sink.send(sse.newEventBuilder().name("stderr").data(logs.stderr()).build());
+            sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
+            sink.close();
+            return;
+        }
+        runtime.followLogs(containerId, timestamps,
+                (stream, text) -> {
+                    if (!sink.isClosed()) {
+                        sink.send(sse.newEventBuilder().name(stream).data(text).build());
+                    }
+                },
+                () -> {
+                    if (!sink.isClosed()) {
+                        sink.send(sse.newEventBuilder().name("end").data("exited").build());
+                        sink.close();
+                    }
+                });
+    }
+
+    @POST
+    @Path("{name}/cancel")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a run: it is killed and ends Cancelled")
+    public Response cancel(@PathParam("name") String name, @QueryParam("session") String session) {
+        SpecObject run = find(name, session);
+        if (RunPhases.finished(run.status() == null ? null : run.status().path("phase").asText(null))) {
+            return Response.status(409).entity(ErrorBody.of(run.key().describe() + " has already finished"))
+                    .type(MediaType.APPLICATION_JSON).build();
+        }
+        Metadata m = run.metadata();
+        Map<String, String> annotations = new HashMap<>(m.annotations() == null ? Map.of() : m.annotations());
+        annotations.put(RunPhases.CANCEL_ANNOTATION, "true");
+        store.apply(List.of(new SpecObject(run.apiVersion(), run.kind(),
+                Metadata.declared(m.name(), m.session(), m.labels(), annotations, null), run.spec(), null)),
+                ApplyOptions.api(false));
+        return Response.accepted(store.get(run.key()).orElse(run)).build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Delete a run (killing it if it runs) and its files")
+    public DeleteReply delete(@PathParam("name") String name, @QueryParam("session") String session) {
+        SpecObject run = find(name, session);
+        List<SpecObject> deleted = store.delete(run.key(), null, ApplyOptions.API);
+        deleteFiles(run.metadata().uid());
+        return DeleteReply.of(deleted);
+    }
+
+    @GET
+    @Path("{name}/files/{path: .+}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Operation(summary = "A file the run left in /workspace/output")
+    public Response file(@PathParam("name") String name, @PathParam("path") String path,
+                         @QueryParam("session") String session) {
+        SpecObject run = find(name, session);
+        java.nio.file.Path dir = RunReconciler.filesOf(config.dataDir().resolve("run-files"), run.metadata().uid());
+        java.nio.file.Path f = dir.resolve(path).normalize();
+        if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
+            throw ApiException.notFound("run " + name + " has no file " + path);
+        }
+        return Response.ok(f.toFile()).build();
+    }
+
+    private void deleteFiles(String uid) {
+        java.nio.file.Path dir = RunReconciler.filesOf(config.dataDir().resolve("run-files"), uid);
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // best effort; the run is gone
+            }
+        }
+    }
+
+    /** A run by name: in the given session, or alone, or (if unambiguous) in any session. */
+    SpecObject find(String name, String session) {
+        if (session != null) {
+            return store.get(ObjectKey.of(Kind.ToolRun, session, name))
+                    .orElseThrow(() -> ApiException.notFound("run " + session + "/" + name + " not found"));
+        }
+        var alone = store.get(ObjectKey.of(Kind.ToolRun, null, name));
+        if (alone.isPresent()) {
+            return alone.get();
+        }
+        List<SpecObject> any = store.list(Query.ofKind(Kind.ToolRun)).stream()
+                .filter(r -> r.metadata().name().equals(name)).toList();
+        if (any.size() == 1) {
+            return any.get(0);
+        }
+        if (any.isEmpty()) {
+            throw ApiException.notFound("run " + name + " not found");
+        }
+        throw new ApiException(409, "several sessions have a run named " + name + "; add ?session=");
+    }
+}

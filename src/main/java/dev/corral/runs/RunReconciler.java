@@ -1,0 +1,301 @@
+package dev.corral.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.config.CorralConfig;
+import dev.corral.reconcile.ObservedState;
+import dev.corral.reconcile.Result;
+import dev.corral.reconcile.RetryableException;
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.ImageUnavailableException;
+import dev.corral.runtime.Logs;
+import dev.corral.runtime.NameConflictException;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.spec.Json;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.store.NotFoundException;
+import dev.corral.store.SpecStore;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Drives one ToolRun: create its locked-down container once (a deterministic name makes a
+ * second create a 409, so no run ever starts twice, even across a crash), copy the inputs in,
+ * start it, enforce its deadline, collect its output and result, remove the container, and
+ * finally collect the record after {@code ttlSecondsAfterFinished}.
+ */
+public final class RunReconciler {
+
+    private static final Logger LOG = Logger.getLogger(RunReconciler.class);
+    private static final Duration SLOT_WAIT = Duration.ofSeconds(1);
+
+    private final SpecStore store;
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final RunSlots slots;
+    private final CorralConfig.Runs config;
+    private final Path filesDir;
+    private final Clock clock;
+    private final Consumer<ObjectKey> enqueue;
+
+    public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
+                         CorralConfig.Runs config, Path filesDir, Clock clock, Consumer<ObjectKey> enqueue) {
+        this.store = store;
+        this.runtime = runtime;
+        this.observed = observed;
+        this.slots = slots;
+        this.config = config;
+        this.filesDir = filesDir;
+        this.clock = clock;
+        this.enqueue = enqueue;
+    }
+
+    /** Where a run's output files are kept until its record is collected. */
+    public static Path filesOf(Path filesDir, String uid) {
+        return filesDir.resolve(uid);
+    }
+
+    public Result reconcile(ObjectKey key, SpecObject run) {
+        List<ObservedContainer> owned = observed.containersOf(key);
+        if (run == null) {
+            owned.forEach(this::remove);
+            release(key);
+            return Result.DONE;
+        }
+        ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status().deepCopy();
+        String phase = status.path("phase").asText(null);
+        Instant now = clock.instant();
+        if (RunPhases.finished(phase)) {
+            owned.forEach(this::remove);
+            release(key);
+            Instant expires = Instant.parse(status.get("finishedAt").asText())
+                    .plusSeconds(status.path("ttlSecondsAfterFinished").asLong(3600));
+            if (!now.isBefore(expires)) {
+                try {
+                    store.delete(key, null, run.metadata().source());
+                } catch (NotFoundException ignored) {
+                    // gone already
+                }
+                deleteFiles(run.metadata().uid());
+                return Result.DONE;
+            }
+            return Result.requeueAfter(Duration.between(now, expires));
+        }
+        boolean cancel = "true".equals(run.metadata().annotations() == null ? null
+                : run.metadata().annotations().get(RunPhases.CANCEL_ANNOTATION));
+        ObservedContainer c = owned.isEmpty() ? null : owned.get(0);
+
+        if (c == null) {
+            if (RunPhases.RUNNING.equals(phase)) {
+                // It ran, and its container is gone: never start a run twice.
+                return finish(run, status, RunPhases.FAILED, "its container disappeared before its result was collected",
+                        null, null, now);
+            }
+            if (cancel) {
+                return finish(run, status, RunPhases.CANCELLED, "cancelled before it started", null, null, now);
+            }
+            return start(key, run, status, now);
+        }
+        slots.occupy(key);
+        if (c.running() || "created".equals(c.state())) {
+            if ("created".equals(c.state())) {
+                // Created but never started (Corral stopped in between): starting it now is its first start.
+                runtime.startContainer(c.id());
+                observed.setState(c.id(), "running");
+                if (!RunPhases.RUNNING.equals(phase)) {
+                    status.put("phase", RunPhases.RUNNING).put("startedAt", now.toString()).put("containerId", c.id());
+                    write(run, status);
+                }
+            }
+            Instant started = status.hasNonNull("startedAt") ? Instant.parse(status.get("startedAt").asText()) : now;
+            Instant deadline = started.plusSeconds(status.path("timeoutSeconds").asLong(config.defaultTimeoutSeconds()));
+            String kill = cancel ? RunPhases.CANCELLED : !now.isBefore(deadline) ? RunPhases.TIMED_OUT : null;
+            if (kill != null) {
+                // Say why first: if Corral stops right after the kill, the collector still knows.
+                status.put("terminating", kill);
+                write(run, status);
+                runtime.killContainer(c.id());
+                observed.setState(c.id(), "exited");
+                return Result.requeueAfter(Duration.ZERO);
+            }
+            return Result.requeueAfter(Duration.between(now, deadline));
+        }
+        return collect(run, status, c, now);
+    }
+
+    private Result start(ObjectKey key, SpecObject run, ObjectNode status, Instant now) {
+        if (!slots.tryAcquire(key)) {
+            if (!RunPhases.PENDING.equals(status.path("phase").asText())) {
+                status.put("phase", RunPhases.PENDING).put("message", "waiting for a free run slot ("
+                        + slots.max() + " running)").put("observedGeneration", generation(run));
+                write(run, status);
+            }
+            return Result.requeueAfter(SLOT_WAIT);
+        }
+        SpecObject tool = run.spec().has("tool")
+                ? store.get(ObjectKey.of(Kind.Tool, null, run.spec().get("tool").asText())).orElse(null) : null;
+        RunContainers.RunPlan plan;
+        try {
+            plan = RunContainers.plan(run, tool, config);
+        } catch (IllegalArgumentException e) {
+            return finish(run, status, RunPhases.FAILED, e.getMessage(), null, null, now);
+        }
+        try {
+            runtime.ensureImage(plan.request().image(), plan.pullPolicy());
+        } catch (ImageUnavailableException e) {
+            if (!e.mayPull()) {
+                return finish(run, status, RunPhases.FAILED, e.getMessage(), null, null, now);
+            }
+            throw new RetryableException("ImagePullFailed", e.getMessage(), e);
+        }
+        String id;
+        try {
+            id = runtime.createContainer(plan.request());
+        } catch (NameConflictException e) {
+            // Ours from before a crash: the next look adopts it (its labels name this run).
+            enqueue.accept(key);
+            return Result.DONE;
+        }
+        observed.put(new ObservedContainer(id, plan.request().name(), plan.request().labels(), "created"));
+        runtime.copyIn(id, "/workspace", RunFiles.workspace(plan.files(), plan.uid(), plan.uid()));
+        status.removeAll();
+        status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run)).put("containerId", id)
+                .put("startedAt", now.toString()).put("timeoutSeconds", plan.timeout())
+                .put("ttlSecondsAfterFinished", plan.ttl());
+        // Recorded before the start: a crash after it finds "Running" and a container, and only collects.
+        write(run, status);
+        runtime.startContainer(id);
+        observed.setState(id, "running");
+        return Result.requeueAfter(Duration.ofSeconds(plan.timeout()));
+    }
+
+    private Result collect(SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
+        ContainerDetails d = runtime.inspectContainer(c.id()).orElse(null);
+        if (d == null) {
+            observed.removeContainer(c.id());
+            enqueue.accept(run.key());
+            return Result.DONE;
+        }
+        Logs logs = runtime.logs(c.id(), config.outputCapBytes());
+        Path saveDir = filesOf(filesDir, run.metadata().uid());
+        RunFiles.Output out = runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
+                .map(tar -> RunFiles.read(tar, saveDir, config.filesCapBytes())).orElse(null);
+        String terminating = status.path("terminating").asText(null);
+        String phase;
+        String message;
+        if (terminating != null) {
+            phase = terminating;
+            message = RunPhases.TIMED_OUT.equals(terminating) ? "killed at its timeout of "
+                    + status.path("timeoutSeconds").asLong() + " s" : "cancelled";
+        } else if (d.oomKilled()) {
+            phase = RunPhases.OOM_KILLED;
+            message = "killed for exceeding its memory limit";
+        } else if (d.exitCode() != null && d.exitCode() == 0) {
+            phase = RunPhases.SUCCEEDED;
+            message = null;
+        } else {
+            phase = RunPhases.FAILED;
+            message = "exited with code " + d.exitCode();
+        }
+        status.remove("terminating");
+        if (d.exitCode() != null) {
+            status.put("exitCode", d.exitCode().intValue());
+        }
+        Instant started = d.startedAt() != null ? d.startedAt() : now;
+        Instant finished = d.finishedAt() != null ? d.finishedAt() : now;
+        status.put("startedAt", started.toString());
+        status.put("stdout", logs.stdout()).put("stderr", logs.stderr());
+        status.putObject("truncated").put("stdout", logs.stdoutTruncated()).put("stderr", logs.stderrTruncated())
+                .put("files", out != null && out.filesTruncated());
+        JsonNode result = out != null && out.result() != null ? out.result() : RunFiles.lastLineJson(logs.stdout());
+        if (result != null) {
+            status.set("result", result);
+        }
+        if (out != null) {
+            status.set("files", out.files());
+            if (out.variables() != null) {
+                status.set("variables", out.variables());
+            }
+            if (out.condition() != null) {
+                status.set("condition", out.condition().path("condition"));
+            }
+        }
+        remove(c);
+        return finish(run, status, phase, message, started, finished, now);
+    }
+
+    private Result finish(SpecObject run, ObjectNode status, String phase, String message, Instant started,
+                          Instant finished, Instant now) {
+        Instant end = finished != null ? finished : now;
+        status.put("phase", phase).put("observedGeneration", generation(run)).put("finishedAt", end.toString());
+        if (started != null) {
+            status.put("durationMs", Math.max(0, Duration.between(started, end).toMillis()));
+        }
+        if (message != null) {
+            status.put("message", message);
+        } else {
+            status.remove("message");
+        }
+        if (!status.has("ttlSecondsAfterFinished")) {
+            status.put("ttlSecondsAfterFinished", run.spec().path("ttlSecondsAfterFinished").asLong(3600));
+        }
+        write(run, status);
+        release(run.key());
+        LOG.debugf("%s finished: %s", run.key(), phase);
+        return Result.requeueAfter(Duration.ofSeconds(status.get("ttlSecondsAfterFinished").asLong()));
+    }
+
+    private void release(ObjectKey key) {
+        if (slots.release(key)) {
+            // A slot is free: wake a waiting run rather than let it poll.
+            store.list(dev.corral.store.Query.ofKind(Kind.ToolRun)).stream()
+                    .filter(r -> r.status() == null || RunPhases.PENDING.equals(r.status().path("phase").asText()))
+                    .findFirst().ifPresent(r -> enqueue.accept(r.key()));
+        }
+    }
+
+    private void remove(ObservedContainer c) {
+        runtime.removeContainer(c.id());
+        observed.removeContainer(c.id());
+    }
+
+    private void write(SpecObject run, ObjectNode status) {
+        store.updateStatus(run.key(), status.deepCopy());
+    }
+
+    private void deleteFiles(String uid) {
+        Path dir = filesOf(filesDir, uid);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static long generation(SpecObject o) {
+        return o.metadata().generation() == null ? 0 : o.metadata().generation();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.corral.converge.runs;
+
+import dev.corral.support.Docker;
+import dev.corral.support.Rest;
+import dev.corral.support.Specs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tool runs on the real engine: languages, tools with parameters, failure, timeout, cancel, isolation, cleanup. */
+@QuarkusTest
+class ToolRunTest {
+
+    static {
+        Rest.configure();
+    }
+
+    /** POSTs a run with ?wait=true and returns it. */
+    static JsonPath run(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).queryParam("wait", true).queryParam("timeout", "60s").body(body)
+                .post("/runs").then().statusCode(201).extract().jsonPath();
+    }
+
+    static JsonPath code(String language, String code) {
+        return run(Map.of("language", language, "code", code, "timeoutSeconds", 30));
+    }
+
+    @Test
+    void bashPythonAndNodeRunsReturnTheirOutputAndResult() {
+        JsonPath bash = code("bash", "echo hello; echo oops >&2; corral output '{\"n\": 3}'");
+        assertEquals("Succeeded", bash.getString("status.phase"), bash.prettify());
+        assertEquals("hello\n", bash.getString("status.stdout"));
+        assertEquals("oops\n", bash.getString("status.stderr"));
+        assertEquals(3, bash.getInt("status.result.n"));
+        assertEquals(0, bash.getInt("status.exitCode"));
+
+        JsonPath py = code("python", "import json\nprint(json.dumps({'sum': 1 + 2}))");
+        assertEquals("Succeeded", py.getString("status.phase"), py.prettify());
+        assertEquals(3, py.getInt("status.result.sum"), "the last stdout line, when it is JSON");
+
+        JsonPath node = code("node", "const c = require('corral'); c.output({x: 42}); c.setVariable('k', 1);"
+                + " require('fs').writeFileSync('/workspace/output/report.txt', 'done');");
+        assertEquals("Succeeded", node.getString("status.phase"), node.prettify());
+        assertEquals(42, node.getInt("status.result.x"));
+        assertEquals(1, node.getInt("status.variables.k"));
+        assertEquals("report.txt", node.getString("status.files[0].name"));
+        assertEquals("done", given().get("/runs/" + node.getString("metadata.name") + "/files/report.txt").asString());
+        assertTrue(node.getLong("status.durationMs") >= 0);
+    }
+
+    @Test
+    void aToolRunReadsItsParametersFromTheFileAndTheEnvironment() {
+        String tool = Specs.unique("wc");
+        Specs.apply("""
+                apiVersion: corral.dev/v1
+                kind: Tool
+                metadata: {name: %s}
+                spec:
+                  image: corral/busybox:latest
+                  command: ["sh", "-c", "cat /workspace/data/input.json; echo; echo $CORRAL_PARAM_WORD"]
+                """.formatted(tool));
+        JsonPath r = run(Map.of("tool", tool, "parameters", Map.of("word", "corral", "n", 2)));
+        assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
+        String[] lines = r.getString("status.stdout").split("\n");
+        assertEquals("{\"word\":\"corral\",\"n\":2}", lines[0]);
+        assertEquals("corral", lines[1]);
+        Specs.delete("tool/" + tool);
+    }
+
+    @Test
+    void failureTimeoutAndCancelEndAsSuch() {
+        JsonPath failed = code("bash", "echo bad >&2; exit 3");
+        assertEquals("Failed", failed.getString("status.phase"));
+        assertEquals(3, failed.getInt("status.exitCode"));
+
+        JsonPath timedOut = run(Map.of("language", "bash", "code", "sleep 60", "timeoutSeconds", 1));
+        assertEquals("TimedOut", timedOut.getString("status.phase"), timedOut.prettify());
+        assertTrue(timedOut.getLong("status.durationMs") < 20_000);
+
+        String name = given().contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "sleep 60"))
+                .post("/runs").then().statusCode(201).extract().path("metadata.name");
+        await().atMost(Specs.CONVERGE).until(() -> "Running".equals(given().get("/runs/" + name).path("status.phase")));
+        given().post("/runs/" + name + "/cancel").then().statusCode(202);
+        await().atMost(Specs.CONVERGE).until(() -> "Cancelled".equals(given().get("/runs/" + name).path("status.phase")));
+        given().post("/runs/" + name + "/cancel").then().statusCode(409);
+    }
+
+    @Test
+    void runsAreLockedDown() {
+        JsonPath r = code("bash", """
+                id -u
+                touch /etc/x 2>/dev/null && echo root-writable || echo root-readonly
+                touch /tmp/x && touch /workspace/x && echo workspace-writable
+                (exec 3<>/dev/tcp/1.1.1.1/80) 2>/dev/null && echo network || echo no-network
+                cat /proc/self/status | grep -i '^CapEff'
+                grep NoNewPrivs /proc/self/status
+                """);
+        assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
+        List<String> out = List.of(r.getString("status.stdout").split("\n"));
+        assertEquals("1000", out.get(0), "not root");
+        assertEquals("root-readonly", out.get(1));
+        assertEquals("workspace-writable", out.get(2));
+        assertEquals("no-network", out.get(3));
+        assertTrue(out.get(4).endsWith("0000000000000000"), out.get(4));
+        assertTrue(out.get(5).endsWith("1"), out.get(5));
+    }
+
+    @Test
+    void oomForkBombAndOversizedOutputAreContained() {
+        JsonPath oom = code("python", "x = bytearray(1024 * 1024 * 1024)");
+        assertEquals("OOMKilled", oom.getString("status.phase"), oom.prettify());
+
+        JsonPath bomb = code("bash", "for i in $(seq 1 400); do sleep 5 & done; wait");
+        assertTrue(bomb.getString("status.stderr").contains("fork") || bomb.getString("status.stderr").contains("resource"),
+                bomb.prettify());
+
+        JsonPath big = code("bash", "head -c 3000000 /dev/zero | tr '\\\\0' a");
+        assertEquals("Succeeded", big.getString("status.phase"));
+        assertTrue(big.getBoolean("status.truncated.stdout"));
+        assertEquals(1024 * 1024, big.getString("status.stdout").length());
+    }
+
+    @Test
+    void nothingIsLeftBehindAndFinishedRunsAreCollected() {
+        JsonPath r = run(Map.of("language", "bash", "code", "echo hi", "ttlSecondsAfterFinished", 2));
+        String name = r.getString("metadata.name");
+        assertEquals("Succeeded", r.getString("status.phase"));
+        assertEquals(List.of(), Docker.containers("corral.dev/name=" + name));
+        assertEquals(List.of(), Docker.volumes("corral.dev/name=" + name));
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/runs/" + name).statusCode() == 404);
+        given().contentType(ContentType.JSON).body(Map.of("code", "print(1)", "language", "python"))
+                .post("/execute").then().statusCode(200).body("stdout", equalTo("1\n")).body("exitCode", equalTo(0));
+        assertFalse(Docker.run("ps", "-a", "--filter", "label=corral.dev/kind=ToolRun", "--filter",
+                "label=corral.dev/instance=test", "--filter", "status=exited", "-q").contains("\n"));
+    }
+}
