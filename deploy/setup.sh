@@ -34,7 +34,7 @@ fi
 if ! "$DOCKER" version >/dev/null 2>&1; then
   log "starting dockerd (log: /var/log/dockerd.log)"
   # Detached, with no inherited stdout/stderr: a daemon holding them open would keep CI waiting.
-  as_root setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
+  as_root setsid dockerd >>/var/log/dockerd.log 2>&1 < /dev/null &
   for _ in $(seq 1 120); do
     "$DOCKER" version >/dev/null 2>&1 && break
     sleep 0.5

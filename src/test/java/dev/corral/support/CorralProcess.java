@@ -77,6 +77,11 @@ public final class CorralProcess implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(yaml)).build());
     }
 
+    public HttpResponse<String> post(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     public HttpResponse<String> delete(String path) throws IOException {
         return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
     }

@@ -89,6 +89,31 @@ class CorralRestartIT {
 
     @Test
     @Order(2)
+    void aRunInProgressWhenCorralIsKilledIsAdoptedFinishedAndNeverStartedTwice() throws Exception {
+        Path data = tmp.resolve("data3");
+        String run = "r-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"name\": \"" + run + "\", \"language\": \"bash\", \"code\": "
+                + "\"echo start >> /workspace/output/starts; sleep 4; corral output \\\"$(wc -l < /workspace/output/starts)\\\"\"}";
+        try (CorralProcess first = CorralProcess.start(data)) {
+            assertEquals(201, first.post("/runs", body).statusCode());
+            await().atMost(CONVERGE).until(() -> "Running".equals(runPhase(first, run)));
+            first.kill();
+        }
+        try (CorralProcess second = CorralProcess.start(data)) {
+            await().atMost(CONVERGE).until(() -> "Succeeded".equals(runPhase(second, run)));
+            JsonPath r = JsonPath.from(second.get("/runs/" + run).body());
+            assertEquals(1, r.getInt("status.result"), "started once: " + r.prettify());
+            assertTrue(Docker.containers("corral.dev/name=" + run).isEmpty());
+        }
+    }
+
+    private static String runPhase(CorralProcess c, String run) throws IOException {
+        var r = c.get("/runs/" + run);
+        return r.statusCode() == 200 ? JsonPath.from(r.body()).getString("status.phase") : null;
+    }
+
+    @Test
+    @Order(3)
     void whenDockerdStopsReadinessGoesDownAndEverythingConvergesWhenItIsBack() throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean ours = Docker.tryRun("version").exit() == 0 && new File("/usr/sbin/dockerd").canExecute()
@@ -124,6 +149,9 @@ class CorralRestartIT {
         if (Docker.tryRun("version").exit() == 0) {
             return;
         }
+        // The old daemon stops answering before it has exited (it stops containers first): a second one
+        // started meanwhile finds its pid file and quits.
+        await().atMost(Duration.ofSeconds(60)).until(() -> new ProcessBuilder("pgrep", "-x", "dockerd").start().waitFor() != 0);
         // As deploy/setup.sh does: detached, output to a file, so nothing waits on it.
         new ProcessBuilder("setsid", "dockerd").redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("/var/log/dockerd.log")))
