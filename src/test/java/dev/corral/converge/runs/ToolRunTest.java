@@ -146,4 +146,20 @@ class ToolRunTest {
         assertFalse(Docker.run("ps", "-a", "--filter", "label=corral.dev/kind=ToolRun", "--filter",
                 "label=corral.dev/instance=test", "--filter", "status=exited", "-q").contains("\n"));
     }
+
+    @Test
+    void logsFollowAsServerSentEventsUntilTheRunEnds() {
+        String name = given().contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "code", "for i in 1 2 3; do echo line$i; sleep 0.5; done; echo warn >&2"))
+                .post("/runs").then().statusCode(201).extract().path("metadata.name");
+        await().atMost(Specs.CONVERGE).until(() -> "Running".equals(given().get("/runs/" + name).path("status.phase")));
+        String events = given().accept("text/event-stream").queryParam("follow", true).get("/runs/" + name + "/logs")
+                .then().statusCode(200).extract().asString();
+        assertTrue(events.contains("event:stdout") && events.contains("line1") && events.contains("line3"), events);
+        assertTrue(events.contains("event:stderr") && events.contains("warn"), events);
+        assertTrue(events.contains("event:end"), events);
+        await().atMost(Specs.CONVERGE).until(() -> "Succeeded".equals(given().get("/runs/" + name).path("status.phase")));
+        String after = given().accept("text/event-stream").get("/runs/" + name + "/logs").asString();
+        assertTrue(after.contains("line3") && after.contains("Succeeded"), after);
+    }
 }
