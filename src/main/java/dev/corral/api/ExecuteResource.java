@@ -45,8 +45,7 @@ public class ExecuteResource {
         }
         SpecObject run = runs.start(RunsResource.toolRun(shortForm));
         if (run == null) {
-            return Response.status(429).header("Retry-After", "1").entity(ErrorBody.of("too many runs waiting"))
-                    .type(MediaType.APPLICATION_JSON).build();
+            return runs.queueFull();
         }
         long timeout = body.path("timeout").asLong(60);
         StatusWaiter.Waited w = waiter.await(List.of(run.key()), Duration.ofSeconds(timeout + 60)).get(0);

@@ -78,14 +78,19 @@ public class RunsResource {
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
         SpecObject run = start(toolRun((ObjectNode) docs.get(0)));
         if (run == null) {
-            return Response.status(429).header("Retry-After", "1").entity(ErrorBody.of("too many runs waiting ("
-                    + config.runs().maxQueued() + "); retry later")).type(MediaType.APPLICATION_JSON).build();
+            return queueFull();
         }
         if (waitFor != null) {
             StatusWaiter.Waited w = waiter.await(List.of(run.key()), waitFor).get(0);
             run = w.object() == null ? run : w.object();
         }
         return Response.status(201).header("Location", "/runs/" + run.metadata().name()).entity(run).build();
+    }
+
+    /** 429: the queue of waiting runs is full; clients retry after a second. */
+    Response queueFull() {
+        return Response.status(429).header("Retry-After", "1").entity(ErrorBody.of("too many runs waiting ("
+                + config.runs().maxQueued() + "); retry later")).type(MediaType.APPLICATION_JSON).build();
     }
 
     /** Applies a run; null when the queue is full. */

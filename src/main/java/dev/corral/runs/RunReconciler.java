@@ -113,13 +113,15 @@ public final class RunReconciler {
         slots.occupy(key);
         if (c.running() || "created".equals(c.state())) {
             if ("created".equals(c.state())) {
-                // Created but never started (Corral stopped in between): starting it now is its first start.
+                if (!RunPhases.RUNNING.equals(phase)) {
+                    // Created, but its inputs may not all be in (a failure or a crash before "Running" was
+                    // recorded): it never ran, so it is thrown away and the run starts afresh.
+                    remove(c);
+                    return Result.requeueAfter(Duration.ZERO);
+                }
+                // Recorded as Running but never started (Corral stopped in between): this is its first start.
                 runtime.startContainer(c.id());
                 observed.setState(c.id(), "running");
-                if (!RunPhases.RUNNING.equals(phase)) {
-                    status.put("phase", RunPhases.RUNNING).put("startedAt", now.toString()).put("containerId", c.id());
-                    write(run, status);
-                }
             }
             Instant started = status.hasNonNull("startedAt") ? Instant.parse(status.get("startedAt").asText()) : now;
             Instant deadline = started.plusSeconds(status.path("timeoutSeconds").asLong(config.defaultTimeoutSeconds()));
