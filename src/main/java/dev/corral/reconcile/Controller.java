@@ -156,10 +156,11 @@ public class Controller {
             return;
         }
         try {
+            long listedAt = ObservedState.stamp();
             var containers = runtime.listContainers();
             var networks = runtime.listNetworks();
             var volumes = runtime.listVolumes();
-            observed.replace(containers, networks, volumes);
+            observed.replace(listedAt, containers, networks, volumes);
             if (engineProblem != null) {
                 LOG.infof("Docker engine answers: %d managed containers, %d networks, %d volumes",
                         containers.size(), networks.size(), volumes.size());

@@ -29,9 +29,39 @@ public final class ObservedState {
     private final Map<String, ObservedVolume> volumes = new ConcurrentHashMap<>();
     private volatile boolean loaded;
 
-    public synchronized void replace(List<ObservedContainer> c, List<ObservedNetwork> n, List<ObservedVolume> v) {
+    /** When each container entry was last changed by an event or an action, and when entries were removed. */
+    private final Map<String, Long> touched = new ConcurrentHashMap<>();
+    private final Map<String, Long> removed = new ConcurrentHashMap<>();
+
+    /** A clock for {@link #replace}: read it before listing. */
+    public static long stamp() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Replaces the picture with what was listed from {@code listedAt} on. A container changed or
+     * removed after that (by an event or an action) keeps its newer state: a slow list must not
+     * put back a "created" container that has since run, nor one that is gone.
+     */
+    public synchronized void replace(long listedAt, List<ObservedContainer> c, List<ObservedNetwork> n,
+                                     List<ObservedVolume> v) {
+        Map<String, ObservedContainer> newer = new java.util.HashMap<>();
+        containers.forEach((id, x) -> {
+            Long t = touched.get(id);
+            if (t != null && t - listedAt > 0) {
+                newer.put(id, x);
+            }
+        });
         containers.clear();
-        c.forEach(x -> containers.put(x.id(), x));
+        for (ObservedContainer x : c) {
+            Long r = removed.get(x.id());
+            if (r == null || r - listedAt <= 0) {
+                containers.put(x.id(), x);
+            }
+        }
+        containers.putAll(newer);
+        touched.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
+        removed.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         networks.clear();
         n.forEach(x -> networks.put(x.name(), x));
         volumes.clear();
@@ -46,15 +76,19 @@ public final class ObservedState {
 
     public void put(ObservedContainer c) {
         containers.put(c.id(), c);
+        touched.put(c.id(), stamp());
     }
 
     public void removeContainer(String id) {
         containers.remove(id);
+        touched.remove(id);
+        removed.put(id, stamp());
     }
 
     /** Records a new state word for a known container (from an event or an action). */
     public void setState(String id, String state) {
         containers.computeIfPresent(id, (k, c) -> c.withState(state));
+        touched.put(id, stamp());
     }
 
     /** Records that a container joined ({@code networkId} non-null) or left a network. */
@@ -68,6 +102,7 @@ public final class ObservedState {
             }
             return c.withNetworks(n);
         });
+        touched.put(containerId, stamp());
     }
 
     public Optional<ObservedContainer> container(String id) {

@@ -119,7 +119,16 @@ public final class RunReconciler {
                     remove(c);
                     return Result.requeueAfter(Duration.ZERO);
                 }
-                // Recorded as Running but never started (Corral stopped in between): this is its first start.
+                // Recorded as Running and seen as created: either Corral stopped between recording and starting,
+                // or the picture is stale and it has run already. Only the engine knows: never start it twice.
+                ContainerDetails d = runtime.inspectContainer(c.id()).orElse(null);
+                if (d == null || d.startedAt() != null) {
+                    observed.setState(c.id(), d == null ? "removing" : d.running() ? "running" : "exited");
+                    if (d == null) {
+                        observed.removeContainer(c.id());
+                    }
+                    return Result.requeueAfter(Duration.ZERO);
+                }
                 runtime.startContainer(c.id());
                 observed.setState(c.id(), "running");
             }

@@ -648,7 +648,7 @@ class PlannerTest {
             for (int seed = 0; seed < 10; seed++) {
                 Collections.shuffle(all, new java.util.Random(seed));
                 ObservedState state = new ObservedState();
-                state.replace(all, List.of(), List.of());
+                state.replace(ObservedState.stamp(), all, List.of(), List.of());
                 List<ObservedContainer> owned = state.containersOf(key);
                 Plan p = plan(d, obs(owned));
                 golden(expected, p);
@@ -692,7 +692,7 @@ class PlannerTest {
                 Collections.shuffle(cs, new java.util.Random(seed));
                 Collections.shuffle(vs, new java.util.Random(seed + 100));
                 ObservedState state = new ObservedState();
-                state.replace(cs, List.of(), vs);
+                state.replace(ObservedState.stamp(), cs, List.of(), vs);
                 golden(expected, Planner.session(null, false, null, state.containersInSession("s1"),
                         state.volumesInSession("s1")));
             }
