@@ -155,7 +155,7 @@ public final class Reconciler {
         ContainerDetails ended = null;
         RestartState crash = new RestartState(0);
         ProbeView probe = null;
-        if (keeper != null && !keeper.running() && !"created".equals(keeper.state())) {
+        if (keeper != null && d.wantRunning() && !keeper.running() && !"created".equals(keeper.state())) {
             prober.stop(key);
             ended = runtime.inspectContainer(keeper.id()).orElse(null);
             if (ended == null) {
@@ -180,7 +180,7 @@ public final class Reconciler {
                 prober.watch(key, keeper.id(), d.health(), address);
             }
             probe = prober.view(key);
-        } else if (keeper == null || d.health() == null) {
+        } else if (keeper == null || !keeper.running() || d.health() == null) {
             prober.stop(key);
         }
 
