@@ -70,9 +70,6 @@ public interface ContainerRuntime {
     AutoCloseable followLogs(String id, boolean timestamps, java.util.function.BiConsumer<String, String> onLine,
                              Runnable onEnd);
 
-    /** Peak memory (bytes) and CPU time (ns) of a running container, or null if it is not running. */
-    long[] usage(String id);
-
     /** Throws if the engine does not answer. */
     void ping();
 

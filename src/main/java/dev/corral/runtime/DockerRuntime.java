@@ -452,27 +452,6 @@ public class DockerRuntime implements ContainerRuntime {
                 });
     }
 
-    @Override
-    public long[] usage(String id) {
-        try {
-            com.github.dockerjava.api.model.Statistics st = call("stats", () -> {
-                var cb = client.statsCmd(id).withNoStream(true)
-                        .exec(new com.github.dockerjava.core.InvocationBuilder.AsyncResultCallback<>());
-                return cb.awaitResult();
-            });
-            if (st == null || st.getMemoryStats() == null || st.getCpuStats() == null
-                    || st.getCpuStats().getCpuUsage() == null) {
-                return null;
-            }
-            Long peak = st.getMemoryStats().getMaxUsage();
-            Long usage = st.getMemoryStats().getUsage();
-            Long cpu = st.getCpuStats().getCpuUsage().getTotalUsage();
-            return new long[]{peak != null ? peak : usage != null ? usage : 0, cpu == null ? 0 : cpu};
-        } catch (EngineException e) {
-            return null;
-        }
-    }
-
     private static String utf8(byte[] b) {
         return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
