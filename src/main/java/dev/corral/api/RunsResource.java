@@ -155,6 +155,13 @@ public class RunsResource {
                      @QueryParam("follow") boolean follow, @QueryParam("timestamps") boolean timestamps,
                      @Context SseEventSink sink, @Context Sse sse) {
         SpecObject run = find(name, session);
+        if (follow) {
+            // A run that has not started yet has no output to follow: wait for its container (or its end).
+            SpecObject started = waiter.awaitUntil(run.key(), o -> o.status() != null
+                    && (o.status().hasNonNull("containerId") || RunPhases.finished(o.status().path("phase").asText(null))),
+                    Duration.ofMinutes(10));
+            run = started == null ? run : started;
+        }
         ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
         String containerId = status.path("containerId").asText(null);
         boolean finished = RunPhases.finished(status.path("phase").asText(null));

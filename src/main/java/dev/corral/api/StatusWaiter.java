@@ -31,19 +31,30 @@ public class StatusWaiter {
     @Inject
     SpecStore store;
 
-    private final Map<ObjectKey, List<CompletableFuture<SpecObject>>> waiters = new ConcurrentHashMap<>();
+    private final Map<ObjectKey, List<Waiter>> waiters = new ConcurrentHashMap<>();
+
+    /** A future completed by the first write that makes {@code done} true (or deletes the object). */
+    private record Waiter(java.util.function.Predicate<SpecObject> done, CompletableFuture<SpecObject> future) {
+    }
+
+    private static final java.util.function.Predicate<SpecObject> CONVERGED =
+            o -> Readiness.of(o) != Readiness.Outcome.Waiting;
 
     void listen(@Observes StartupEvent ev) {
         store.addListener(this::onEvent);
     }
 
     private void onEvent(StoreEvent e) {
-        List<CompletableFuture<SpecObject>> list = waiters.get(e.key());
+        List<Waiter> list = waiters.get(e.key());
         if (list == null) {
             return;
         }
-        if (e.type() == StoreEvent.Type.DELETED || Readiness.of(e.object()) != Readiness.Outcome.Waiting) {
-            list.forEach(f -> f.complete(e.type() == StoreEvent.Type.DELETED ? null : e.object()));
+        for (Waiter w : list) {
+            if (e.type() == StoreEvent.Type.DELETED) {
+                w.future().complete(null);
+            } else if (w.done().test(e.object())) {
+                w.future().complete(e.object());
+            }
         }
     }
 
@@ -51,18 +62,53 @@ public class StatusWaiter {
     public record Waited(ObjectKey key, String outcome, SpecObject object) {
     }
 
+    /**
+     * Waits until the object satisfies {@code done}, is deleted, or the timeout passes.
+     *
+     * @return the object as last seen (null if deleted)
+     */
+    public SpecObject awaitUntil(ObjectKey key, java.util.function.Predicate<SpecObject> done, Duration timeout) {
+        Waiter w = register(key, done);
+        try {
+            return w.future().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return store.get(key).orElse(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return store.get(key).orElse(null);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            unregister(key, w);
+        }
+    }
+
+    private Waiter register(ObjectKey k, java.util.function.Predicate<SpecObject> done) {
+        Waiter w = new Waiter(done, new CompletableFuture<>());
+        waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(w);
+        // Registered first, checked second: a write in between is not missed.
+        SpecObject now = store.get(k).orElse(null);
+        if (now == null || done.test(now)) {
+            w.future().complete(now);
+        }
+        return w;
+    }
+
+    private void unregister(ObjectKey k, Waiter w) {
+        waiters.computeIfPresent(k, (x, l) -> {
+            l.remove(w);
+            return l.isEmpty() ? null : l;
+        });
+    }
+
     /** Waits until every key is converged or the timeout passes; returns each key's outcome. */
     public List<Waited> await(List<ObjectKey> keys, Duration timeout) {
+        List<Waiter> registered = new ArrayList<>();
         List<CompletableFuture<SpecObject>> futures = new ArrayList<>();
         for (ObjectKey k : keys) {
-            CompletableFuture<SpecObject> f = new CompletableFuture<>();
-            waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(f);
-            futures.add(f);
-            // Registered first, checked second: a write in between is not missed.
-            SpecObject now = store.get(k).orElse(null);
-            if (now == null || Readiness.of(now) != Readiness.Outcome.Waiting) {
-                f.complete(now);
-            }
+            Waiter w = register(k, CONVERGED);
+            registered.add(w);
+            futures.add(w.future());
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Waited> out = new ArrayList<>();
@@ -88,11 +134,7 @@ public class StatusWaiter {
             }
         } finally {
             for (int i = 0; i < keys.size(); i++) {
-                CompletableFuture<SpecObject> f = futures.get(i);
-                waiters.computeIfPresent(keys.get(i), (k, l) -> {
-                    l.remove(f);
-                    return l.isEmpty() ? null : l;
-                });
+                unregister(keys.get(i), registered.get(i));
             }
         }
         return out;

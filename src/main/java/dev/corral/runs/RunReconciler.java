@@ -131,6 +131,8 @@ public final class RunReconciler {
                 }
                 runtime.startContainer(c.id());
                 observed.setState(c.id(), "running");
+                status.put("containerId", c.id());
+                write(run, status);
             }
             Instant started = status.hasNonNull("startedAt") ? Instant.parse(status.get("startedAt").asText()) : now;
             Instant deadline = started.plusSeconds(status.path("timeoutSeconds").asLong(config.defaultTimeoutSeconds()));
@@ -184,13 +186,16 @@ public final class RunReconciler {
         observed.put(new ObservedContainer(id, plan.request().name(), plan.request().labels(), "created"));
         runtime.copyIn(id, "/workspace", RunFiles.workspace(plan.files(), plan.uid(), plan.uid()));
         status.removeAll();
-        status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run)).put("containerId", id)
+        status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run))
                 .put("startedAt", now.toString()).put("timeoutSeconds", plan.timeout())
                 .put("ttlSecondsAfterFinished", plan.ttl());
         // Recorded before the start: a crash after it finds "Running" and a container, and only collects.
         write(run, status);
         runtime.startContainer(id);
         observed.setState(id, "running");
+        // The id goes in once it runs: a client following the logs attaches to a started container.
+        status.put("containerId", id);
+        write(run, status);
         return Result.requeueAfter(Duration.ofSeconds(plan.timeout()));
     }
 
