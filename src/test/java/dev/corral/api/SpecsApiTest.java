@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -449,6 +450,43 @@ class SpecsApiTest {
 
     static void assertDataUnchanged(Map<String, String> before) {
         assertEquals(before, dataFiles(), "stored objects must be unchanged");
+    }
+
+    /**
+     * These tests declare sessions, relics and agents that the reconcile loop really runs: delete
+     * them and wait until their containers are gone, so the suite leaves nothing behind.
+     */
+    /** Quarkus resets rest-assured's port after the last test: remember the application's. */
+    private static int appPort;
+
+    @org.junit.jupiter.api.AfterEach
+    void rememberPort() {
+        appPort = RestAssured.port;
+    }
+
+    @AfterAll
+    static void removeWhatTheseTestsDeclared() {
+        RestAssured.port = appPort;
+        List<Map<String, Object>> items = given().accept(ContentType.JSON).get("/specs").then().extract().path("items");
+        Set<String> containers = new HashSet<>();
+        for (Map<String, Object> item : items) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> meta = (Map<String, Object>) item.get("metadata");
+            String kind = item.get("kind").toString().toLowerCase(java.util.Locale.ROOT);
+            if (!"api".equals(meta.get("source"))) {
+                continue;
+            }
+            if (kind.equals("relic")) {
+                containers.add("corral-relic-" + meta.get("session") + "-" + meta.get("name"));
+            } else if (kind.equals("agent")) {
+                containers.add("corral-agent-" + meta.get("name"));
+            }
+            if (kind.equals("session") || kind.equals("agent")) {
+                given().delete("/specs/" + kind + "/" + meta.get("name"));
+            }
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                dev.corral.support.Docker.containers("corral.dev/instance=test").stream().noneMatch(containers::contains));
     }
 
     static {
