@@ -40,7 +40,9 @@ mkdir -p "$FRAG"
 WORK=$(mktemp -d /tmp/corral-converge.XXXXXX)
 CORRAL_PID=
 
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+INSTANCE=bench
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 # ---- build ----
 newer=$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null || echo missing)
@@ -55,29 +57,7 @@ docker image inspect "$IMAGE" >/dev/null 2>&1 || deploy/images/build.sh
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 maxof() { sort -n | tail -1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-rm_label() { # remove containers then networks carrying label $1
-  docker ps -aq --filter "label=$1" | xargs -r docker rm -f >/dev/null 2>&1 || true   # "already in progress" is fine
-  # the engine may still be tearing down an endpoint of a just-removed container: retry
-  for _ in 1 2 3 4 5; do
-    docker network ls -q --filter "label=$1" | xargs -r docker network rm >/dev/null 2>&1 && return 0
-    sleep 1
-  done
-  # Docker 20.10 sometimes keeps a stale endpoint after a burst of removals ("has active endpoints"
-  # with no container attached); such a network is left for the engine and reported, not fatal.
-  docker network ls -q --filter "label=$1" | xargs -r docker network rm >/dev/null 2>&1 ||
-    log "left behind (stale endpoints): $(docker network ls --filter "label=$1" --format '{{.Name}}' | tr '\n' ' ')"
-}
-stop_corral() {
-  if [ -n "$CORRAL_PID" ] && kill -0 "$CORRAL_PID" 2>/dev/null; then
-    kill "$CORRAL_PID"
-    for _ in $(seq 200); do kill -0 "$CORRAL_PID" 2>/dev/null || break; sleep 0.05; done
-    kill -9 "$CORRAL_PID" 2>/dev/null || true
-  fi
-  CORRAL_PID=
-}
 clean_all() {
   stop_corral
   rm_label corral.dev/instance=bench
@@ -89,21 +69,6 @@ clean_all() {
   rm_label com.docker.compose.project=corralbench
 }
 trap 'clean_all; cp "$WORK/corral.log" /tmp/corral-converge-last.log 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-# start_corral DATA_DIR [extra -D...]: starts Corral on a free port, waits until ready
-start_corral() {
-  local data=$1; shift
-  PORT=$(free_port)
-  java -Dcorral.data-dir="$data" -Dcorral.instance=bench -Dquarkus.http.port="$PORT" \
-    -Dcorral.network.pool=10.215.0.0/16 "$@" -jar "$JAR" >>"$WORK/corral.log" 2>&1 &
-  CORRAL_PID=$!
-  for _ in $(seq 600); do
-    curl -sf "localhost:$PORT/q/health/ready" >/dev/null && return 0
-    kill -0 "$CORRAL_PID" 2>/dev/null || { log "Corral died at start-up"; tail -30 "$WORK/corral.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  log "Corral not ready after 30 s"; exit 1
-}
 
 # specs SESSIONS PER_SESSION: the Sessions and Relics Corral is given
 specs() {
@@ -138,7 +103,7 @@ corral_round() {
   local n=$(( $1 * $2 + $1 )) ms
   rm -rf "$WORK/data"
   specs "$1" "$2" > "$WORK/specs.yaml"
-  start_corral "$WORK/data"
+  start_corral "$WORK/data" -Dcorral.network.pool=10.215.0.0/16
   ms=$(corral_put "$WORK/specs.yaml" "$n") || exit 1
   local running
   running=$(docker ps -q --filter label=corral.dev/instance=bench --filter label=corral.dev/kind=Relic | wc -l)
@@ -272,7 +237,7 @@ part_idle() {
   fi
   # Same data and containers, Corral restarted with a 10 s resync.
   stop_corral
-  start_corral "$WORK/data" -Dcorral.reconcile.resync-interval=10s
+  start_corral "$WORK/data" -Dcorral.network.pool=10.215.0.0/16 -Dcorral.reconcile.resync-interval=10s
   specs 50 10 > "$WORK/specs.yaml"
   corral_put "$WORK/specs.yaml" 550 >/dev/null
   sleep 15   # let the start-up resync's reconciles and the first scheduled resyncs pass
@@ -325,7 +290,7 @@ part_restart() {
   local n=10 names=() ref=()
   rm -rf "$WORK/data"
   specs 1 "$n" > "$WORK/specs.yaml"
-  start_corral "$WORK/data"
+  start_corral "$WORK/data" -Dcorral.network.pool=10.215.0.0/16
   corral_put "$WORK/specs.yaml" $((n + 1)) >/dev/null
   for r in $(seq 0 $((n - 1))); do names+=("corral-relic-b0-r$r"); done
   mapfile -t corral < <(kill_rounds docker "${names[@]}")

@@ -44,7 +44,9 @@ CORRAL_PID=
 LOCKDOWN=(--read-only --tmpfs /tmp -v /workspace --init --cap-drop ALL --security-opt no-new-privileges
   --network none --user 1000:1000 --memory 256m --memory-swap 256m --cpus 1 --pids-limit 128)
 
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+INSTANCE=runbench
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 # ---- build ----
 newer=$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null || echo missing)
@@ -62,43 +64,16 @@ pct() { # P: nearest-rank percentile of the numbers on stdin
   sort -n | awk -v p="$1" '{ a[NR] = $1 } END { r = int(NR * p / 100); if (r < NR * p / 100) r++; if (r < 1) r = 1; print a[r] }'
 }
 ms() { awk -v u="$1" 'BEGIN { printf "%.0f ms", u / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ci_busy() { pgrep -f 'mvnw -B verify' >/dev/null || pgrep -f surefire >/dev/null; }
 CI_SEEN=""
 note_ci() { ci_busy && CI_SEEN+="$1 " || true; }
 
-rm_label() { docker ps -aq --filter "label=$1" | xargs -r docker rm -f >/dev/null 2>&1 || true; }
-stop_corral() {
-  if [ -n "$CORRAL_PID" ] && kill -0 "$CORRAL_PID" 2>/dev/null; then
-    kill "$CORRAL_PID"
-    for _ in $(seq 200); do kill -0 "$CORRAL_PID" 2>/dev/null || break; sleep 0.05; done
-    kill -9 "$CORRAL_PID" 2>/dev/null || true
-  fi
-  CORRAL_PID=
-}
 clean_all() {
   stop_corral
   rm_label corral.dev/instance=runbench
   rm_label corral.bench/variant=runs-ref
 }
 trap 'clean_all; cp "$WORK/corral.log" /tmp/corral-runs-last.log 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-# start_corral DATA_DIR [extra -D...]: starts Corral on a free port, waits until ready
-start_corral() {
-  local data=$1; shift
-  PORT=$(free_port)
-  echo "=== start $(date +%H:%M:%S) $*" >>"$WORK/corral.log"
-  java -Dcorral.data-dir="$data" -Dcorral.instance=runbench -Dquarkus.http.port="$PORT" "$@" \
-    -jar "$JAR" >>"$WORK/corral.log" 2>&1 &
-  CORRAL_PID=$!
-  for _ in $(seq 600); do
-    curl -sf "localhost:$PORT/q/health/ready" >/dev/null && return 0
-    kill -0 "$CORRAL_PID" 2>/dev/null || { log "Corral died at start-up"; tail -30 "$WORK/corral.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  log "Corral not ready after 30 s"; exit 1
-}
 
 : > "$FRAG/anomalies.jsonl"
 anomaly() { # PART FILE HTTP_CODE: records a Corral answer that is not 201 + Succeeded + the expected stdout

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
 import dev.corral.reconcile.Controller;
 import dev.corral.runs.RunPhases;
-import dev.corral.runs.RunReconciler;
+import dev.corral.runs.RunFiles;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.Logs;
 import dev.corral.spec.Json;
@@ -216,7 +216,7 @@ public class RunsResource {
     public DeleteReply delete(@PathParam("name") String name, @QueryParam("session") String session) {
         SpecObject run = find(name, session);
         List<SpecObject> deleted = store.delete(run.key(), null, ApplyOptions.API);
-        deleteFiles(run.metadata().uid());
+        RunFiles.delete(config.dataDir(), run.metadata().uid());
         return DeleteReply.of(deleted);
     }
 
@@ -227,23 +227,12 @@ public class RunsResource {
     public Response file(@PathParam("name") String name, @PathParam("path") String path,
                          @QueryParam("session") String session) {
         SpecObject run = find(name, session);
-        java.nio.file.Path dir = RunReconciler.filesOf(config.dataDir().resolve("run-files"), run.metadata().uid());
+        java.nio.file.Path dir = RunFiles.dir(config.dataDir(), run.metadata().uid());
         java.nio.file.Path f = dir.resolve(path).normalize();
         if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
             throw ApiException.notFound("run " + name + " has no file " + path);
         }
         return Response.ok(f.toFile()).build();
-    }
-
-    private void deleteFiles(String uid) {
-        java.nio.file.Path dir = RunReconciler.filesOf(config.dataDir().resolve("run-files"), uid);
-        if (Files.isDirectory(dir)) {
-            try (var s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (java.io.IOException ignored) {
-                // best effort; the run is gone
-            }
-        }
     }
 
     /** A run by name: in the given session, or alone, or (if unambiguous) in any session. */

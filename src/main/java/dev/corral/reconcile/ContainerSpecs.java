@@ -77,7 +77,7 @@ public final class ContainerSpecs {
 
         List<String> aliases = agent ? List.of() : List.of(o.metadata().name());
         ContainerRequest request = new ContainerRequest(name, spec.get("image").asText(),
-                strings(spec.get("command")), strings(spec.get("args")), env, labels, memory, nanoCpus, pids,
+                Json.strings(spec.get("command")), Json.strings(spec.get("args")), env, labels, memory, nanoCpus, pids,
                 network, aliases, mounts);
         String url = !agent && spec.has("port") ? "http://" + o.metadata().name() + ":" + spec.get("port").asInt() : null;
         boolean running = !agent || !"Stopped".equals(spec.path("state").asText("Running"));
@@ -113,14 +113,5 @@ public final class ContainerSpecs {
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<String> strings(JsonNode n) {
-        if (n == null || !n.isArray()) {
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        n.forEach(e -> out.add(e.asText()));
-        return out;
     }
 }

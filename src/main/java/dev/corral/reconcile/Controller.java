@@ -87,7 +87,7 @@ public class Controller {
         int maxRuns = config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors());
         runSlots = new dev.corral.runs.RunSlots(maxRuns);
         reconciler.runs(new dev.corral.runs.RunReconciler(store, runtime, observed, runSlots, config.runs(),
-                config.dataDir().resolve("run-files"), Clock.systemUTC(), queue::add));
+                config.dataDir(), Clock.systemUTC(), queue::add));
         background = Executors.newSingleThreadScheduledExecutor(daemon("corral-events"));
         running.set(true);
         store.addListener(this::onStoreEvent);

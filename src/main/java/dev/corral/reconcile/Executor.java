@@ -113,7 +113,7 @@ public final class Executor {
             ObservedNetwork existing = runtime.listNetworks().stream().filter(n -> n.name().equals(r.name()))
                     .findFirst().orElse(null);
             if (existing == null) {
-                throw new TerminalException("NameConflict", "network " + r.name()
+                throw ReconcileException.terminal("NameConflict", "network " + r.name()
                         + " exists and is not Corral's; remove it or rename the session", e);
             }
             observed.put(existing);
@@ -125,21 +125,21 @@ public final class Executor {
             runtime.ensureImage(d.image(), d.pullPolicy());
         } catch (ImageUnavailableException e) {
             if (!e.mayPull()) {
-                throw new TerminalException("ImagePullFailed", e.getMessage(), e);
+                throw ReconcileException.terminal("ImagePullFailed", e.getMessage(), e);
             }
-            throw new RetryableException("ImagePullFailed", e.getMessage(), e);
+            throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
         }
         try {
             String id = runtime.createContainer(d.request());
             observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created", attached(d)));
             return id;
         } catch (ImageUnavailableException e) {
-            throw new RetryableException("ImagePullFailed", e.getMessage(), e);
+            throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
         } catch (NameConflictException e) {
             return adopt(key, d, e);
         } catch (EngineException e) {
             if (e.terminal()) {
-                throw new TerminalException("InvalidContainerSpec", "the engine refused the container: " + e.getMessage(), e);
+                throw ReconcileException.terminal("InvalidContainerSpec", "the engine refused the container: " + e.getMessage(), e);
             }
             throw e;
         }
@@ -149,10 +149,10 @@ public final class Executor {
     private String adopt(ObjectKey key, DesiredContainer d, NameConflictException conflict) {
         ContainerDetails c = runtime.inspectContainer(d.name()).orElse(null);
         if (c == null) {
-            throw new RetryableException("NameConflict", "name " + d.name() + " was taken and is free again", conflict);
+            throw ReconcileException.retryable("NameConflict", "name " + d.name() + " was taken and is free again", conflict);
         }
         if (!key.equals(ObservedState.ownerOf(c.labels()))) {
-            throw new TerminalException("NameConflict", "container name " + d.name() + " is taken by container "
+            throw ReconcileException.terminal("NameConflict", "container name " + d.name() + " is taken by container "
                     + c.id().substring(0, 12) + ", which Corral does not own; remove or rename it", conflict);
         }
         ObservedContainer seen = new ObservedContainer(c.id(), d.name(), c.labels(), c.running() ? "running" : "exited");
@@ -181,10 +181,10 @@ public final class Executor {
                 // Its network was removed behind our back and re-created: this container points at the old one.
                 runtime.removeContainer(id);
                 observed.removeContainer(id);
-                throw new RetryableException("NetworkGone", "the container's network was re-created; re-creating it", e);
+                throw ReconcileException.retryable("NetworkGone", "the container's network was re-created; re-creating it", e);
             }
             if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
-                throw new TerminalException("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
+                throw ReconcileException.terminal("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
             }
             throw e;
         }

@@ -37,16 +37,6 @@ public final class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
-    private static final java.util.Comparator<JsonNode> NUMERIC_VALUE = (a, b) -> {
-        if (a.equals(b)) {
-            return 0;
-        }
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return 1;
-    };
-
     private final SpecStore store;
     private final ContainerRuntime runtime;
     private final ObservedState observed;
@@ -100,18 +90,20 @@ public final class Reconciler {
                 case ToolRun -> runs == null ? garbageOnly(key, o) : runs.reconcile(key, o);
                 case Tool -> Result.DONE;
             };
-        } catch (TerminalException e) {
+        } catch (ReconcileException e) {
+            boolean writesStatus = o != null && key.kind() != Kind.ToolRun;
+            if (!e.terminal()) {
+                if (writesStatus) {
+                    writeFailure(o, "Pending", e.reason(), e.getMessage());
+                }
+                return Result.error(e.getMessage());
+            }
             LOG.warnf("%s: %s (not retried until its spec changes)", key.describe(), e.getMessage());
-            if (o != null && key.kind() != Kind.ToolRun) {
+            if (writesStatus) {
                 terminal.put(key, o.metadata().generation());
                 writeFailure(o, "Failed", e.reason(), e.getMessage());
             }
             return Result.terminal(e.getMessage());
-        } catch (RetryableException e) {
-            if (o != null && key.kind() != Kind.ToolRun) {
-                writeFailure(o, "Pending", e.reason(), e.getMessage());
-            }
-            return Result.error(e.getMessage());
         } catch (EngineException e) {
             if (o != null && e.status() != 0 && key.kind() != Kind.ToolRun) {
                 writeFailure(o, "Pending", "EngineError", e.getMessage());
@@ -364,11 +356,8 @@ public final class Reconciler {
         metrics.phase(o.key(), phase);
     }
 
+    /** The store leaves an unchanged status unwritten, so this may be called on every reconcile. */
     private void writeStatus(SpecObject o, ObjectNode status) {
-        // Numbers compare by value: a status read back from disk holds ints where a fresh one holds longs.
-        if (o.status() != null && status.equals(NUMERIC_VALUE, o.status())) {
-            return;
-        }
         store.updateStatus(o.key(), status);
     }
 }

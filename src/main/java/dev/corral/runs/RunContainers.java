@@ -11,7 +11,6 @@ import dev.corral.spec.Json;
 import dev.corral.spec.SpecObject;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +87,7 @@ public final class RunContainers {
             }
             ObjectNode t = tool.spec();
             image = t.get("image").asText();
-            cmd = t.has("command") ? strings(t.get("command")) : null;
+            cmd = Json.strings(t.get("command"));
             t.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             JsonNode res = t.path("resources");
             memoryMb = res.path("memoryMb").asLong(memoryMb);
@@ -140,11 +139,5 @@ public final class RunContainers {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<String> strings(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        n.forEach(e -> out.add(e.asText()));
-        return out;
     }
 }

@@ -134,4 +134,24 @@ public final class RunFiles {
             return null;
         }
     }
+
+    /** Where a run's output files are kept, under the data directory, until its record is collected. */
+    public static Path dir(Path dataDir, String uid) {
+        return dataDir.resolve("run-files").resolve(uid);
+    }
+
+    /** Deletes a run's kept files (best effort: a leftover is harmless and logged). */
+    public static void delete(Path dataDir, String uid) {
+        Path dir = dir(dataDir, uid);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            org.jboss.logging.Logger.getLogger(RunFiles.class).warnf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
 }

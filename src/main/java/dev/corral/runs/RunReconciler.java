@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
 import dev.corral.reconcile.ObservedState;
 import dev.corral.reconcile.Result;
-import dev.corral.reconcile.RetryableException;
+import dev.corral.reconcile.ReconcileException;
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ImageUnavailableException;
@@ -20,17 +20,12 @@ import dev.corral.store.NotFoundException;
 import dev.corral.store.SpecStore;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Drives one ToolRun: create its locked-down container once (a deterministic name makes a
@@ -48,25 +43,20 @@ public final class RunReconciler {
     private final ObservedState observed;
     private final RunSlots slots;
     private final CorralConfig.Runs config;
-    private final Path filesDir;
+    private final Path dataDir;
     private final Clock clock;
     private final Consumer<ObjectKey> enqueue;
 
     public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
-                         CorralConfig.Runs config, Path filesDir, Clock clock, Consumer<ObjectKey> enqueue) {
+                         CorralConfig.Runs config, Path dataDir, Clock clock, Consumer<ObjectKey> enqueue) {
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
         this.slots = slots;
         this.config = config;
-        this.filesDir = filesDir;
+        this.dataDir = dataDir;
         this.clock = clock;
         this.enqueue = enqueue;
-    }
-
-    /** Where a run's output files are kept until its record is collected. */
-    public static Path filesOf(Path filesDir, String uid) {
-        return filesDir.resolve(uid);
     }
 
     public Result reconcile(ObjectKey key, SpecObject run) {
@@ -90,7 +80,7 @@ public final class RunReconciler {
                 } catch (NotFoundException ignored) {
                     // gone already
                 }
-                deleteFiles(run.metadata().uid());
+                RunFiles.delete(dataDir, run.metadata().uid());
                 return Result.DONE;
             }
             return Result.requeueAfter(Duration.between(now, expires));
@@ -173,7 +163,7 @@ public final class RunReconciler {
             if (!e.mayPull()) {
                 return finish(run, status, RunPhases.FAILED, e.getMessage(), null, null, now);
             }
-            throw new RetryableException("ImagePullFailed", e.getMessage(), e);
+            throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
         }
         String id;
         try {
@@ -207,7 +197,7 @@ public final class RunReconciler {
             return Result.DONE;
         }
         Logs logs = runtime.logs(c.id(), config.outputCapBytes());
-        Path saveDir = filesOf(filesDir, run.metadata().uid());
+        Path saveDir = RunFiles.dir(dataDir, run.metadata().uid());
         RunFiles.Output out = runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
                 .map(tar -> RunFiles.read(tar, saveDir, config.filesCapBytes())).orElse(null);
         String terminating = status.path("terminating").asText(null);
@@ -276,11 +266,10 @@ public final class RunReconciler {
     }
 
     private void release(ObjectKey key) {
-        if (slots.release(key)) {
-            // A slot is free: wake a waiting run rather than let it poll.
-            store.list(dev.corral.store.Query.ofKind(Kind.ToolRun)).stream()
-                    .filter(r -> r.status() == null || RunPhases.PENDING.equals(r.status().path("phase").asText()))
-                    .findFirst().ifPresent(r -> enqueue.accept(r.key()));
+        ObjectKey next = slots.release(key);
+        if (next != null) {
+            // A slot is free: wake the oldest waiting run rather than let it poll.
+            enqueue.accept(next);
         }
     }
 
@@ -291,24 +280,6 @@ public final class RunReconciler {
 
     private void write(SpecObject run, ObjectNode status) {
         store.updateStatus(run.key(), status.deepCopy());
-    }
-
-    private void deleteFiles(String uid) {
-        Path dir = filesOf(filesDir, uid);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
-        }
     }
 
     private static long generation(SpecObject o) {

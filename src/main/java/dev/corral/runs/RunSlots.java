@@ -14,6 +14,8 @@ public final class RunSlots {
 
     private final int max;
     private final Set<ObjectKey> held = new LinkedHashSet<>();
+    /** Runs refused a slot, oldest first: the next one is woken when a slot frees. */
+    private final Set<ObjectKey> waiting = new LinkedHashSet<>();
 
     public RunSlots(int max) {
         this.max = max;
@@ -24,20 +26,31 @@ public final class RunSlots {
             return true;
         }
         if (held.size() >= max) {
+            waiting.add(key);
             return false;
         }
+        waiting.remove(key);
         held.add(key);
         return true;
     }
 
     /** A run found running (adopted after a restart) holds a slot whatever the bound. */
     public synchronized void occupy(ObjectKey key) {
+        waiting.remove(key);
         held.add(key);
     }
 
-    /** @return true if the key held a slot */
-    public synchronized boolean release(ObjectKey key) {
-        return held.remove(key);
+    /**
+     * Frees the key's slot (and forgets it as a waiter).
+     *
+     * @return the oldest run waiting for a slot, to be woken now that one is free, or null
+     */
+    public synchronized ObjectKey release(ObjectKey key) {
+        waiting.remove(key);
+        if (!held.remove(key) || waiting.isEmpty()) {
+            return null;
+        }
+        return waiting.iterator().next();
     }
 
     public synchronized int inUse() {

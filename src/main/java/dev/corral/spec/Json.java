@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -35,5 +36,36 @@ public final class Json {
     }
 
     private Json() {
+    }
+
+    /**
+     * Equal as JSON values: numbers compare by value, so a tree read back from disk (which holds
+     * small numbers as ints) equals the one that was written (which may hold longs).
+     */
+    public static boolean sameValue(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.equals(NUMBERS_BY_VALUE, b);
+    }
+
+    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+        if (x.equals(y)) {
+            return 0;
+        }
+        if (x.isNumber() && y.isNumber()) {
+            return x.decimalValue().compareTo(y.decimalValue());
+        }
+        return 1;
+    };
+
+    /** A JSON array of strings as a list, or null when absent. */
+    public static java.util.List<String> strings(JsonNode n) {
+        if (n == null || !n.isArray()) {
+            return null;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        n.forEach(e -> out.add(e.asText()));
+        return out;
     }
 }

@@ -287,7 +287,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                             + cur.key().describe() + " is at " + cur.resourceVersion() + ": it changed since you read it"));
                     continue;
                 }
-                boolean specChanged = !cur.spec().equals(o.spec());
+                boolean specChanged = !Json.sameValue(cur.spec(), o.spec());
                 boolean metaChanged = !cur.metadata().labels().equals(o.metadata().labels())
                         || !cur.metadata().annotations().equals(o.metadata().annotations());
                 if (specChanged && cur.kind() == Kind.ToolRun) {
@@ -388,7 +388,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             if (cur == null) {
                 return Optional.empty();
             }
-            if (cur.status().equals(status)) {
+            if (Json.sameValue(cur.status(), status)) {
                 return Optional.of(cur);
             }
             long next = resourceVersion + 1;
