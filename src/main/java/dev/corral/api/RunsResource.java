@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
 import dev.corral.reconcile.Controller;
+import dev.corral.runs.Launcher;
 import dev.corral.runs.RunPhases;
 import dev.corral.runs.RunFiles;
 import dev.corral.runtime.ContainerRuntime;
@@ -171,15 +172,18 @@ public class RunsResource {
                     status.path("stderr").asText(""), status.path("truncated").path("stderr").asBoolean())
                     : runtime.logs(containerId, config.runs().outputCapBytes());
             sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
-            sink.send(sse.newEventBuilder().name("stderr").data(logs.stderr()).build());
+            sink.send(sse.newEventBuilder().name("stderr").data(Launcher.report(logs.stderr()).stderr()).build());
             sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
             sink.close();
             return;
         }
         runtime.followLogs(containerId, timestamps,
                 (stream, text) -> {
-                    if (!sink.isClosed()) {
-                        sink.send(sse.newEventBuilder().name(stream).data(text).build());
+                    // The launcher's closing report is Corral's, not the run's output.
+                    int mark = text.indexOf(Launcher.REPORT_MARK);
+                    String shown = mark < 0 ? text : timestamps ? "" : text.substring(0, mark);
+                    if (!sink.isClosed() && !shown.isEmpty()) {
+                        sink.send(sse.newEventBuilder().name(stream).data(shown).build());
                     }
                 },
                 () -> {

@@ -81,6 +81,18 @@ public interface CorralConfig {
         @WithDefault("corral/runner-node:latest")
         String nodeImage();
 
+        /** Warm containers kept for {@code language: bash} runs (0: none, every run starts a container). */
+        @WithDefault("0")
+        int bashPoolSize();
+
+        /** Warm containers kept for {@code language: python} runs. */
+        @WithDefault("0")
+        int pythonPoolSize();
+
+        /** Warm containers kept for {@code language: node} runs. */
+        @WithDefault("0")
+        int nodePoolSize();
+
         /** Timeout of a language run that sets none. */
         @WithDefault("60")
         int defaultTimeoutSeconds();

@@ -57,6 +57,7 @@ public class Controller {
     private final AtomicBoolean resyncing = new AtomicBoolean();
     private WorkQueue<ObjectKey> queue;
     private dev.corral.runs.RunSlots runSlots;
+    private final dev.corral.runs.WarmPools warmPools = new dev.corral.runs.WarmPools();
     private Reconciler reconciler;
     private HealthProber prober;
     private ReconcileMetrics metrics;
@@ -86,8 +87,10 @@ public class Controller {
                 Clock.systemUTC(), queue::add, metrics);
         int maxRuns = config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors());
         runSlots = new dev.corral.runs.RunSlots(maxRuns);
-        reconciler.runs(new dev.corral.runs.RunReconciler(store, runtime, observed, runSlots, config.runs(),
-                config.dataDir(), Clock.systemUTC(), queue::add));
+        recoverClaims();
+        reconciler.runs(new dev.corral.runs.RunReconciler(store, runtime, observed, runSlots, warmPools, config.runs(),
+                config.dataDir(), Clock.systemUTC(), queue::add),
+                new dev.corral.runs.PoolReconciler(store, runtime, observed, warmPools, config.runs()));
         background = Executors.newSingleThreadScheduledExecutor(daemon("corral-events"));
         running.set(true);
         store.addListener(this::onStoreEvent);
@@ -96,6 +99,17 @@ public class Controller {
             workers.submit(this::work);
         }
         background.execute(this::connectEvents);
+    }
+
+    /** Warm containers given to runs before a restart stay theirs (the runs' status names them). */
+    private void recoverClaims() {
+        for (SpecObject run : store.list(Query.ofKind(Kind.ToolRun))) {
+            var st = run.status();
+            if (st != null && st.path("pooled").asBoolean(false) && st.hasNonNull("containerId")
+                    && !dev.corral.runs.RunPhases.finished(st.path("phase").asText(null))) {
+                warmPools.recover(st.get("containerId").asText(), run.key());
+            }
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -170,6 +184,7 @@ public class Controller {
             for (SpecObject o : store.list(Query.ALL)) {
                 keys.add(o.key());
             }
+            keys.addAll(dev.corral.runs.PoolReconciler.runnerKeys());
             // Sessions first: their networks are what relics wait for.
             keys.stream().sorted().forEach(queue::add);
         } catch (java.lang.RuntimeException e) {
@@ -240,7 +255,9 @@ public class Controller {
             }
             return;
         }
-        ObjectKey owner = ObservedState.ownerOf(labels);
+        // A claimed warm container still carries its pool's labels; its run is what its events concern.
+        ObjectKey claimant = warmPools.claimant(e.actorId());
+        ObjectKey owner = claimant != null ? claimant : ObservedState.ownerOf(labels);
         String action = e.action() == null ? "" : e.action();
         switch (action.startsWith("health_status") ? "health_status" : action) {
             case "die" -> observed.setState(e.actorId(), "exited");
@@ -326,6 +343,11 @@ public class Controller {
 
     public int runSlotsMax() {
         return runSlots == null ? 0 : runSlots.max();
+    }
+
+    /** Warm containers of a pool waiting idle right now. */
+    public int idleWarm(ObjectKey pool) {
+        return warmPools.idleCount(pool);
     }
 
     /** For tests and benchmarks: the picture of the engine the loop works from. */

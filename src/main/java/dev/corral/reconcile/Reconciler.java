@@ -50,9 +50,12 @@ public final class Reconciler {
     private final ReconcileMetrics metrics;
     private volatile dev.corral.runs.RunReconciler runs;
 
-    /** Tool runs are driven by their own reconciler (package {@code runs}). */
-    public void runs(dev.corral.runs.RunReconciler runReconciler) {
+    private volatile dev.corral.runs.PoolReconciler pools;
+
+    /** Tool runs and warm pools are driven by their own reconcilers (package {@code runs}). */
+    public void runs(dev.corral.runs.RunReconciler runReconciler, dev.corral.runs.PoolReconciler poolReconciler) {
         this.runs = runReconciler;
+        this.pools = poolReconciler;
     }
 
     /** Objects stopped by a terminal error, by the generation that failed: left alone until it changes. */
@@ -88,7 +91,7 @@ public final class Reconciler {
                 case Session -> session(key, o);
                 case Relic, Agent -> container(key, o);
                 case ToolRun -> runs == null ? garbageOnly(key, o) : runs.reconcile(key, o);
-                case Tool -> Result.DONE;
+                case Tool -> pools == null ? Result.DONE : pools.reconcile(key, o);
             };
         } catch (ReconcileException e) {
             boolean writesStatus = o != null && key.kind() != Kind.ToolRun;

@@ -6,8 +6,10 @@ import dev.corral.config.CorralConfig;
 import dev.corral.reconcile.ContainerSpecs;
 import dev.corral.reconcile.ResourceNames;
 import dev.corral.runtime.ContainerRequest;
+import dev.corral.runtime.ImageDefaults;
 import dev.corral.runtime.Labels;
 import dev.corral.spec.Json;
+import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 
 import java.nio.charset.StandardCharsets;
@@ -24,87 +26,159 @@ public final class RunContainers {
     static final int RUNNER_UID = 1000;
     static final int NOBODY = 65534;
 
+    /** Clears the image's ENTRYPOINT (as {@code docker run --entrypoint ""}): the launcher comes first. */
+    private static final List<String> NO_ENTRYPOINT = List.of("");
+
     private RunContainers() {
+    }
+
+    /**
+     * What every run of one Tool (or one language) shares: the container a warm pool keeps
+     * ready is built from this alone.
+     *
+     * @param pool     the warm pool's key (a Tool's, or {@link WarmPools#runnerKey}), or null
+     * @param inline   whether the image's /workspace is writable by the run's user, so inputs can
+     *                 be written by the launcher instead of uploaded (true of the runner images)
+     */
+    public record Shape(String image, List<String> command, Map<String, String> env, long memoryMb, double cpus,
+                        long pids, int uid, String network, String pullPolicy, ObjectKey pool, int poolSize,
+                        boolean inline) {
+
+        /** Identifies warm containers built from this shape: a changed Tool makes its idle ones stale. */
+        public String hash() {
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                        (image + "\0" + command + "\0" + env + "\0" + memoryMb + "\0" + cpus + "\0" + pids + "\0" + uid
+                                + "\0" + inline).getBytes(StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(d, 0, 8);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /**
      * Everything needed to start a run.
      *
-     * @param files    workspace files to copy in before start
+     * @param files    workspace files (paths relative to /workspace) the run gets
+     * @param runEnv   the run's own environment ({@code CORRAL_PARAM_*}), on top of the shape's
      * @param timeout  seconds, enforced by Corral
      * @param ttl      seconds the finished run's record is kept
      */
-    public record RunPlan(ContainerRequest request, Map<String, byte[]> files, int uid, long timeout, long ttl,
-                          String pullPolicy) {
+    public record RunPlan(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
+                          int uid, long timeout, long ttl, String pullPolicy) {
+
+        /** Whether the inputs travel on the command line (else: an archive upload before the start). */
+        public boolean inlineFiles() {
+            return shape.inline() && Launcher.inlinable(files);
+        }
+
+        /** The files as absolute paths, for the launcher. */
+        public Map<String, byte[]> absoluteFiles() {
+            Map<String, byte[]> abs = new LinkedHashMap<>();
+            files.forEach((k, v) -> abs.put("/workspace/" + k, v));
+            return abs;
+        }
+
+        /** What a warm container is given on stdin to become this run. */
+        public byte[] payload() {
+            return Launcher.payload(absoluteFiles(), runEnv);
+        }
     }
 
     /**
-     * @param tool the Tool a tool run names (null for language runs)
-     * @throws IllegalArgumentException with a message for status when the run cannot be built
+     * The shape of a Tool's runs, or of a language's when {@code tool} is null.
+     *
+     * @throws IllegalArgumentException when the Tool's runs need a session and there is none
      */
-    public static RunPlan plan(SpecObject run, SpecObject tool, CorralConfig.Runs cfg) {
-        ObjectNode spec = run.spec();
-        String session = run.metadata().session();
-        Map<String, String> env = new TreeMap<>();
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        String image;
-        List<String> cmd;
-        int uid;
-        long memoryMb = 256;
-        double cpus = 1.0;
-        long pids = 128;
-        long timeout;
-        long ttl;
-        String network = null;
-        String pullPolicy = "IfNotPresent";
-        JsonNode parameters = spec.has("parameters") ? spec.get("parameters") : Json.MAPPER.createObjectNode();
-
-        if (spec.has("language")) {
-            String language = spec.get("language").asText();
-            String ext = switch (language) {
-                case "bash" -> "sh";
-                case "python" -> "py";
-                default -> "js";
-            };
-            image = switch (language) {
-                case "bash" -> cfg.bashImage();
-                case "python" -> cfg.pythonImage();
-                default -> cfg.nodeImage();
-            };
+    public static Shape shape(SpecObject tool, String language, String session, ImageDefaults defaults,
+                              CorralConfig.Runs cfg) {
+        if (tool == null) {
+            String image = image(null, language, cfg);
             String interpreter = switch (language) {
                 case "bash" -> "bash";
                 case "python" -> "python3";
                 default -> "node";
             };
-            cmd = List.of(interpreter, "/workspace/scripts/main." + ext);
-            files.put("scripts/main." + ext, spec.get("code").asText().getBytes(StandardCharsets.UTF_8));
-            uid = RUNNER_UID;
+            int poolSize = switch (language) {
+                case "bash" -> cfg.bashPoolSize();
+                case "python" -> cfg.pythonPoolSize();
+                default -> cfg.nodePoolSize();
+            };
+            return new Shape(image, List.of(interpreter, "/workspace/scripts/main." + extension(language)), Map.of(),
+                    256, 1.0, 128, RUNNER_UID, null, "IfNotPresent", WarmPools.runnerKey(language), poolSize, true);
+        }
+        ObjectNode t = tool.spec();
+        Map<String, String> env = new TreeMap<>();
+        t.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        JsonNode res = t.path("resources");
+        String network = null;
+        if ("session".equals(t.path("network").asText("none"))) {
+            if (session == null) {
+                throw new IllegalArgumentException("Tool \"" + tool.metadata().name()
+                        + "\" uses network: session, and this run has no session");
+            }
+            network = ResourceNames.network(session);
+        }
+        List<String> command = defaults.commandLine(Json.strings(t.get("command")));
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("Tool \"" + tool.metadata().name()
+                    + "\" has no command, and its image " + t.get("image").asText() + " has none either");
+        }
+        return new Shape(t.get("image").asText(), command, env, res.path("memoryMb").asLong(256),
+                res.path("cpus").asDouble(1.0), res.path("pids").asLong(128), NOBODY, network,
+                t.path("imagePullPolicy").asText("IfNotPresent"), tool.key(), t.path("pool").path("size").asInt(0),
+                false);
+    }
+
+    /** The image a Tool's runs use, or a language's runner image when {@code tool} is null. */
+    public static String image(SpecObject tool, String language, CorralConfig.Runs cfg) {
+        if (tool != null) {
+            return tool.spec().get("image").asText();
+        }
+        return switch (language) {
+            case "bash" -> cfg.bashImage();
+            case "python" -> cfg.pythonImage();
+            default -> cfg.nodeImage();
+        };
+    }
+
+    public static String pullPolicy(SpecObject tool) {
+        return tool == null ? "IfNotPresent" : tool.spec().path("imagePullPolicy").asText("IfNotPresent");
+    }
+
+    /**
+     * @param tool     the Tool a tool run names (null for language runs)
+     * @param defaults the run image's ENTRYPOINT and CMD (a Tool's command goes after its ENTRYPOINT, as in Docker)
+     * @throws IllegalArgumentException with a message for status when the run cannot be built
+     */
+    public static RunPlan plan(SpecObject run, SpecObject tool, ImageDefaults defaults, CorralConfig.Runs cfg) {
+        ObjectNode spec = run.spec();
+        if (!spec.has("language") && tool == null) {
+            throw new IllegalArgumentException("Tool \"" + spec.path("tool").asText() + "\" does not exist");
+        }
+        String session = run.metadata().session();
+        Map<String, String> runEnv = new TreeMap<>();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        long timeout;
+        long ttl;
+        JsonNode parameters = spec.has("parameters") ? spec.get("parameters") : Json.MAPPER.createObjectNode();
+        Shape shape;
+        if (spec.has("language")) {
+            String language = spec.get("language").asText();
+            shape = shape(null, language, session, defaults, cfg);
+            files.put("scripts/main." + extension(language), spec.get("code").asText().getBytes(StandardCharsets.UTF_8));
             timeout = spec.path("timeoutSeconds").asLong(cfg.defaultTimeoutSeconds());
             ttl = spec.path("ttlSecondsAfterFinished").asLong(3600);
         } else {
             if (tool == null) {
                 throw new IllegalArgumentException("Tool \"" + spec.path("tool").asText() + "\" does not exist");
             }
+            shape = shape(tool, null, session, defaults, cfg);
             ObjectNode t = tool.spec();
-            image = t.get("image").asText();
-            cmd = Json.strings(t.get("command"));
-            t.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-            JsonNode res = t.path("resources");
-            memoryMb = res.path("memoryMb").asLong(memoryMb);
-            cpus = res.path("cpus").asDouble(cpus);
-            pids = res.path("pids").asLong(pids);
             timeout = spec.path("timeoutSeconds").asLong(t.path("timeoutSeconds").asLong(60));
             ttl = spec.path("ttlSecondsAfterFinished").asLong(t.path("ttlSecondsAfterFinished").asLong(3600));
-            pullPolicy = t.path("imagePullPolicy").asText("IfNotPresent");
-            if ("session".equals(t.path("network").asText("none"))) {
-                if (session == null) {
-                    throw new IllegalArgumentException("Tool \"" + tool.metadata().name()
-                            + "\" uses network: session, and this run has no session");
-                }
-                network = ResourceNames.network(session);
-            }
-            uid = NOBODY;
-            parameters.fields().forEachRemaining(p -> env.put(paramEnv(p.getKey()),
+            parameters.fields().forEachRemaining(p -> runEnv.put(paramEnv(p.getKey()),
                     p.getValue().isTextual() ? p.getValue().asText() : p.getValue().toString()));
         }
         files.put("data/input.json", json(parameters));
@@ -121,11 +195,40 @@ public final class RunContainers {
 
         Map<String, String> labels = ContainerSpecs.ownerLabels(run);
         labels.put(Labels.SPEC_HASH, "run");
-        ContainerRequest.Hardening hardening = new ContainerRequest.Hardening(uid + ":" + uid, true, List.of("/tmp"),
-                true, true, true, "/workspace", "/workspace");
-        ContainerRequest request = new ContainerRequest(ResourceNames.container(run.key()), image, null, cmd, env, labels,
-                memoryMb * 1024 * 1024, Math.round(cpus * 1e9), pids, network, List.of(), List.of(), hardening);
-        return new RunPlan(request, files, uid, timeout, ttl, pullPolicy);
+        Map<String, String> env = new TreeMap<>(shape.env());
+        env.putAll(runEnv);
+        RunPlan draft = new RunPlan(shape, null, files, runEnv, shape.uid(), timeout, ttl, shape.pullPolicy());
+        List<String> cmd = Launcher.cold(draft.inlineFiles() ? draft.absoluteFiles() : Map.of(), shape.command());
+        ContainerRequest request = new ContainerRequest(ResourceNames.container(run.key()), shape.image(), NO_ENTRYPOINT,
+                cmd, env, labels, shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(),
+                shape.network(), List.of(), List.of(), hardening(shape.uid(), false));
+        return new RunPlan(shape, request, files, runEnv, shape.uid(), timeout, ttl, shape.pullPolicy());
+    }
+
+    /** One idle container of a warm pool: the shape's limits and lock-down, waiting for its run. */
+    public static ContainerRequest warm(Shape shape, String name) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.KIND, shape.pool().kind().name());
+        labels.put(Labels.NAME, shape.pool().name());
+        labels.put(Labels.POOL, "true");
+        labels.put(Labels.SPEC_HASH, shape.hash());
+        return new ContainerRequest(name, shape.image(), NO_ENTRYPOINT, Launcher.warm(shape.command()), shape.env(), labels,
+                shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(), null, List.of(), List.of(),
+                hardening(shape.uid(), true));
+    }
+
+    private static ContainerRequest.Hardening hardening(int uid, boolean stdin) {
+        return new ContainerRequest.Hardening(uid + ":" + uid, true, List.of("/tmp"), true, true, true,
+                "/workspace", "/workspace", stdin);
+    }
+
+    private static String extension(String language) {
+        return switch (language) {
+            case "bash" -> "sh";
+            case "python" -> "py";
+            default -> "js";
+        };
     }
 
     /** {@code max-retries} becomes {@code CORRAL_PARAM_MAX_RETRIES}. */

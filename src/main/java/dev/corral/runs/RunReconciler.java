@@ -8,6 +8,8 @@ import dev.corral.reconcile.Result;
 import dev.corral.reconcile.ReconcileException;
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.ExecResult;
+import dev.corral.runtime.ImageDefaults;
 import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.Logs;
 import dev.corral.runtime.NameConflictException;
@@ -37,6 +39,7 @@ public final class RunReconciler {
 
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);
     private static final Duration SLOT_WAIT = Duration.ofSeconds(1);
+    private static final Duration GIVE_TIMEOUT = Duration.ofSeconds(30);
 
     private final SpecStore store;
     private final ContainerRuntime runtime;
@@ -46,9 +49,12 @@ public final class RunReconciler {
     private final Path dataDir;
     private final Clock clock;
     private final Consumer<ObjectKey> enqueue;
+    private final WarmPools pools;
 
     public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
-                         CorralConfig.Runs config, Path dataDir, Clock clock, Consumer<ObjectKey> enqueue) {
+                         WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
+                         Consumer<ObjectKey> enqueue) {
+        this.pools = pools;
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -60,13 +66,23 @@ public final class RunReconciler {
     }
 
     public Result reconcile(ObjectKey key, SpecObject run) {
-        List<ObservedContainer> owned = observed.containersOf(key);
+        List<ObservedContainer> owned = new java.util.ArrayList<>(observed.containersOf(key));
+        // A warm container keeps its pool's labels: the run's status (and the claim) name it.
+        for (String id : pools.claimedBy(key)) {
+            observed.container(id).filter(c -> !owned.contains(c)).ifPresent(owned::add);
+        }
         if (run == null) {
             owned.forEach(this::remove);
+            pools.claimedBy(key).forEach(this::removeId);
             release(key);
             return Result.DONE;
         }
         ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status().deepCopy();
+        if (status.path("pooled").asBoolean(false) && status.hasNonNull("containerId")
+                && !RunPhases.finished(status.path("phase").asText(null))) {
+            String id = status.get("containerId").asText();
+            observed.container(id).filter(c -> !owned.contains(c)).ifPresent(owned::add);
+        }
         String phase = status.path("phase").asText(null);
         Instant now = clock.instant();
         if (RunPhases.finished(phase)) {
@@ -101,6 +117,12 @@ public final class RunReconciler {
             return start(key, run, status, now);
         }
         slots.occupy(key);
+        if (c.running() && status.path("pooled").asBoolean(false) && !pools.fed(c.id())) {
+            Result r = refeed(key, run, status, c, now);
+            if (r != null) {
+                return r;
+            }
+        }
         if (c.running() || "created".equals(c.state())) {
             if ("created".equals(c.state())) {
                 if (!RunPhases.RUNNING.equals(phase)) {
@@ -149,21 +171,25 @@ public final class RunReconciler {
             }
             return Result.requeueAfter(SLOT_WAIT);
         }
-        SpecObject tool = run.spec().has("tool")
-                ? store.get(ObjectKey.of(Kind.Tool, null, run.spec().get("tool").asText())).orElse(null) : null;
         RunContainers.RunPlan plan;
         try {
-            plan = RunContainers.plan(run, tool, config);
+            plan = plan(run);
         } catch (IllegalArgumentException e) {
             return finish(run, status, RunPhases.FAILED, e.getMessage(), null, null, now);
-        }
-        try {
-            runtime.ensureImage(plan.request().image(), plan.pullPolicy());
         } catch (ImageUnavailableException e) {
             if (!e.mayPull()) {
                 return finish(run, status, RunPhases.FAILED, e.getMessage(), null, null, now);
             }
             throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
+        }
+        if (plan.shape().poolSize() > 0) {
+            var warm = pools.claim(plan.shape().pool(), plan.shape().hash(), key,
+                    id -> observed.container(id).map(ObservedContainer::running).orElse(false));
+            // A replacement is made in the background, whether or not one was found.
+            enqueue.accept(plan.shape().pool());
+            if (warm.isPresent()) {
+                return startWarm(run, status, plan, warm.get(), now);
+            }
         }
         String id;
         try {
@@ -174,7 +200,9 @@ public final class RunReconciler {
             return Result.DONE;
         }
         observed.put(new ObservedContainer(id, plan.request().name(), plan.request().labels(), "created"));
-        runtime.copyIn(id, "/workspace", RunFiles.workspace(plan.files(), plan.uid(), plan.uid()));
+        if (!plan.inlineFiles()) {
+            runtime.copyIn(id, "/workspace", RunFiles.workspace(plan.files(), plan.uid(), plan.uid()));
+        }
         status.removeAll();
         status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run))
                 .put("startedAt", now.toString()).put("timeoutSeconds", plan.timeout())
@@ -189,6 +217,70 @@ public final class RunReconciler {
         return Result.requeueAfter(Duration.ofSeconds(plan.timeout()));
     }
 
+    private RunContainers.RunPlan plan(SpecObject run) {
+        SpecObject tool = run.spec().has("tool")
+                ? store.get(ObjectKey.of(Kind.Tool, null, run.spec().get("tool").asText())).orElse(null) : null;
+        if (run.spec().has("tool") && tool == null) {
+            throw new IllegalArgumentException("Tool \"" + run.spec().get("tool").asText() + "\" does not exist");
+        }
+        String image = RunContainers.image(tool, run.spec().path("language").asText(null), config);
+        ImageDefaults defaults = runtime.ensureImage(image, RunContainers.pullPolicy(tool));
+        return RunContainers.plan(run, tool, defaults, config);
+    }
+
+    /**
+     * Gives a claimed warm container its run: recorded first (a crash after this finds "Running"
+     * and that container, and asks it whether it took its run before giving it again), then its
+     * files and environment written to the waiting launcher's stdin.
+     */
+    private Result startWarm(SpecObject run, ObjectNode status, RunContainers.RunPlan plan, String id, Instant now) {
+        status.removeAll();
+        status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run))
+                .put("startedAt", now.toString()).put("timeoutSeconds", plan.timeout())
+                .put("ttlSecondsAfterFinished", plan.ttl()).put("containerId", id).put("pooled", true);
+        write(run, status);
+        return give(run, status, plan, id, now);
+    }
+
+    private Result give(SpecObject run, ObjectNode status, RunContainers.RunPlan plan, String id, Instant now) {
+        try {
+            runtime.writeStdin(id, plan.payload(), GIVE_TIMEOUT);
+        } catch (dev.corral.runtime.EngineException e) {
+            if (e.status() == 409 || e.status() == 404) {
+                // It stopped before taking the run: the run never started.
+                return failWarm(run, status, id, "its warm container stopped before the run started", now);
+            }
+            throw e;
+        }
+        pools.markFed(id);
+        return Result.requeueAfter(Duration.ofSeconds(plan.timeout()));
+    }
+
+    private Result failWarm(SpecObject run, ObjectNode status, String id, String message, Instant now) {
+        removeId(id);
+        return finish(run, status, RunPhases.FAILED, message, null, null, now);
+    }
+
+    /**
+     * After a restart, whether a claimed warm container was given its run is not known: ask it
+     * (the launcher leaves a mark once it reads its stdin), and give it the run only if it still waits.
+     */
+    private Result refeed(ObjectKey key, SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
+        ExecResult started = runtime.exec(c.id(), null, Launcher.STARTED_PROBE, GIVE_TIMEOUT);
+        if (started.exitCode() != null && started.exitCode() == 0) {
+            pools.markFed(c.id());
+            return null;
+        }
+        RunContainers.RunPlan plan;
+        try {
+            plan = plan(run);
+        } catch (IllegalArgumentException | ImageUnavailableException e) {
+            return failWarm(run, status, c.id(), "could not be started after Corral restarted: " + e.getMessage(), now);
+        }
+        LOG.infof("%s: giving its warm container its run after a restart", key);
+        return give(run, status, plan, c.id(), now);
+    }
+
     private Result collect(SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
         ContainerDetails d = runtime.inspectContainer(c.id()).orElse(null);
         if (d == null) {
@@ -197,8 +289,18 @@ public final class RunReconciler {
             return Result.DONE;
         }
         Logs logs = runtime.logs(c.id(), config.outputCapBytes());
+        Launcher.Report report = Launcher.report(logs.stderr());
+        if (!report.present() && logs.stderrTruncated()) {
+            // The report is the last stderr line, beyond the cap: fetch just that line.
+            Launcher.Report tail = Launcher.report(runtime.stderrTail(c.id(), 1));
+            report = new Launcher.Report(logs.stderr(), tail.exitCode(), tail.cpuNanos(), tail.memoryPeakBytes(),
+                    tail.outputEntries());
+        }
         Path saveDir = RunFiles.dir(dataDir, run.metadata().uid());
-        RunFiles.Output out = runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
+        // The launcher counted what the run left in output/: when nothing, the archive download is skipped.
+        boolean outputLeft = !report.present() || report.outputEntries() == null || report.outputEntries() > 0;
+        RunFiles.Output out = !outputLeft ? null
+                : runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
                 .map(tar -> RunFiles.read(tar, saveDir, config.filesCapBytes())).orElse(null);
         String terminating = status.path("terminating").asText(null);
         String phase;
@@ -221,10 +323,22 @@ public final class RunReconciler {
         if (d.exitCode() != null) {
             status.put("exitCode", d.exitCode().intValue());
         }
-        Instant started = d.startedAt() != null ? d.startedAt() : now;
+        boolean pooled = status.path("pooled").asBoolean(false);
+        // A warm container started long before its run: the run started when it was given it.
+        Instant started = pooled && status.hasNonNull("startedAt") ? Instant.parse(status.get("startedAt").asText())
+                : d.startedAt() != null ? d.startedAt() : now;
         Instant finished = d.finishedAt() != null ? d.finishedAt() : now;
         status.put("startedAt", started.toString());
-        status.put("stdout", logs.stdout()).put("stderr", logs.stderr());
+        status.put("stdout", logs.stdout()).put("stderr", report.stderr());
+        if (report.present()) {
+            ObjectNode res = status.putObject("resources");
+            if (report.cpuNanos() != null) {
+                res.put("cpuSeconds", report.cpuNanos() / 1e9);
+            }
+            if (report.memoryPeakBytes() != null) {
+                res.put("memoryPeakBytes", report.memoryPeakBytes());
+            }
+        }
         status.putObject("truncated").put("stdout", logs.stdoutTruncated()).put("stderr", logs.stderrTruncated())
                 .put("files", out != null && out.filesTruncated());
         JsonNode result = out != null && out.result() != null ? out.result() : RunFiles.lastLineJson(logs.stdout());
@@ -240,8 +354,10 @@ public final class RunReconciler {
                 status.set("condition", out.condition().path("condition"));
             }
         }
+        // Recorded before the removal: a client waiting on the result need not wait for it.
+        Result r = finish(run, status, phase, message, started, finished, now);
         remove(c);
-        return finish(run, status, phase, message, started, finished, now);
+        return r;
     }
 
     private Result finish(SpecObject run, ObjectNode status, String phase, String message, Instant started,
@@ -274,8 +390,13 @@ public final class RunReconciler {
     }
 
     private void remove(ObservedContainer c) {
-        runtime.removeContainer(c.id());
-        observed.removeContainer(c.id());
+        removeId(c.id());
+    }
+
+    private void removeId(String id) {
+        runtime.removeContainer(id);
+        observed.removeContainer(id);
+        pools.forget(id);
     }
 
     private void write(SpecObject run, ObjectNode status) {

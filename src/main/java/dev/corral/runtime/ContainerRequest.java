@@ -30,9 +30,10 @@ public record ContainerRequest(String name, String image, List<String> entrypoin
      *
      * @param user      {@code uid:gid}, or null for the image's
      * @param workspace mount path of the anonymous volume, or null
+     * @param stdin     an open stdin, closed after the first attached writer (a warm container's)
      */
     public record Hardening(String user, boolean readOnlyRoot, List<String> tmpfs, boolean init, boolean dropAllCaps,
-                            boolean noNewPrivileges, String workspace, String workingDir) {
+                            boolean noNewPrivileges, String workspace, String workingDir, boolean stdin) {
     }
 
     /** A named volume ({@code bind == false}) or a host directory, mounted at {@code target}. */

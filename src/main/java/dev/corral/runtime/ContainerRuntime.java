@@ -32,6 +32,9 @@ public interface ContainerRuntime {
 
     ExecResult exec(String id, List<String> command, Duration timeout);
 
+    /** Runs a command in a running container as {@code user} ({@code uid:gid}) and waits for its exit. */
+    ExecResult exec(String id, String user, List<String> command, Duration timeout);
+
     /** @return the new network's id; {@link NameConflictException} if the name is taken */
     String createNetwork(NetworkRequest request);
 
@@ -47,7 +50,8 @@ public interface ContainerRuntime {
      * Makes sure an image is present, pulling it per the policy ({@code IfNotPresent},
      * {@code Always}, {@code Never}); {@link ImageUnavailableException} if it cannot be had.
      */
-    void ensureImage(String image, String pullPolicy);
+    /** @return the image's ENTRYPOINT and CMD */
+    ImageDefaults ensureImage(String image, String pullPolicy);
 
     /** SIGKILL; a container that is not running is left as it is. */
     void killContainer(String id);
@@ -58,8 +62,17 @@ public interface ContainerRuntime {
     /** A tar stream of {@code path} from a container; empty when the path does not exist. */
     Optional<byte[]> copyOut(String id, String path, long maxBytes);
 
+    /**
+     * Attaches to a running container's stdin (opened at create), writes {@code data} and closes
+     * it; returns once the data is sent. The engine spawns nothing, unlike an exec.
+     */
+    void writeStdin(String id, byte[] data, Duration timeout);
+
     /** stdout and stderr so far, each cut at {@code maxBytes}. */
     Logs logs(String id, long maxBytes);
+
+    /** The last {@code lines} lines of stderr. */
+    String stderrTail(String id, int lines);
 
     /**
      * Streams a container's output as it is written, until it ends or the handle is closed.

@@ -46,6 +46,7 @@ public class DockerRuntime implements ContainerRuntime {
     private final String instance;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Instant> imagesSeen = new ConcurrentHashMap<>();
+    private final Map<String, ImageDefaults> imageDefaults = new ConcurrentHashMap<>();
 
     /**
      * @param eventsClient a client without a read timeout: the event stream may be quiet for hours
@@ -160,6 +161,9 @@ public class DockerRuntime implements ContainerRuntime {
                 if (h != null && h.workingDir() != null) {
                     cmd.withWorkingDir(h.workingDir());
                 }
+                if (h != null && h.stdin()) {
+                    cmd.withStdinOpen(true).withStdInOnce(true);
+                }
                 return cmd.exec().getId();
             });
         } catch (EngineException e) {
@@ -234,9 +238,18 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public ExecResult exec(String id, List<String> command, Duration timeout) {
+        return exec(id, null, command, timeout);
+    }
+
+    @Override
+    public ExecResult exec(String id, String user, List<String> command, Duration timeout) {
         return call("exec", () -> {
-            String execId = client.execCreateCmd(id).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            var create = client.execCreateCmd(id).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true);
+            if (user != null) {
+                create.withUser(user);
+            }
+            String execId = create.exec().getId();
             StringBuilder out = new StringBuilder();
             var callback = client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
                 @Override
@@ -315,24 +328,15 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void ensureImage(String image, String pullPolicy) {
+    public ImageDefaults ensureImage(String image, String pullPolicy) {
         Instant seen = imagesSeen.get(image);
-        if (!"Always".equals(pullPolicy) && seen != null && seen.plus(IMAGE_CACHE).isAfter(Instant.now())) {
-            return;
+        ImageDefaults known = imageDefaults.get(image);
+        if (!"Always".equals(pullPolicy) && seen != null && known != null && seen.plus(IMAGE_CACHE).isAfter(Instant.now())) {
+            return known;
         }
-        boolean present;
-        try {
-            call("inspect_image", () -> client.inspectImageCmd(image).exec());
-            present = true;
-        } catch (EngineException e) {
-            if (e.status() != 404) {
-                throw e;
-            }
-            present = false;
-        }
-        if (present && !"Always".equals(pullPolicy)) {
-            imagesSeen.put(image, Instant.now());
-            return;
+        ImageDefaults present = inspectImage(image);
+        if (present != null && !"Always".equals(pullPolicy)) {
+            return remember(image, present);
         }
         if ("Never".equals(pullPolicy)) {
             throw new ImageUnavailableException("image " + image + " is not on the engine and imagePullPolicy is Never",
@@ -348,14 +352,39 @@ public class DockerRuntime implements ContainerRuntime {
                 }
             });
         } catch (EngineException | IllegalStateException e) {
-            if (present) {
+            if (present != null) {
                 // Always, but the registry is unreachable: run what we have, as the kubelet would not; say so in logs.
-                imagesSeen.put(image, Instant.now());
-                return;
+                return remember(image, present);
             }
             throw new ImageUnavailableException("image " + image + " could not be pulled: " + e.getMessage(), true, e);
         }
+        ImageDefaults pulled = inspectImage(image);
+        if (pulled == null) {
+            throw new ImageUnavailableException("image " + image + " is missing right after its pull", true, null);
+        }
+        return remember(image, pulled);
+    }
+
+    private ImageDefaults remember(String image, ImageDefaults d) {
+        imageDefaults.put(image, d);
         imagesSeen.put(image, Instant.now());
+        return d;
+    }
+
+    /** The image's defaults, or null when it is not on the engine. */
+    private ImageDefaults inspectImage(String image) {
+        try {
+            var config = call("inspect_image", () -> client.inspectImageCmd(image).exec()).getConfig();
+            List<String> entrypoint = config == null || config.getEntrypoint() == null ? List.of()
+                    : List.of(config.getEntrypoint());
+            List<String> cmd = config == null || config.getCmd() == null ? List.of() : List.of(config.getCmd());
+            return new ImageDefaults(entrypoint, cmd);
+        } catch (EngineException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     @Override
@@ -424,6 +453,70 @@ public class DockerRuntime implements ContainerRuntime {
                 Thread.currentThread().interrupt();
             }
             return new Logs(utf8(out.toByteArray()), truncated[0], utf8(err.toByteArray()), truncated[1]);
+        });
+    }
+
+    @Override
+    public void writeStdin(String id, byte[] data, Duration timeout) {
+        call("attach_stdin", () -> {
+            java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+            Throwable[] failure = new Throwable[1];
+            java.io.InputStream in = new java.io.ByteArrayInputStream(data) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    int n = super.read(b, off, len);
+                    if (n < 0) {
+                        sent.countDown();
+                    }
+                    return n;
+                }
+            };
+            // Closed once the data is sent: the engine reads what is in flight before it sees the close.
+            var handle = eventsClient.attachContainerCmd(id).withStdIn(in).withFollowStream(true)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onError(Throwable t) {
+                            failure[0] = t;
+                            sent.countDown();
+                        }
+                    });
+            try {
+                if (!sent.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("attaching to " + id + " did not finish within " + timeout);
+                }
+                handle.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while attaching to " + id, e);
+            } catch (java.io.IOException ignored) {
+                // closing a stream whose data is sent
+            }
+            if (failure[0] instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failure[0] != null) {
+                throw new IllegalStateException(failure[0]);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public String stderrTail(String id, int lines) {
+        return call("logs", () -> {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            try {
+                client.logContainerCmd(id).withStdOut(false).withStdErr(true).withTail(lines)
+                        .exec(new ResultCallback.Adapter<Frame>() {
+                            @Override
+                            public void onNext(Frame f) {
+                                err.writeBytes(f.getPayload());
+                            }
+                        }).awaitCompletion(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return utf8(err.toByteArray());
         });
     }
 

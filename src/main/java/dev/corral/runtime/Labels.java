@@ -20,6 +20,8 @@ public final class Labels {
     public static final String UID = "corral.dev/uid";
     /** Hash of the fields that require re-creation; a different hash means re-create. */
     public static final String SPEC_HASH = "corral.dev/spec-hash";
+    /** On a warm pool's containers (owned by the Tool, or by a language runner pool). */
+    public static final String POOL = "corral.dev/pool";
     /** The subnet a session network was given from Corral's pool. */
     public static final String SUBNET = "corral.dev/subnet";
 

@@ -131,8 +131,22 @@ final class KindSchemas {
                 .optional("network", new StringSchema().oneOf("none", "session"), "none")
                 .optional("ttlSecondsAfterFinished", new IntegerSchema(0, 7L * 24 * 3600), 3600)
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
+                .optional("pool", new ObjectSchema().required("size", new IntegerSchema(0, MAX_POOL)))
                 .refuse("privileged", "privileged containers are not allowed")
-                .refuse("hostNetwork", "host networking is not allowed");
+                .refuse("hostNetwork", "host networking is not allowed")
+                .rule(KindSchemas::poolWithoutSessionNetwork);
+    }
+
+    /** Warm containers per pool: each holds its limits' worth of memory while idle. */
+    static final int MAX_POOL = 64;
+
+    private static void poolWithoutSessionNetwork(ObjectNode spec, String path, List<FieldError> errors) {
+        if (spec.path("pool").path("size").asInt(0) > 0 && "session".equals(spec.path("network").asText())) {
+            // A warm container is made before its run (and its session) is known, and one without a
+            // network cannot join one later.
+            errors.add(new FieldError(null, Schema.child(path, "pool"),
+                    "a warm pool cannot be used with network: session (a warm container has no session)"));
+        }
     }
 
     private static ObjectSchema toolRun() {

@@ -1,0 +1,59 @@
+package dev.corral.api;
+
+import dev.corral.config.CorralConfig;
+import dev.corral.reconcile.Controller;
+import dev.corral.runs.WarmPools;
+import dev.corral.spec.Kind;
+import dev.corral.spec.SpecObject;
+import dev.corral.store.Query;
+import dev.corral.store.SpecStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code GET /pools}: each warm pool's size and how many of its containers wait idle right now. */
+@Path("/pools")
+public class PoolsResource {
+
+    /** @param pool {@code tool/<name>} or {@code runner/<language>} */
+    public record PoolView(String pool, int size, int idle) {
+    }
+
+    @Inject
+    SpecStore store;
+    @Inject
+    Controller controller;
+    @Inject
+    CorralConfig config;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Warm pools: language runners' (corral.runs.<language>-pool-size) and Tools' (pool.size)")
+    public List<PoolView> list() {
+        List<PoolView> views = new ArrayList<>();
+        var runs = config.runs();
+        for (String lang : List.of("bash", "node", "python")) {
+            int size = switch (lang) {
+                case "bash" -> runs.bashPoolSize();
+                case "python" -> runs.pythonPoolSize();
+                default -> runs.nodePoolSize();
+            };
+            if (size > 0) {
+                views.add(new PoolView("runner/" + lang, size, controller.idleWarm(WarmPools.runnerKey(lang))));
+            }
+        }
+        for (SpecObject tool : store.list(Query.ofKind(Kind.Tool))) {
+            int size = tool.spec().path("pool").path("size").asInt(0);
+            if (size > 0) {
+                views.add(new PoolView("tool/" + tool.metadata().name(), size, controller.idleWarm(tool.key())));
+            }
+        }
+        return views;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.corral.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.spec.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The few lines of POSIX sh that every run's container executes around the run's own command
+ * (so a run image needs {@code /bin/sh}: the runner images, busybox, Debian, Alpine, Python and
+ * Node images all have one). They do three things Docker cannot do from outside without an
+ * extra round trip each:
+ * <ul>
+ * <li>write small input files from the command line, so a cold run needs no archive upload
+ * (the biggest cost after the engine's own container start);</li>
+ * <li>in a warm container, wait idle on stdin until Corral attaches and writes the run's
+ * {@link #payload} (its files and environment, as a script), then become the run — so the run
+ * is still the container's main process and its logs, exit code, OOM kill, deadline and crash
+ * recovery work exactly as for a cold run. Attaching costs a few milliseconds where a
+ * {@code docker exec} costs ~60 (the engine spawns no process);</li>
+ * <li>after the command exits, read its cgroup (peak memory, CPU time) and count what it left
+ * in {@code /workspace/output}, and report that as one last stderr line that Corral strips
+ * ({@link #REPORT_MARK}); when nothing was left there, Corral skips the archive download.</li>
+ * </ul>
+ */
+public final class Launcher {
+
+    /** Starts the report line; a record separator no text output begins a line with. */
+    public static final String REPORT_MARK = "\u001ecorral-report ";
+
+    /** The payload's last line: a payload cut short (Corral stopped while writing it) is refused. */
+    static final String PAYLOAD_END = ": corral-payload-end";
+
+    /** The mark a warm container leaves once it took a payload: asked for after a restart. */
+    public static final List<String> STARTED_PROBE = List.of("sh", "-c", "[ -e /tmp/.corral-started ]");
+
+    /** Per file and in total: command-line arguments are limited (128 KiB each on Linux). */
+    static final int INLINE_FILE_MAX = 96 * 1024;
+    static final int INLINE_TOTAL_MAX = 512 * 1024;
+
+    private static final String RESOURCES = """
+            res() {
+              cpu=; mem=
+              if [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then read -r cpu < /sys/fs/cgroup/cpuacct/cpuacct.usage
+              elif [ -r /sys/fs/cgroup/cpu.stat ]; then
+                while read -r k v; do [ "$k" = usage_usec ] && cpu=${v}000; done < /sys/fs/cgroup/cpu.stat
+              fi
+              for f in /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak; do
+                if [ -r "$f" ]; then read -r mem < "$f"; break; fi
+              done
+            }
+            """;
+
+    private static final String WRITE_FILES = """
+            put() {
+              _n=$1; shift
+              while [ "$_n" -gt 0 ]; do
+                printf '%s' "$2" > "$1" || { echo "corral: cannot write $1" >&2; exit 125; }
+                shift 2; _n=$((_n - 1))
+              done
+            }
+            """;
+
+    /** The main process of every run container: {@code <mode> <n> [path content]... command...}. */
+    static final String MAIN = (RESOURCES + WRITE_FILES + """
+            mode=$1; shift
+            if [ "$mode" = warm ]; then
+              read -r lines
+              payload=$(head -n "$lines")
+              : > /tmp/.corral-started
+              case $payload in
+                *"%END%") ;;
+                *) echo "corral: the run's inputs arrived incomplete" >&2; exit 125 ;;
+              esac
+              eval "$payload"
+              unset payload
+              shift
+            else
+              n=$1
+              put "$@"; shift $((1 + 2 * n))
+            fi
+            res; cpu0=$cpu
+            "$@"
+            code=$?
+            res
+            [ -n "$cpu" ] && [ -n "$cpu0" ] && cpu=$((cpu - cpu0))
+            entries=0
+            for f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
+              [ -e "$f" ] || [ -L "$f" ] && entries=$((entries + 1))
+            done
+            printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"outputEntries":%s}\\n' \\
+              "$code" "${cpu:-null}" "${mem:-null}" "$entries" >&2
+            exit "$code"
+            """).replace("%END%", PAYLOAD_END);
+
+    private Launcher() {
+    }
+
+    /** Whether these files can travel on a command line (no NUL byte, within the argument limits). */
+    public static boolean inlinable(Map<String, byte[]> files) {
+        long total = 0;
+        for (byte[] b : files.values()) {
+            if (b.length > INLINE_FILE_MAX) {
+                return false;
+            }
+            for (byte x : b) {
+                if (x == 0) {
+                    return false;
+                }
+            }
+            total += b.length;
+        }
+        return total <= INLINE_TOTAL_MAX;
+    }
+
+    /** A cold run's command: write {@code files} (absolute paths), then run {@code command}. */
+    public static List<String> cold(Map<String, byte[]> files, List<String> command) {
+        List<String> args = new ArrayList<>(List.of("sh", "-c", MAIN, "corral", "run"));
+        pairs(args, files);
+        args.addAll(command);
+        return args;
+    }
+
+    /** A warm container's command: wait for its {@link #payload} on stdin, then run {@code command}. */
+    public static List<String> warm(List<String> command) {
+        List<String> args = new ArrayList<>(List.of("sh", "-c", MAIN, "corral", "warm", "0"));
+        args.addAll(command);
+        return args;
+    }
+
+    /**
+     * What a warm container reads from stdin to become a run: a script that writes the run's
+     * files (absolute paths) and exports its environment, every value single-quoted for sh.
+     */
+    public static byte[] payload(Map<String, byte[]> files, Map<String, String> env) {
+        StringBuilder sb = new StringBuilder();
+        files.forEach((path, content) -> sb.append("printf '%s' ").append(quote(new String(content, StandardCharsets.UTF_8)))
+                .append(" > ").append(quote(path)).append(" || exit 125\n"));
+        env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(quote(v)).append('\n'));
+        sb.append(PAYLOAD_END).append('\n');
+        // Its line count first: the launcher reads exactly that much, with no need for stdin to close.
+        long lines = sb.chars().filter(c -> c == '\n').count();
+        return (lines + "\n" + sb).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String quote(String s) {
+        return "'" + s.replace("'", "'\"'\"'") + "'";
+    }
+
+    private static void pairs(List<String> args, Map<String, byte[]> files) {
+        args.add(String.valueOf(files.size()));
+        files.forEach((path, content) -> {
+            args.add(path);
+            args.add(new String(content, StandardCharsets.UTF_8));
+        });
+    }
+
+    /** What the launcher reported, and stderr without its report line. */
+    public record Report(String stderr, Integer exitCode, Long cpuNanos, Long memoryPeakBytes, Integer outputEntries) {
+        public boolean present() {
+            return exitCode != null;
+        }
+    }
+
+    /** Splits the report off the end of stderr; an absent or malformed one reports nothing. */
+    public static Report report(String stderr) {
+        int at = stderr.lastIndexOf(REPORT_MARK);
+        if (at < 0) {
+            return new Report(stderr, null, null, null, null);
+        }
+        String line = stderr.substring(at + REPORT_MARK.length()).trim();
+        if (line.contains("\n")) {
+            return new Report(stderr, null, null, null, null);
+        }
+        try {
+            JsonNode r = Json.MAPPER.readTree(line);
+            return new Report(stderr.substring(0, at), r.path("exitCode").isInt() ? r.get("exitCode").asInt() : null,
+                    number(r, "cpuNanos"), number(r, "memoryPeakBytes"),
+                    r.path("outputEntries").isInt() ? r.get("outputEntries").asInt() : null);
+        } catch (java.io.IOException e) {
+            return new Report(stderr, null, null, null, null);
+        }
+    }
+
+    private static Long number(JsonNode r, String field) {
+        return r.path(field).isIntegralNumber() ? r.get(field).asLong() : null;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.corral.runs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.config.CorralConfig;
+import dev.corral.reconcile.ObservedState;
+import dev.corral.reconcile.ReconcileException;
+import dev.corral.reconcile.Result;
+import dev.corral.runtime.ContainerRequest;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.ImageDefaults;
+import dev.corral.runtime.ImageUnavailableException;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.spec.Json;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.store.SpecStore;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps a warm pool at its size: {@code pool.size} idle containers of a Tool (or
+ * {@code corral.runs.<language>-pool-size} of a language runner), created and started with the
+ * runs' limits and lock-down, each waiting in the {@link Launcher} for one run. Claimed ones
+ * belong to their run; idle ones that are stale (the Tool changed), dead, surplus or not
+ * started by this process are removed, and missing ones created. Writes the Tool's
+ * {@code status.pool}.
+ */
+public final class PoolReconciler {
+
+    private static final Logger LOG = Logger.getLogger(PoolReconciler.class);
+    private static final Set<String> LANGUAGES = Set.of("bash", "python", "node");
+
+    private final SpecStore store;
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final WarmPools pools;
+    private final CorralConfig.Runs config;
+
+    public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
+                          CorralConfig.Runs config) {
+        this.store = store;
+        this.runtime = runtime;
+        this.observed = observed;
+        this.pools = pools;
+        this.config = config;
+    }
+
+    /** The runner pools' keys: reconciled at every resync, whether or not they own anything yet. */
+    public static List<ObjectKey> runnerKeys() {
+        return LANGUAGES.stream().sorted().map(WarmPools::runnerKey).toList();
+    }
+
+    public Result reconcile(ObjectKey key, SpecObject tool) {
+        String language = WarmPools.runnerLanguage(key);
+        RunContainers.Shape shape = null;
+        if (language != null && LANGUAGES.contains(language)) {
+            shape = RunContainers.shape(null, language, null, new ImageDefaults(List.of(), List.of()), config);
+        } else if (tool != null && tool.spec().path("pool").path("size").asInt(0) > 0) {
+            ImageDefaults defaults;
+            try {
+                defaults = runtime.ensureImage(tool.spec().get("image").asText(), RunContainers.pullPolicy(tool));
+            } catch (ImageUnavailableException e) {
+                writeStatus(tool, 0, e.getMessage());
+                throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
+            }
+            try {
+                shape = RunContainers.shape(tool, null, null, defaults, config);
+            } catch (IllegalArgumentException e) {
+                writeStatus(tool, 0, e.getMessage());
+                return Result.terminal(e.getMessage());
+            }
+        }
+        int size = shape == null ? 0 : shape.poolSize();
+        String hash = shape == null ? null : shape.hash();
+        int ready = 0;
+        String died = null;
+        for (ObservedContainer c : observed.containersOf(key)) {
+            if (!"true".equals(c.label(Labels.POOL)) || pools.claimant(c.id()) != null) {
+                continue;
+            }
+            boolean ours = pools.isIdle(key, c.id(), String.valueOf(hash));
+            if (ours && c.running() && ready < size) {
+                ready++;
+                continue;
+            }
+            if (ours && !c.running()) {
+                died = c.name();
+            }
+            pools.forget(c.id());
+            runtime.removeContainer(c.id());
+            observed.removeContainer(c.id());
+        }
+        if (died != null) {
+            // Most likely the image cannot run the launcher (no /bin/sh): back off instead of spinning.
+            String msg = "warm container " + died + " exited while idle (a pooled image needs /bin/sh)";
+            writeStatus(tool, ready, msg);
+            return Result.error(msg);
+        }
+        if (shape != null) {
+            ensureImage(shape, tool);
+        }
+        while (ready < size) {
+            start(key, shape);
+            ready++;
+        }
+        writeStatus(tool, ready, null);
+        return Result.DONE;
+    }
+
+    private void ensureImage(RunContainers.Shape shape, SpecObject tool) {
+        try {
+            runtime.ensureImage(shape.image(), shape.pullPolicy());
+        } catch (ImageUnavailableException e) {
+            writeStatus(tool, 0, e.getMessage());
+            throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
+        }
+    }
+
+    private void start(ObjectKey key, RunContainers.Shape shape) {
+        ContainerRequest request = RunContainers.warm(shape, WarmPools.containerName(key));
+        String id = runtime.createContainer(request);
+        observed.put(new ObservedContainer(id, request.name(), request.labels(), "created"));
+        if (!shape.inline()) {
+            // A Tool image's /workspace is not its run user's: the skeleton, owned by that user, goes in first.
+            runtime.copyIn(id, "/workspace", RunFiles.workspace(Map.of(), shape.uid(), shape.uid()));
+        }
+        runtime.startContainer(id);
+        observed.setState(id, "running");
+        pools.addIdle(key, id, shape.hash());
+        LOG.debugf("warm container %s ready for %s", request.name(), key.name());
+    }
+
+    private void writeStatus(SpecObject tool, int ready, String message) {
+        if (tool == null) {
+            return;
+        }
+        ObjectNode status = tool.status() == null ? Json.MAPPER.createObjectNode() : tool.status().deepCopy();
+        ObjectNode pool = status.putObject("pool");
+        pool.put("size", tool.spec().path("pool").path("size").asInt(0)).put("ready", ready);
+        status.put("observedGeneration", tool.metadata().generation() == null ? 0 : tool.metadata().generation());
+        if (message != null) {
+            status.put("message", message);
+        } else {
+            status.remove("message");
+        }
+        status.remove("phase");
+        status.remove("reason");
+        store.updateStatus(tool.key(), status);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.corral.runs;
+
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Which warm containers are idle and which run each claimed one serves. Only containers this
+ * process created and started are ever handed out: one found idle after a restart may have been
+ * half-given to a run when Corral stopped, so it is replaced instead. Claims are durable through
+ * the run's status ({@code containerId}, {@code pooled}); {@link #recover} rebuilds them at start.
+ */
+public final class WarmPools {
+
+    private record Warm(String id, String hash) {
+    }
+
+    private final Map<ObjectKey, Deque<Warm>> idle = new HashMap<>();
+    private final Map<String, ObjectKey> claimed = new HashMap<>();
+    private final Set<String> fed = new HashSet<>();
+
+    /** The pool key of a language's runner: a Tool key no real Tool can have ('@' is not a name character). */
+    public static ObjectKey runnerKey(String language) {
+        return ObjectKey.of(Kind.Tool, null, "@" + language);
+    }
+
+    /** The language of a runner pool's key, or null for a Tool's. */
+    public static String runnerLanguage(ObjectKey pool) {
+        return pool.name().startsWith("@") ? pool.name().substring(1) : null;
+    }
+
+    /** A container name for a new warm container of this pool. */
+    public static String containerName(ObjectKey pool) {
+        String lang = runnerLanguage(pool);
+        String suffix = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+        return "corral-pool-" + (lang != null ? "runner-" + lang : pool.name()) + "-" + suffix;
+    }
+
+    /**
+     * Takes an idle container of {@code pool} built from {@code hash} for {@code run}.
+     *
+     * @param running whether the engine (as last seen) has the container running
+     */
+    public synchronized Optional<String> claim(ObjectKey pool, String hash, ObjectKey run, Predicate<String> running) {
+        Deque<Warm> q = idle.get(pool);
+        while (q != null && !q.isEmpty()) {
+            Warm w = q.pollFirst();
+            if (w.hash().equals(hash) && running.test(w.id())) {
+                claimed.put(w.id(), run);
+                return Optional.of(w.id());
+            }
+            // Stale or dead: the pool's next reconcile removes it (it is neither idle nor claimed).
+        }
+        return Optional.empty();
+    }
+
+    /** A claim read back from a run's status after a restart; whether it was fed is not known yet. */
+    public synchronized void recover(String id, ObjectKey run) {
+        claimed.put(id, run);
+    }
+
+    public synchronized void addIdle(ObjectKey pool, String id, String hash) {
+        idle.computeIfAbsent(pool, k -> new ArrayDeque<>()).addLast(new Warm(id, hash));
+    }
+
+    public synchronized boolean isIdle(ObjectKey pool, String id, String hash) {
+        Deque<Warm> q = idle.get(pool);
+        return q != null && q.stream().anyMatch(w -> w.id().equals(id) && w.hash().equals(hash));
+    }
+
+    public synchronized int idleCount(ObjectKey pool) {
+        Deque<Warm> q = idle.get(pool);
+        return q == null ? 0 : q.size();
+    }
+
+    /** The run a claimed container serves, or null. */
+    public synchronized ObjectKey claimant(String id) {
+        return claimed.get(id);
+    }
+
+    public synchronized List<String> claimedBy(ObjectKey run) {
+        List<String> ids = new ArrayList<>();
+        claimed.forEach((id, r) -> {
+            if (r.equals(run)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    public synchronized void markFed(String id) {
+        fed.add(id);
+    }
+
+    public synchronized boolean fed(String id) {
+        return fed.contains(id);
+    }
+
+    /** Forgets a container: removed, or found dead. */
+    public synchronized void forget(String id) {
+        claimed.remove(id);
+        fed.remove(id);
+        idle.values().forEach(q -> q.removeIf(w -> w.id().equals(id)));
+    }
+}
