@@ -233,6 +233,18 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aToolPoolIsBoundedAndCannotJoinASessionNetwork() {
+        assertEquals(3, one(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {size: 3}}\n")
+                .spec().at("/pool/size").intValue());
+        assertEquals("spec.pool.size", error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {size: 65}}\n")
+                .path());
+        assertEquals("spec.pool.size", error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {}}\n").path());
+        FieldError e = error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, network: session, pool: {size: 1}}\n");
+        assertEquals("spec.pool", e.path());
+        assertContains("network: session", e.message());
+    }
+
+    @Test
     void toolRunGetsNoDefaultsSoThatTheToolsApply() {
         ObjectNode spec = one(HEAD + "kind: ToolRun\nmetadata: {name: r}\nspec: {tool: t}\n").spec();
         assertEquals(1, spec.size(), spec::toString);

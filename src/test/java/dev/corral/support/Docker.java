@@ -65,6 +65,17 @@ public final class Docker {
         return lines(run("ps", "-a", "--filter", "label=" + labelFilter, "--format", "{{.Names}}"));
     }
 
+    /** Containers carrying every one of these labels ({@code key=value} or {@code key}). */
+    public static List<String> containers(String... labelFilters) {
+        List<String> args = new java.util.ArrayList<>(List.of("ps", "-a"));
+        for (String f : labelFilters) {
+            args.add("--filter");
+            args.add("label=" + f);
+        }
+        args.addAll(List.of("--format", "{{.Names}}"));
+        return lines(run(args.toArray(String[]::new)));
+    }
+
     public static List<String> networks(String labelFilter) {
         return lines(run("network", "ls", "--filter", "label=" + labelFilter, "--format", "{{.Name}}"));
     }

@@ -107,6 +107,34 @@ class CorralRestartIT {
         }
     }
 
+    @Test
+    @Order(2)
+    void aRunInAWarmContainerWhenCorralIsKilledIsAdoptedFinishedAndNeverStartedTwice() throws Exception {
+        Path data = tmp.resolve("data4");
+        String run = "w-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"name\": \"" + run + "\", \"language\": \"bash\", \"code\": "
+                + "\"echo start >> /workspace/output/starts; sleep 4; corral output \\\"$(wc -l < /workspace/output/starts)\\\"\"}";
+        String instance;
+        try (CorralProcess first = CorralProcess.start(data, "-Dcorral.runs.bash-pool-size=1")) {
+            await().atMost(CONVERGE).until(() -> first.get("/pools").body().contains("\"idle\":1"));
+            assertEquals(201, first.post("/runs", body).statusCode());
+            await().atMost(CONVERGE).until(() -> "Running".equals(runPhase(first, run)));
+            JsonPath running = JsonPath.from(first.get("/runs/" + run).body());
+            assertTrue(running.getBoolean("status.pooled"), running.prettify());
+            first.kill();
+        }
+        // Restarted without a pool: the claimed warm container is still the run's, and only idle ones go.
+        try (CorralProcess second = CorralProcess.start(data)) {
+            await().atMost(CONVERGE).until(() -> "Succeeded".equals(runPhase(second, run)));
+            JsonPath r = JsonPath.from(second.get("/runs/" + run).body());
+            assertEquals(1, r.getInt("status.result"), "started once: " + r.prettify());
+            assertTrue(r.getBoolean("status.pooled"), r.prettify());
+            instance = "it-" + Integer.toHexString(data.toAbsolutePath().hashCode());
+            await().atMost(CONVERGE).until(() -> Docker.containers("corral.dev/pool=true",
+                    "corral.dev/instance=" + instance).isEmpty());
+        }
+    }
+
     private static String runPhase(CorralProcess c, String run) throws IOException {
         var r = c.get("/runs/" + run);
         return r.statusCode() == 200 ? JsonPath.from(r.body()).getString("status.phase") : null;

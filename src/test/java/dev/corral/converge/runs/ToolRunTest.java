@@ -47,9 +47,11 @@ class ToolRunTest {
         assertEquals(3, bash.getInt("status.result.n"));
         assertEquals(0, bash.getInt("status.exitCode"));
 
-        JsonPath py = code("python", "import json\nprint(json.dumps({'sum': 1 + 2}))");
+        JsonPath py = code("python", "import json\nx = bytearray(40 * 1024 * 1024)\nprint(json.dumps({'sum': 1 + 2}))");
         assertEquals("Succeeded", py.getString("status.phase"), py.prettify());
         assertEquals(3, py.getInt("status.result.sum"), "the last stdout line, when it is JSON");
+        assertTrue(py.getLong("status.resources.memoryPeakBytes") >= 40L * 1024 * 1024, py.prettify());
+        assertTrue(py.getDouble("status.resources.cpuSeconds") > 0, py.prettify());
 
         JsonPath node = code("node", "const c = require('corral'); c.output({x: 42}); c.setVariable('k', 1);"
                 + " require('fs').writeFileSync('/workspace/output/report.txt', 'done');");
@@ -133,6 +135,12 @@ class ToolRunTest {
         assertEquals("Succeeded", big.getString("status.phase"));
         assertTrue(big.getBoolean("status.truncated.stdout"));
         assertEquals(1024 * 1024, big.getString("status.stdout").length());
+
+        // Beyond the cap of stderr, where the launcher's report ends up: it is still read.
+        JsonPath noisy = code("bash", "head -c 1200000 /dev/zero | tr '\\\\0' b >&2");
+        assertTrue(noisy.getBoolean("status.truncated.stderr"), noisy.getString("status.phase"));
+        assertTrue(noisy.getDouble("status.resources.cpuSeconds") > 0, noisy.getString("status.resources"));
+        assertFalse(noisy.getString("status.stderr").contains("corral-report"));
     }
 
     @Test

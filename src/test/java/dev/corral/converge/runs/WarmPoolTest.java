@@ -1,0 +1,166 @@
+package dev.corral.converge.runs;
+
+import dev.corral.support.Docker;
+import dev.corral.support.Rest;
+import dev.corral.support.Specs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Warm pools on the real engine: runs take an idle container (same lock-down, same data contract),
+ * each container serves one run and is replaced, a changed Tool replaces its idle containers, a
+ * deleted one takes them away, and timeouts and log following work as for cold runs.
+ */
+@QuarkusTest
+@TestProfile(WarmPoolTest.Pools.class)
+class WarmPoolTest {
+
+    static {
+        Rest.configure();
+    }
+
+    public static class Pools implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("corral.runs.bash-pool-size", "2", "corral.runs.python-pool-size", "1",
+                    "corral.data-dir", "target/corral-test-data-pools");
+        }
+    }
+
+    static JsonPath run(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).queryParam("wait", true).queryParam("timeout", "60s").body(body)
+                .post("/runs").then().statusCode(201).extract().jsonPath();
+    }
+
+    static void awaitIdle(String pool, int idle) {
+        await().atMost(Specs.CONVERGE).until(() -> given().get("/pools").jsonPath()
+                .getList("findAll { it.pool == '" + pool + "' }.idle").equals(List.of(idle)));
+    }
+
+    static Set<String> warmIds(String poolName) {
+        return new HashSet<>(List.of(Docker.run("ps", "-q", "--no-trunc", "--filter", "label=corral.dev/pool=true",
+                "--filter", "label=corral.dev/name=" + poolName, "--filter", "label=corral.dev/instance=test")
+                .split("\\s+")));
+    }
+
+    @Test
+    void aRunTakesAnIdleContainerWhichServesOnlyItAndIsReplaced() {
+        awaitIdle("runner/python", 1);
+        Set<String> before = warmIds("@python");
+        JsonPath r = run(Map.of("language", "python", "code",
+                "import os, json\nprint(os.getuid())\nprint(open('/workspace/data/input.json').read())\n"
+                        + "x = bytearray(40 * 1024 * 1024)\nprint(json.dumps({'ok': True}))"));
+        assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
+        assertTrue(r.getBoolean("status.pooled"), r.prettify());
+        String used = r.getString("status.containerId");
+        assertTrue(before.contains(used), "one of the idle containers: " + before + " " + used);
+        assertEquals("1000\n{}\n{\"ok\": true}\n", r.getString("status.stdout"));
+        assertEquals("", r.getString("status.stderr"), "the launcher's report is not the run's output");
+        assertTrue(r.getBoolean("status.result.ok"));
+        assertTrue(r.getLong("status.resources.memoryPeakBytes") >= 40L * 1024 * 1024, r.prettify());
+        assertTrue(r.getDouble("status.resources.cpuSeconds") > 0, r.prettify());
+        // Used once, then gone; the pool is back to its size with a new container.
+        assertFalse(Docker.tryRun("inspect", used).exit() == 0, "the used container is removed");
+        awaitIdle("runner/python", 1);
+        Set<String> after = warmIds("@python");
+        assertFalse(after.contains(used));
+        assertEquals(1, after.size(), after.toString());
+    }
+
+    @Test
+    void warmRunsAreLockedDownLikeColdOnes() {
+        awaitIdle("runner/bash", 2);
+        JsonPath r = run(Map.of("language", "bash", "code", """
+                id -u
+                touch /etc/x 2>/dev/null && echo root-writable || echo root-readonly
+                touch /tmp/x && touch /workspace/x && echo workspace-writable
+                (exec 3<>/dev/tcp/1.1.1.1/80) 2>/dev/null && echo network || echo no-network
+                grep NoNewPrivs /proc/self/status
+                """));
+        assertTrue(r.getBoolean("status.pooled"), r.prettify());
+        assertEquals(List.of("1000", "root-readonly", "workspace-writable", "no-network"),
+                List.of(r.getString("status.stdout").split("\n")).subList(0, 4));
+        assertTrue(r.getString("status.stdout").contains("NoNewPrivs:\t1"), r.prettify());
+    }
+
+    @Test
+    void timeoutsFailuresAndFollowedLogsWorkInWarmContainers() {
+        awaitIdle("runner/bash", 2);
+        JsonPath timedOut = run(Map.of("language", "bash", "code", "sleep 60", "timeoutSeconds", 1));
+        assertEquals("TimedOut", timedOut.getString("status.phase"), timedOut.prettify());
+        assertTrue(timedOut.getBoolean("status.pooled"));
+        assertTrue(timedOut.getLong("status.durationMs") < 20_000);
+
+        awaitIdle("runner/bash", 2);
+        JsonPath failed = run(Map.of("language", "bash", "code", "echo bad >&2; exit 3"));
+        assertEquals("Failed", failed.getString("status.phase"));
+        assertEquals(3, failed.getInt("status.exitCode"));
+        assertEquals("bad\n", failed.getString("status.stderr"));
+
+        awaitIdle("runner/bash", 2);
+        String name = given().contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "code", "for i in 1 2; do echo line$i; sleep 0.3; done; echo warn >&2"))
+                .post("/runs").then().statusCode(201).extract().path("metadata.name");
+        String events = given().accept("text/event-stream").queryParam("follow", true).get("/runs/" + name + "/logs")
+                .then().statusCode(200).extract().asString();
+        assertTrue(events.contains("line1") && events.contains("line2") && events.contains("warn"), events);
+        assertFalse(events.contains("corral-report"), events);
+        assertTrue(events.contains("event:end"), events);
+    }
+
+    @Test
+    void aToolPoolFollowsItsToolAndGoesWithIt() {
+        String tool = Specs.unique("pooled");
+        String spec = """
+                apiVersion: corral.dev/v1
+                kind: Tool
+                metadata: {name: %s}
+                spec:
+                  image: corral/busybox:latest
+                  command: ["sh", "-c", "echo $GREETING $CORRAL_PARAM_WHO; cat /workspace/data/input.json; echo; id -u"]
+                  env: {GREETING: %s}
+                  pool: {size: 1}
+                """;
+        Specs.apply(spec.formatted(tool, "hello"));
+        awaitIdle("tool/" + tool, 1);
+        assertEquals(1, given().get("/specs/tool/" + tool).jsonPath().getInt("status.pool.ready"));
+        JsonPath r = run(Map.of("tool", tool, "parameters", Map.of("who", "it's me")));
+        assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
+        assertTrue(r.getBoolean("status.pooled"), r.prettify());
+        assertEquals("hello it's me\n{\"who\":\"it's me\"}\n65534\n", r.getString("status.stdout"));
+
+        awaitIdle("tool/" + tool, 1);
+        Set<String> idle = warmIds(tool);
+        Specs.apply(spec.formatted(tool, "bonjour"));
+        await().atMost(Specs.CONVERGE).until(() -> {
+            Set<String> now = warmIds(tool);
+            return now.size() == 1 && !now.equals(idle) && !now.contains("");
+        });
+        awaitIdle("tool/" + tool, 1);
+        JsonPath changed = run(Map.of("tool", tool, "parameters", Map.of("who", "x")));
+        assertTrue(changed.getBoolean("status.pooled"), changed.prettify());
+        assertTrue(changed.getString("status.stdout").startsWith("bonjour x\n"), changed.prettify());
+
+        Specs.delete("tool/" + tool);
+        await().atMost(Specs.CONVERGE).until(() -> Docker.containers("corral.dev/pool=true",
+                "corral.dev/name=" + tool, "corral.dev/instance=test").isEmpty());
+        assertNotEquals(0, Docker.containers("corral.dev/pool=true", "corral.dev/instance=test").size(),
+                "the runner pools stay");
+    }
+}

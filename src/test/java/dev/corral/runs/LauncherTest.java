@@ -1,0 +1,103 @@
+package dev.corral.runs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher's payload through a real /bin/sh, and its report parsed back. */
+class LauncherTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final String NASTY = "it's \"quoted\" $HOME `id` \\ %s\n\ttabbed\n\u00e9t\u00e9 '' end'";
+
+    @Test
+    void aPayloadWritesEveryByteAndExportsTheEnvironmentThroughSh() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(tmp.resolve("a.txt").toString(), NASTY.getBytes(StandardCharsets.UTF_8));
+        files.put(tmp.resolve("empty").toString(), new byte[0]);
+        files.put(tmp.resolve("trailing").toString(), "x\n\n\n".getBytes(StandardCharsets.UTF_8));
+        byte[] payload = Launcher.payload(files, Map.of("CORRAL_PARAM_X", NASTY));
+        // What the warm launcher does with its stdin (head may read past its lines from a pipe: nothing follows).
+        String script = "read -r lines; payload=$(head -n \"$lines\"); eval \"$payload\"; "
+                + "printf '%s' \"$CORRAL_PARAM_X\" > " + tmp.resolve("env");
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        p.getOutputStream().write(payload);
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        for (var f : files.entrySet()) {
+            assertArrayEquals(f.getValue(), Files.readAllBytes(Path.of(f.getKey())), f.getKey());
+        }
+        assertEquals(NASTY, Files.readString(tmp.resolve("env")));
+    }
+
+    @Test
+    void aPayloadCutShortIsRefusedByTheLauncher() throws Exception {
+        byte[] payload = Launcher.payload(Map.of(tmp.resolve("a").toString(), "x".getBytes()), Map.of());
+        String full = new String(payload, StandardCharsets.UTF_8);
+        String cut = full.substring(0, full.lastIndexOf(Launcher.PAYLOAD_END));
+        assertFalse(Launcher.MAIN.isEmpty());
+        // The completeness check of the launcher, on its own.
+        String check = "read -r lines; payload=$(head -n \"$lines\"); case $payload in *\"" + Launcher.PAYLOAD_END
+                + "\") exit 0 ;; *) exit 125 ;; esac";
+        assertEquals(0, sh(check, full));
+        assertEquals(125, sh(check, cut));
+    }
+
+    private static int sh(String script, String stdin) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", script).start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return p.exitValue();
+    }
+
+    @Test
+    void theReportIsSplitOffStderr() {
+        Launcher.Report r = Launcher.report("oops\n" + Launcher.REPORT_MARK
+                + "{\"exitCode\":3,\"cpuNanos\":1500000000,\"memoryPeakBytes\":4096,\"outputEntries\":0}\n");
+        assertEquals("oops\n", r.stderr());
+        assertEquals(3, r.exitCode());
+        assertEquals(1_500_000_000L, r.cpuNanos());
+        assertEquals(4096L, r.memoryPeakBytes());
+        assertEquals(0, r.outputEntries());
+
+        Launcher.Report partialLine = Launcher.report("no newline" + Launcher.REPORT_MARK
+                + "{\"exitCode\":0,\"cpuNanos\":null,\"memoryPeakBytes\":null,\"outputEntries\":2}\n");
+        assertEquals("no newline", partialLine.stderr());
+        assertNull(partialLine.cpuNanos());
+        assertEquals(2, partialLine.outputEntries());
+
+        Launcher.Report none = Launcher.report("killed before it could report\n");
+        assertFalse(none.present());
+        assertEquals("killed before it could report\n", none.stderr());
+
+        Launcher.Report notLast = Launcher.report(Launcher.REPORT_MARK + "{\"exitCode\":0}\nlater output\n");
+        assertFalse(notLast.present(), "only a last line is a report");
+    }
+
+    @Test
+    void filesGoOnTheCommandLineOnlyWhenTheyFit() {
+        assertTrue(Launcher.inlinable(Map.of("a", "x".repeat(1000).getBytes())));
+        assertFalse(Launcher.inlinable(Map.of("a", new byte[]{'a', 0, 'b'})), "no NUL in an argument");
+        assertFalse(Launcher.inlinable(Map.of("a", new byte[Launcher.INLINE_FILE_MAX + 1])));
+        List<String> cmd = Launcher.cold(Map.of("/workspace/a", "x".getBytes()), List.of("bash", "main.sh"));
+        assertEquals(List.of("corral", "run", "1", "/workspace/a", "x", "bash", "main.sh"), cmd.subList(3, cmd.size()));
+    }
+}
