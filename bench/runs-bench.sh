@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Tool-run benchmark: what a Corral language run costs next to a bare `docker run --rm` of the same
-# runner image with the same lock-down. Two parts, measured in one go:
-#   latency     POST /runs?wait=true of a one-line bash run (`echo hi`) and a one-line python run
-#               (`print(1)`), sequential, after WARMUP warm-up runs of each; against
+# runner image with the same lock-down. Three parts, measured in one go:
+#   cold        POST /runs?wait=true of a one-line bash run (`echo hi`) and a one-line python run
+#               (`print(1)`), sequential, after WARMUP warm-up runs of each, no warm pool; against
 #               `docker run --rm <same flags> <image> bash -c 'echo hi'` / `python3 -c 'print(1)'`.
 #               The four variants are interleaved (one of each per round) so that drift in the
 #               machine's load hits them alike. Median and p95 of each; target Corral/docker-run
 #               of the medians <= 1.15.
+#   warm        the same, with warm pools of POOL containers for bash and python
+#               (corral.runs.<language>-pool-size); before each sample, of either side, the script
+#               waits until the pools are full again, so no refill runs during a measurement.
+#               Target Corral/docker-run <= 0.35. Every answer must say status.pooled.
 #   throughput  N bash `echo hi` runs at parallelism P (xargs -P P curl ...?wait=true) until all
 #               have answered Succeeded, against N `docker run --rm` at the same parallelism:
-#               runs per second, TP_ROUNDS rounds each, alternating. Corral is restarted for this
-#               part with corral.runs.max-concurrent=P and corral.runs.max-queued=1000.
+#               runs per second, TP_ROUNDS rounds each, alternating; Corral cold, and Corral with a
+#               bash pool of P. Corral is restarted for this part with corral.runs.max-concurrent=P
+#               and corral.runs.max-queued=1000.
 #
 #   bench/runs-bench.sh                       # results in bench/results/runs.md (raw samples in runs.d/)
 #   RUNS=20 TP_ROUNDS=1 bench/runs-bench.sh   # quicker
@@ -32,6 +37,7 @@ WARMUP=${WARMUP:-3}
 TP_N=${TP_N:-200}
 TP_P=${TP_P:-16}
 TP_ROUNDS=${TP_ROUNDS:-3}
+POOL=${POOL:-2}
 CI_WAIT=${CI_WAIT:-900}                # seconds to wait for CI-like test runs (mvnw verify, surefire) to end
 MVN_ARGS=${MVN_ARGS:-}
 JAR=target/quarkus-app/quarkus-run.jar
@@ -94,16 +100,29 @@ corral_run() {
   code=$(curl -s -o "$WORK/reply.json" -w '%{http_code}' -XPOST -H 'Content-Type: application/json' \
     "localhost:$PORT/runs?wait=true&timeout=60s" -d "$b")
   t1=$(us)
-  local phase out dur
+  local phase out dur pooled
   phase=$(jq -r '.status.phase // "none"' "$WORK/reply.json" 2>/dev/null || echo unparsable)
   out=$(jq -r '.status.stdout // ""' "$WORK/reply.json" 2>/dev/null || true)
   dur=$(jq -r '.status.durationMs // "?"' "$WORK/reply.json" 2>/dev/null || echo '?')
+  pooled=$(jq -r '.status.pooled // false' "$WORK/reply.json" 2>/dev/null || echo '?')
+  if [ "$pooled" != "${WANT_POOLED:-false}" ]; then
+    log "Corral $1 run: pooled=$pooled, expected ${WANT_POOLED:-false}"
+    anomaly "${PART:-latency}, $1, pooled=$pooled" "$WORK/reply.json" "$code"
+  fi
   if [ "$code" != 201 ] || [ "$phase" != Succeeded ] || [ "$out" != "$3" ]; then
     # kept and reported, not fatal: an odd answer is a finding (the run's wall time still counts)
     log "Corral $1 run: HTTP $code, phase $phase, stdout '$out'; reply: $(head -c 800 "$WORK/reply.json")"
-    anomaly "latency, $1" "$WORK/reply.json" "$code"
+    anomaly "${PART:-latency}, $1" "$WORK/reply.json" "$code"
   fi
   echo "$((t1 - t0)) $dur"
+}
+# await_pools: until every warm pool is full again (GET /pools: idle == size), at most 30 s
+await_pools() {
+  for _ in $(seq 600); do
+    curl -s "localhost:$PORT/pools" | jq -e 'all(.[]; .idle == .size)' >/dev/null && return 0
+    sleep 0.05
+  done
+  log "warm pools not full after 30 s: $(curl -s "localhost:$PORT/pools")"
 }
 # docker_run IMAGE EXPECTED_STDOUT CMD...: one docker run --rm; prints wall_us
 docker_run() {
@@ -129,71 +148,102 @@ clean_all
 VOL0=$(docker volume ls -q --filter dangling=true | wc -l)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---- part 1: latency ----
-log "latency: Corral with default settings"
-start_corral "$WORK/data-latency"
-for _ in $(seq "$WARMUP"); do
-  corral_run bash 'echo hi' hi >/dev/null
-  corral_run python 'print(1)' 1 >/dev/null
-  docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >/dev/null
-  docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >/dev/null
-done
-: > "$WORK/corral-bash"; : > "$WORK/corral-python"; : > "$WORK/docker-bash"; : > "$WORK/docker-python"
-for i in $(seq "$RUNS"); do
-  corral_run bash 'echo hi' hi >> "$WORK/corral-bash"
-  docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >> "$WORK/docker-bash"
-  corral_run python 'print(1)' 1 >> "$WORK/corral-python"
-  docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >> "$WORK/docker-python"
-  if [ $((i % 10)) = 0 ]; then log "latency: $i of $RUNS rounds"; fi
-done
-note_ci latency
-# Docker API calls Corral made (histogram corral_docker_api_seconds{operation}): calls and mean time
-curl -s "localhost:$PORT/q/metrics" | awk -F'[{}]' '/^corral_docker_api_seconds_(count|sum)\{/ {
-    match($2, /operation="[^"]*"/); op = substr($2, RSTART + 11, RLENGTH - 12); split($3, v, " ")
-    if ($1 ~ /_count$/) c[op] += v[1]; else s[op] += v[1] }
-  END { for (op in c) printf "%s %d %.6f\n", op, c[op], s[op] }' | sort > "$WORK/api"
-stop_corral
-for v in corral-bash corral-python docker-bash docker-python; do
-  awk '{ print $1 }' "$WORK/$v" > "$FRAG/latency-$v.us"          # raw samples, microseconds
-done
-{
-  echo "### Latency: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
-  echo
-  echo "| variant | median | p95 | min | max |"
-  echo "|---|---|---|---|---|"
-  for lang in bash python; do
-    for side in corral docker; do
-      f="$FRAG/latency-$side-$lang.us"
-      if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang"; else label="\`docker run --rm\`, $lang"; fi
-      echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
+# ---- part 1: latency, cold and warm ----
+api_calls() { # Docker API calls Corral made (histogram corral_docker_api_seconds{operation}): calls and mean time
+  curl -s "localhost:$PORT/q/metrics" | awk -F'[{}]' '/^corral_docker_api_seconds_(count|sum)\{/ {
+      match($2, /operation="[^"]*"/); op = substr($2, RSTART + 11, RLENGTH - 12); split($3, v, " ")
+      if ($1 ~ /_count$/) c[op] += v[1]; else s[op] += v[1] }
+    END { for (op in c) printf "%s %d %.6f\n", op, c[op], s[op] }' | sort
+}
+# latency MODE (cold|warm): the four interleaved variants; writes $FRAG/latency-MODE.md
+latency() {
+  local mode=$1 wait=: target=1.15
+  if [ "$mode" = warm ]; then
+    log "latency: Corral with warm pools of $POOL for bash and python"
+    start_corral "$WORK/data-$mode" -Dcorral.runs.bash-pool-size="$POOL" -Dcorral.runs.python-pool-size="$POOL"
+    wait=await_pools; target=0.35; export WANT_POOLED=true
+  else
+    log "latency: Corral with default settings (no warm pool)"
+    start_corral "$WORK/data-$mode"; export WANT_POOLED=false
+  fi
+  export PART="latency $mode"
+  $wait
+  for _ in $(seq "$WARMUP"); do
+    corral_run bash 'echo hi' hi >/dev/null; $wait
+    corral_run python 'print(1)' 1 >/dev/null; $wait
+    docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >/dev/null
+    docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >/dev/null
+  done
+  : > "$WORK/corral-bash"; : > "$WORK/corral-python"; : > "$WORK/docker-bash"; : > "$WORK/docker-python"
+  for i in $(seq "$RUNS"); do
+    corral_run bash 'echo hi' hi >> "$WORK/corral-bash"; $wait
+    docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >> "$WORK/docker-bash"
+    corral_run python 'print(1)' 1 >> "$WORK/corral-python"; $wait
+    docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >> "$WORK/docker-python"
+    if [ $((i % 10)) = 0 ]; then log "latency $mode: $i of $RUNS rounds"; fi
+  done
+  note_ci "latency-$mode"
+  api_calls > "$WORK/api"
+  stop_corral
+  for v in corral-bash corral-python docker-bash docker-python; do
+    awk '{ print $1 }' "$WORK/$v" > "$FRAG/latency-$mode-$v.us"          # raw samples, microseconds
+  done
+  {
+    if [ "$mode" = warm ]; then
+      echo "### Latency, warm pool: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
+      echo
+      echo "Pools of $POOL for bash and python; every answer said \`status.pooled: true\` unless listed under anomalies."
+    else
+      echo "### Latency, cold: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
+    fi
+    echo
+    echo "| variant | median | p95 | min | max |"
+    echo "|---|---|---|---|---|"
+    for lang in bash python; do
+      for side in corral docker; do
+        f="$FRAG/latency-$mode-$side-$lang.us"
+        if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, $mode"; else label="\`docker run --rm\`, $lang"; fi
+        echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
+      done
     done
-  done
-  echo
-  echo "| ratio of medians | value | target |"
-  echo "|---|---|---|"
-  for lang in bash python; do
-    echo "| Corral / \`docker run --rm\`, $lang | **$(ratio "$(pct 50 < "$FRAG/latency-corral-$lang.us")" "$(pct 50 < "$FRAG/latency-docker-$lang.us")")** | ≤ 1.15 |"
-  done
-  echo
-  echo "Corral's own \`status.durationMs\` (container start to exit, as the engine reports it): median" \
-    "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python."
-  echo
-  echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 2 )) runs; \`corral_docker_api_seconds\`):"
-  echo
-  echo "| operation | calls per run | mean per call |"
-  echo "|---|---|---|"
-  awk -v n=$(( (RUNS + WARMUP) * 2 )) '$2 > 0 { printf "| %s | %.2f | %.1f ms |\n", $1, $2 / n, $3 / $2 * 1000 }' "$WORK/api"
-} > "$FRAG/latency.md"
-cat "$FRAG/latency.md" >&2
+    echo
+    echo "| ratio of medians | value | target |"
+    echo "|---|---|---|"
+    for lang in bash python; do
+      echo "| Corral $mode / \`docker run --rm\`, $lang | **$(ratio "$(pct 50 < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct 50 < "$FRAG/latency-$mode-docker-$lang.us")")** | ≤ $target |"
+    done
+    echo
+    echo "| ratio of p95s | value |"
+    echo "|---|---|"
+    for lang in bash python; do
+      echo "| Corral $mode / \`docker run --rm\`, $lang | $(ratio "$(pct 95 < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct 95 < "$FRAG/latency-$mode-docker-$lang.us")") |"
+    done
+    echo
+    echo "Corral's own \`status.durationMs\` (from the start, or from handing the run to a warm container, to the exit): median" \
+      "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python."
+    echo
+    echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 2 )) runs, and the pools' refills; \`corral_docker_api_seconds\`):"
+    echo
+    echo "| operation | calls per run | mean per call |"
+    echo "|---|---|---|"
+    awk -v n=$(( (RUNS + WARMUP) * 2 )) '$2 > 0 { printf "| %s | %.2f | %.1f ms |\n", $1, $2 / n, $3 / $2 * 1000 }' "$WORK/api"
+  } > "$FRAG/latency-$mode.md"
+  cat "$FRAG/latency-$mode.md" >&2
+  unset WANT_POOLED PART
+}
+latency cold
+latency warm
 
 # ---- part 2: throughput ----
-log "throughput: Corral with corral.runs.max-concurrent=$TP_P, corral.runs.max-queued=1000"
-start_corral "$WORK/data-throughput" -Dcorral.runs.max-concurrent="$TP_P" -Dcorral.runs.max-queued=1000
-for _ in $(seq "$WARMUP"); do corral_run bash 'echo hi' hi >/dev/null; done
 body bash 'echo hi' > "$WORK/body.json"
-tp_corral() { # prints "wall_us good_runs"; odd answers are recorded (anomaly), more than 10 % stop the script
-  local d="$WORK/tp-corral.$1" t0 t1 ok
+# tp_corral ROUND MODE [extra -D...]: one round against a fresh Corral; prints "wall_us good_runs pooled_runs"
+tp_corral() {
+  local r=$1 mode=$2 d="$WORK/tp-corral-$2.$1" t0 t1 ok pooled stored; shift 2
   mkdir -p "$d"
+  start_corral "$WORK/data-throughput-$mode-$r" -Dcorral.runs.max-concurrent="$TP_P" -Dcorral.runs.max-queued=1000 "$@"
+  export PART="throughput $mode round $r" WANT_POOLED=false
+  [ "$mode" = warm ] && { export WANT_POOLED=true; await_pools; }
+  for _ in $(seq "$WARMUP"); do corral_run bash 'echo hi' hi >/dev/null; [ "$mode" = warm ] && await_pools; done
   t0=$(us)
   seq "$TP_N" | xargs -P "$TP_P" -I{} curl -s -o "$d/{}.json" -w '%{http_code}\n' -XPOST \
     -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
@@ -202,11 +252,16 @@ tp_corral() { # prints "wall_us good_runs"; odd answers are recorded (anomaly), 
   ok=0
   for f in "$d"/*.json; do
     if jq -e '.status.phase == "Succeeded" and .status.stdout == "hi\n"' "$f" >/dev/null 2>&1; then ok=$((ok + 1))
-    else anomaly "throughput round $1" "$f" "?"; fi
+    else anomaly "throughput $mode round $r" "$f" "?"; fi
   done
-  log "Corral throughput round $1: $ok of $TP_N Succeeded with stdout hi; HTTP codes: $(sort "$d/codes" | uniq -c | tr -s ' \n' ' ')"
+  pooled=$(cat "$d"/*.json | jq -s '[.[] | select(.status.pooled == true)] | length' 2>/dev/null || echo '?')
+  stored=$(curl -s "localhost:$PORT/specs?kind=toolrun" | jq '[.items[] | select(.status.phase == "Succeeded")] | length')
+  [ "$stored" = $((TP_N + WARMUP)) ] || log "throughput $mode round $r: the store holds $stored Succeeded runs, $((TP_N + WARMUP)) expected"
+  stop_corral
+  unset PART WANT_POOLED
+  log "Corral $mode throughput round $r: $ok of $TP_N Succeeded with stdout hi, $pooled in warm containers; HTTP codes: $(sort "$d/codes" | uniq -c | tr -s ' \n' ' ')"
   [ "$ok" -ge $((TP_N * 9 / 10)) ] || { log "too many failed runs"; exit 1; }
-  echo "$((t1 - t0)) $ok"
+  echo "$((t1 - t0)) $ok $pooled $stored"
 }
 tp_docker() {
   local d="$WORK/tp-docker.$1" t0 t1 ok
@@ -220,27 +275,40 @@ tp_docker() {
   echo "$((t1 - t0))"
 }
 rate() { awk -v n="$TP_N" -v u="$1" 'BEGIN { printf "%.1f", n / (u / 1e6) }'; }
-: > "$FRAG/throughput-corral.us"; : > "$FRAG/throughput-docker.us"
+: > "$FRAG/throughput-corral-cold.us"; : > "$FRAG/throughput-corral-warm.us"; : > "$FRAG/throughput-docker.us"
 for r in $(seq "$TP_ROUNDS"); do
-  tp_docker "$r" >> "$FRAG/throughput-docker.us"; log "throughput round $r: docker $(tail -1 "$FRAG/throughput-docker.us") us"
-  tp_corral "$r" >> "$FRAG/throughput-corral.us"; log "throughput round $r: Corral $(tail -1 "$FRAG/throughput-corral.us") us"
+  log "throughput round $r of $TP_ROUNDS"
+  tp_docker "$r" >> "$FRAG/throughput-docker.us"
+  tp_corral "$r" cold >> "$FRAG/throughput-corral-cold.us"
+  tp_corral "$r" warm -Dcorral.runs.bash-pool-size="$TP_P" >> "$FRAG/throughput-corral-warm.us"
 done
 note_ci throughput
-STORED=$(curl -s "localhost:$PORT/specs?kind=toolrun" | jq '[.items[] | select(.status.phase == "Succeeded")] | length')
-stop_corral
-dm=$(pct 50 < "$FRAG/throughput-docker.us"); cm=$(pct 50 < "$FRAG/throughput-corral.us")
+dm=$(pct 50 < "$FRAG/throughput-docker.us")
 {
   echo "### Throughput: $TP_N bash \`echo hi\` runs at parallelism $TP_P (median of $TP_ROUNDS rounds, alternating)"
   echo
   echo "| variant | median runs/s | median wall time | rounds (runs/s) |"
   echo "|---|---|---|---|"
   echo "| \`docker run --rm\` (xargs -P $TP_P) | $(rate "$dm") | $(awk -v u="$dm" 'BEGIN { printf "%.1f s", u / 1e6 }') | $(for u in $(cat "$FRAG/throughput-docker.us"); do rate "$u"; echo -n ' '; done)|"
-  echo "| Corral \`POST /runs?wait=true\` (xargs -P $TP_P curl) | $(rate "$cm") | $(awk -v u="$cm" 'BEGIN { printf "%.1f s", u / 1e6 }') | $(for u in $(awk '{ print $1 }' "$FRAG/throughput-corral.us"); do rate "$u"; echo -n ' '; done)|"
+  for mode in cold warm; do
+    f="$FRAG/throughput-corral-$mode.us"
+    cm=$(awk '{ print $1 }' "$f" | pct 50)
+    label="Corral \`POST /runs?wait=true\` (xargs -P $TP_P curl), no pool"
+    [ "$mode" = warm ] && label="Corral, bash pool of $TP_P"
+    echo "| $label | $(rate "$cm") | $(awk -v u="$cm" 'BEGIN { printf "%.1f s", u / 1e6 }') | $(for u in $(awk '{ print $1 }' "$f"); do rate "$u"; echo -n ' '; done)|"
+  done
   echo
-  echo "Corral / \`docker run --rm\` runs per second: **$(ratio "$dm" "$cm")**. Corral ran this part as a fresh process"
-  echo "with \`-Dcorral.runs.max-concurrent=$TP_P -Dcorral.runs.max-queued=1000\` ($WARMUP warm-up runs first); at the end"
-  echo "its store held $STORED Succeeded runs ($((TP_N * TP_ROUNDS + WARMUP)) expected). Runs per round that answered"
-  echo "201, Succeeded, stdout \`hi\`: $(awk '{ printf "%s%s", sep, $2; sep = ", " }' "$FRAG/throughput-corral.us") of $TP_N (the rate counts all $TP_N answers)."
+  for mode in cold warm; do
+    f="$FRAG/throughput-corral-$mode.us"
+    echo "Corral $mode / \`docker run --rm\` runs per second: **$(ratio "$dm" "$(awk '{ print $1 }' "$f" | pct 50)")**;"
+    echo "runs per round that answered 201, Succeeded, stdout \`hi\`: $(awk '{ printf "%s%s", sep, $2; sep = ", " }' "$f") of $TP_N;"
+    echo "in a warm container: $(awk '{ printf "%s%s", sep, $3; sep = ", " }' "$f"); Succeeded runs in the store after the round: $(awk '{ printf "%s%s", sep, $4; sep = ", " }' "$f") ($((TP_N + WARMUP)) expected)."
+    echo
+  done
+  echo "Each Corral round is a fresh process with \`-Dcorral.runs.max-concurrent=$TP_P -Dcorral.runs.max-queued=1000\`"
+  echo "($WARMUP warm-up runs first; the warm one waits for its pool to be full before the burst). A pool of $TP_P"
+  echo "serves the first $TP_P runs of the burst; the rest wait for a container like cold runs do (each run that"
+  echo "takes a warm one also asks for its replacement, which competes with the cold starts)."
 } > "$FRAG/throughput.md"
 cat "$FRAG/throughput.md" >&2
 
@@ -275,20 +343,22 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM,"
   echo "Docker engine $(docker version --format '{{.Server.Version}}') ($(docker info --format '{{.Driver}}, cgroup {{.CgroupVersion}}' 2>/dev/null)), $(java -version 2>&1 | head -1)."
-  echo "Rerun: \`bench/runs-bench.sh\` (~6 min on 2 cores; \`RUNS=20 TP_ROUNDS=1\` for a quicker one); it builds what"
+  echo "Rerun: \`bench/runs-bench.sh\` (~12 min on 2 cores; \`RUNS=20 TP_ROUNDS=1\` for a quicker one); it builds what"
   echo "it needs, waits up to 15 min for test runs on the machine to end (\`CI_WAIT=0\` not to), and cleans up after itself."
   echo "Raw samples (microseconds) are in bench/results/runs.d/."
   echo
   echo "Corral runs as a fresh process (\`-Dcorral.instance=runbench\`, its own data directory), timed from"
   echo "starting \`curl -XPOST /runs?wait=true\` with \`{\"language\", \"code\", \"timeoutSeconds\": 30}\` to its 201 with"
-  echo "the finished run; Corral creates the container, copies the code in (archive API), starts it, waits for"
-  echo "it to exit, reads its logs and /workspace/output, removes it and stores the result. The reference is"
+  echo "the finished run. Cold, Corral creates the container (the code and inputs on the launcher's command line),"
+  echo "starts it, waits for it to exit, reads its logs (and /workspace/output when the launcher reports files"
+  echo "there), stores the result and removes the container. Warm, Corral hands the run to an idle container of"
+  echo "the pool on its stdin instead of creating and starting one. The reference is"
   echo "\`docker run --rm ${LOCKDOWN[*]} <runner image> bash -c 'echo hi'\`"
   echo "(\`python3 -c 'print(1)'\`): the same image, lock-down and limits as a Corral run (Corral's tmpfs also"
   echo "has size=64m), the code given on the command line instead of copied in. Both timed as the wall time of"
   echo "the client process; every answer is checked (201, phase Succeeded, stdout)."
   echo
-  for f in latency throughput observed notes; do
+  for f in latency-cold latency-warm throughput observed notes; do
     [ -f "$FRAG/$f.md" ] && { cat "$FRAG/$f.md"; echo; }
   done
 } > bench/results/runs.md

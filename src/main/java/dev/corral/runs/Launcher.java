@@ -14,8 +14,10 @@ import java.util.Map;
  * Node images all have one). They do three things Docker cannot do from outside without an
  * extra round trip each:
  * <ul>
- * <li>write small input files from the command line, so a cold run needs no archive upload
- * (the biggest cost after the engine's own container start);</li>
+ * <li>write small input files from its environment, so a cold run needs no archive upload
+ * (the biggest cost after the engine's own container start). The environment, not the command
+ * line: a process's arguments are readable by every user of the host ({@code /proc/<pid>/cmdline}),
+ * its environment only by its own user and root, and parameters may hold secrets;</li>
  * <li>in a warm container, wait idle on stdin until Corral attaches and writes the run's
  * {@link #payload} (its files and environment, as a script), then become the run — so the run
  * is still the container's main process and its logs, exit code, OOM kill, deadline and crash
@@ -37,7 +39,7 @@ public final class Launcher {
     /** The mark a warm container leaves once it took a payload: asked for after a restart. */
     public static final List<String> STARTED_PROBE = List.of("sh", "-c", "[ -e /tmp/.corral-started ]");
 
-    /** Per file and in total: command-line arguments are limited (128 KiB each on Linux). */
+    /** Per file and in total: environment strings are limited (128 KiB each on Linux). */
     static final int INLINE_FILE_MAX = 96 * 1024;
     static final int INLINE_TOTAL_MAX = 512 * 1024;
 
@@ -51,20 +53,30 @@ public final class Launcher {
               for f in /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak; do
                 if [ -r "$f" ]; then read -r mem < "$f"; break; fi
               done
-            }
-            """;
-
-    private static final String WRITE_FILES = """
-            put() {
-              _n=$1; shift
-              while [ "$_n" -gt 0 ]; do
-                printf '%s' "$2" > "$1" || { echo "corral: cannot write $1" >&2; exit 125; }
-                shift 2; _n=$((_n - 1))
+              oom=
+              for f in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do
+                if [ -r "$f" ]; then
+                  while read -r k v; do [ "$k" = oom_kill ] && oom=$v; done < "$f"
+                  break
+                fi
               done
             }
             """;
 
-    /** The main process of every run container: {@code <mode> <n> [path content]... command...}. */
+    /** Writes the files {@code CORRAL_FILE_<i>} names with the contents {@code CORRAL_DATA_<i>}, and unsets them. */
+    private static final String WRITE_FILES = """
+            put() {
+              _i=0
+              while [ "$_i" -lt "$1" ]; do
+                eval "_p=\\${CORRAL_FILE_$_i}; printf '%s' \\"\\${CORRAL_DATA_$_i}\\" > \\"\\$_p\\"" \\
+                  || { echo "corral: cannot write $_p" >&2; exit 125; }
+                unset "CORRAL_FILE_$_i" "CORRAL_DATA_$_i"
+                _i=$((_i + 1))
+              done
+            }
+            """;
+
+    /** The main process of every run container: {@code <mode> <files> command...}. */
     static final String MAIN = (RESOURCES + WRITE_FILES + """
             mode=$1; shift
             if [ "$mode" = warm ]; then
@@ -79,8 +91,7 @@ public final class Launcher {
               unset payload
               shift
             else
-              n=$1
-              put "$@"; shift $((1 + 2 * n))
+              put "$1"; shift
             fi
             res; cpu0=$cpu
             "$@"
@@ -91,15 +102,15 @@ public final class Launcher {
             for f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
               [ -e "$f" ] || [ -L "$f" ] && entries=$((entries + 1))
             done
-            printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"outputEntries":%s}\\n' \\
-              "$code" "${cpu:-null}" "${mem:-null}" "$entries" >&2
+            printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"oomKills":%s,"outputEntries":%s}\\n' \\
+              "$code" "${cpu:-null}" "${mem:-null}" "${oom:-null}" "$entries" >&2
             exit "$code"
             """).replace("%END%", PAYLOAD_END);
 
     private Launcher() {
     }
 
-    /** Whether these files can travel on a command line (no NUL byte, within the argument limits). */
+    /** Whether these files can travel in the environment (no NUL byte, within the kernel's limits of execve). */
     public static boolean inlinable(Map<String, byte[]> files) {
         long total = 0;
         for (byte[] b : files.values()) {
@@ -116,12 +127,22 @@ public final class Launcher {
         return total <= INLINE_TOTAL_MAX;
     }
 
-    /** A cold run's command: write {@code files} (absolute paths), then run {@code command}. */
-    public static List<String> cold(Map<String, byte[]> files, List<String> command) {
-        List<String> args = new ArrayList<>(List.of("sh", "-c", MAIN, "corral", "run"));
-        pairs(args, files);
+    /** A cold run's container command and the environment that carries its {@code files} (absolute paths). */
+    public record Cold(List<String> command, Map<String, String> env) {
+    }
+
+    /** A cold run: write {@code files} (absolute paths), then run {@code command}. */
+    public static Cold cold(Map<String, byte[]> files, List<String> command) {
+        List<String> args = new ArrayList<>(List.of("sh", "-c", MAIN, "corral", "run", String.valueOf(files.size())));
         args.addAll(command);
-        return args;
+        Map<String, String> env = new java.util.TreeMap<>();
+        int i = 0;
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            env.put("CORRAL_FILE_" + i, f.getKey());
+            env.put("CORRAL_DATA_" + i, new String(f.getValue(), StandardCharsets.UTF_8));
+            i++;
+        }
+        return new Cold(args, env);
     }
 
     /** A warm container's command: wait for its {@link #payload} on stdin, then run {@code command}. */
@@ -150,18 +171,16 @@ public final class Launcher {
         return "'" + s.replace("'", "'\"'\"'") + "'";
     }
 
-    private static void pairs(List<String> args, Map<String, byte[]> files) {
-        args.add(String.valueOf(files.size()));
-        files.forEach((path, content) -> {
-            args.add(path);
-            args.add(new String(content, StandardCharsets.UTF_8));
-        });
-    }
-
     /** What the launcher reported, and stderr without its report line. */
-    public record Report(String stderr, Integer exitCode, Long cpuNanos, Long memoryPeakBytes, Integer outputEntries) {
+    public record Report(String stderr, Integer exitCode, Long cpuNanos, Long memoryPeakBytes, Long oomKills,
+                         Integer outputEntries) {
         public boolean present() {
             return exitCode != null;
+        }
+
+        /** Whether it says all a collector needs (exit code and OOM kills), so the container need not be inspected. */
+        public boolean complete() {
+            return present() && oomKills != null;
         }
     }
 
@@ -169,19 +188,19 @@ public final class Launcher {
     public static Report report(String stderr) {
         int at = stderr.lastIndexOf(REPORT_MARK);
         if (at < 0) {
-            return new Report(stderr, null, null, null, null);
+            return new Report(stderr, null, null, null, null, null);
         }
         String line = stderr.substring(at + REPORT_MARK.length()).trim();
         if (line.contains("\n")) {
-            return new Report(stderr, null, null, null, null);
+            return new Report(stderr, null, null, null, null, null);
         }
         try {
             JsonNode r = Json.MAPPER.readTree(line);
             return new Report(stderr.substring(0, at), r.path("exitCode").isInt() ? r.get("exitCode").asInt() : null,
-                    number(r, "cpuNanos"), number(r, "memoryPeakBytes"),
+                    number(r, "cpuNanos"), number(r, "memoryPeakBytes"), number(r, "oomKills"),
                     r.path("outputEntries").isInt() ? r.get("outputEntries").asInt() : null);
         } catch (java.io.IOException e) {
-            return new Report(stderr, null, null, null, null);
+            return new Report(stderr, null, null, null, null, null);
         }
     }
 

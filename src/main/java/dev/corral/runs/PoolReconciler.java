@@ -79,18 +79,24 @@ public final class PoolReconciler {
         int ready = 0;
         String died = null;
         for (ObservedContainer c : observed.containersOf(key)) {
-            if (!"true".equals(c.label(Labels.POOL)) || pools.claimant(c.id()) != null) {
+            if (!"true".equals(c.label(Labels.POOL))) {
                 continue;
             }
-            boolean ours = pools.isIdle(key, c.id(), String.valueOf(hash));
-            if (ours && c.running() && ready < size) {
+            WarmPools.Standing standing = pools.standing(key, c.id(), String.valueOf(hash));
+            if (standing == WarmPools.Standing.CLAIMED) {
+                continue;
+            }
+            if (standing == WarmPools.Standing.IDLE && c.running() && ready < size) {
                 ready++;
                 continue;
             }
-            if (ours && !c.running()) {
+            // Stale (the Tool changed), dead, surplus, or left by an earlier process; unless just claimed.
+            if (!pools.retire(c.id())) {
+                continue;
+            }
+            if (standing == WarmPools.Standing.IDLE && !c.running()) {
                 died = c.name();
             }
-            pools.forget(c.id());
             runtime.removeContainer(c.id());
             observed.removeContainer(c.id());
         }
@@ -139,8 +145,12 @@ public final class PoolReconciler {
             return;
         }
         ObjectNode status = tool.status() == null ? Json.MAPPER.createObjectNode() : tool.status().deepCopy();
-        ObjectNode pool = status.putObject("pool");
-        pool.put("size", tool.spec().path("pool").path("size").asInt(0)).put("ready", ready);
+        int size = tool.spec().path("pool").path("size").asInt(0);
+        if (size > 0) {
+            status.putObject("pool").put("size", size).put("ready", ready);
+        } else {
+            status.remove("pool");
+        }
         status.put("observedGeneration", tool.metadata().generation() == null ? 0 : tool.metadata().generation());
         if (message != null) {
             status.put("message", message);

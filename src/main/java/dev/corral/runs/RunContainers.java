@@ -68,7 +68,7 @@ public final class RunContainers {
     public record RunPlan(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
                           int uid, long timeout, long ttl, String pullPolicy) {
 
-        /** Whether the inputs travel on the command line (else: an archive upload before the start). */
+        /** Whether the inputs travel in the launcher's environment (else: an archive upload before the start). */
         public boolean inlineFiles() {
             return shape.inline() && Launcher.inlinable(files);
         }
@@ -198,7 +198,9 @@ public final class RunContainers {
         Map<String, String> env = new TreeMap<>(shape.env());
         env.putAll(runEnv);
         RunPlan draft = new RunPlan(shape, null, files, runEnv, shape.uid(), timeout, ttl, shape.pullPolicy());
-        List<String> cmd = Launcher.cold(draft.inlineFiles() ? draft.absoluteFiles() : Map.of(), shape.command());
+        Launcher.Cold cold = Launcher.cold(draft.inlineFiles() ? draft.absoluteFiles() : Map.of(), shape.command());
+        env.putAll(cold.env());
+        List<String> cmd = cold.command();
         ContainerRequest request = new ContainerRequest(ResourceNames.container(run.key()), shape.image(), NO_ENTRYPOINT,
                 cmd, env, labels, shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(),
                 shape.network(), List.of(), List.of(), hardening(shape.uid(), false));

@@ -282,20 +282,33 @@ public final class RunReconciler {
     }
 
     private Result collect(SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
-        ContainerDetails d = runtime.inspectContainer(c.id()).orElse(null);
-        if (d == null) {
-            observed.removeContainer(c.id());
-            enqueue.accept(run.key());
-            return Result.DONE;
+        boolean pooled = status.path("pooled").asBoolean(false);
+        Logs logs;
+        try {
+            logs = runtime.logs(c.id(), config.outputCapBytes());
+        } catch (dev.corral.runtime.EngineException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return vanished(run, c);
         }
-        Logs logs = runtime.logs(c.id(), config.outputCapBytes());
         Launcher.Report report = Launcher.report(logs.stderr());
         if (!report.present() && logs.stderrTruncated()) {
             // The report is the last stderr line, beyond the cap: fetch just that line.
             Launcher.Report tail = Launcher.report(runtime.stderrTail(c.id(), 1));
             report = new Launcher.Report(logs.stderr(), tail.exitCode(), tail.cpuNanos(), tail.memoryPeakBytes(),
-                    tail.outputEntries());
+                    tail.oomKills(), tail.outputEntries());
         }
+        // A warm run's report says how it ended, and its start is in its status: no inspect on its hot path.
+        ContainerDetails d = null;
+        if (!(pooled && report.complete())) {
+            d = runtime.inspectContainer(c.id()).orElse(null);
+            if (d == null) {
+                return vanished(run, c);
+            }
+        }
+        Long exitCode = d != null ? d.exitCode() : Long.valueOf(report.exitCode());
+        boolean oomKilled = d != null ? d.oomKilled() : report.oomKills() > 0;
         Path saveDir = RunFiles.dir(dataDir, run.metadata().uid());
         // The launcher counted what the run left in output/: when nothing, the archive download is skipped.
         boolean outputLeft = !report.present() || report.outputEntries() == null || report.outputEntries() > 0;
@@ -309,25 +322,24 @@ public final class RunReconciler {
             phase = terminating;
             message = RunPhases.TIMED_OUT.equals(terminating) ? "killed at its timeout of "
                     + status.path("timeoutSeconds").asLong() + " s" : "cancelled";
-        } else if (d.oomKilled()) {
+        } else if (oomKilled) {
             phase = RunPhases.OOM_KILLED;
             message = "killed for exceeding its memory limit";
-        } else if (d.exitCode() != null && d.exitCode() == 0) {
+        } else if (exitCode != null && exitCode == 0) {
             phase = RunPhases.SUCCEEDED;
             message = null;
         } else {
             phase = RunPhases.FAILED;
-            message = "exited with code " + d.exitCode();
+            message = "exited with code " + exitCode;
         }
         status.remove("terminating");
-        if (d.exitCode() != null) {
-            status.put("exitCode", d.exitCode().intValue());
+        if (exitCode != null) {
+            status.put("exitCode", exitCode.intValue());
         }
-        boolean pooled = status.path("pooled").asBoolean(false);
         // A warm container started long before its run: the run started when it was given it.
         Instant started = pooled && status.hasNonNull("startedAt") ? Instant.parse(status.get("startedAt").asText())
-                : d.startedAt() != null ? d.startedAt() : now;
-        Instant finished = d.finishedAt() != null ? d.finishedAt() : now;
+                : d != null && d.startedAt() != null ? d.startedAt() : now;
+        Instant finished = d != null && d.finishedAt() != null ? d.finishedAt() : now;
         status.put("startedAt", started.toString());
         status.put("stdout", logs.stdout()).put("stderr", report.stderr());
         if (report.present()) {
@@ -358,6 +370,12 @@ public final class RunReconciler {
         Result r = finish(run, status, phase, message, started, finished, now);
         remove(c);
         return r;
+    }
+
+    private Result vanished(SpecObject run, ObservedContainer c) {
+        observed.removeContainer(c.id());
+        enqueue.accept(run.key());
+        return Result.DONE;
     }
 
     private Result finish(SpecObject run, ObjectNode status, String phase, String message, Instant started,

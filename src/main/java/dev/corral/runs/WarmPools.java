@@ -73,9 +73,31 @@ public final class WarmPools {
         idle.computeIfAbsent(pool, k -> new ArrayDeque<>()).addLast(new Warm(id, hash));
     }
 
-    public synchronized boolean isIdle(ObjectKey pool, String id, String hash) {
+    /** What a pool's container is to this process. */
+    public enum Standing { CLAIMED, IDLE, OTHER }
+
+    /** Whether a container is claimed, idle in {@code pool} and built from {@code hash}, or neither; in one step. */
+    public synchronized Standing standing(ObjectKey pool, String id, String hash) {
+        if (claimed.containsKey(id)) {
+            return Standing.CLAIMED;
+        }
         Deque<Warm> q = idle.get(pool);
-        return q != null && q.stream().anyMatch(w -> w.id().equals(id) && w.hash().equals(hash));
+        return q != null && q.stream().anyMatch(w -> w.id().equals(id) && w.hash().equals(hash))
+                ? Standing.IDLE : Standing.OTHER;
+    }
+
+    /**
+     * Takes a container out of the pool for removal, unless a run has claimed it meanwhile.
+     *
+     * @return whether it may be removed
+     */
+    public synchronized boolean retire(String id) {
+        if (claimed.containsKey(id)) {
+            return false;
+        }
+        fed.remove(id);
+        idle.values().forEach(q -> q.removeIf(w -> w.id().equals(id)));
+        return true;
     }
 
     public synchronized int idleCount(ObjectKey pool) {

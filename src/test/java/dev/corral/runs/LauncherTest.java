@@ -93,11 +93,34 @@ class LauncherTest {
     }
 
     @Test
-    void filesGoOnTheCommandLineOnlyWhenTheyFit() {
+    void filesGoInTheEnvironmentOnlyWhenTheyFit() {
         assertTrue(Launcher.inlinable(Map.of("a", "x".repeat(1000).getBytes())));
-        assertFalse(Launcher.inlinable(Map.of("a", new byte[]{'a', 0, 'b'})), "no NUL in an argument");
+        assertFalse(Launcher.inlinable(Map.of("a", new byte[]{'a', 0, 'b'})), "no NUL in an environment string");
         assertFalse(Launcher.inlinable(Map.of("a", new byte[Launcher.INLINE_FILE_MAX + 1])));
-        List<String> cmd = Launcher.cold(Map.of("/workspace/a", "x".getBytes()), List.of("bash", "main.sh"));
-        assertEquals(List.of("corral", "run", "1", "/workspace/a", "x", "bash", "main.sh"), cmd.subList(3, cmd.size()));
+        Launcher.Cold cold = Launcher.cold(Map.of("/workspace/a", "secret".getBytes()), List.of("bash", "main.sh"));
+        assertEquals(List.of("corral", "run", "1", "bash", "main.sh"), cold.command().subList(3, cold.command().size()));
+        assertFalse(String.join(" ", cold.command()).contains("secret"), "inputs are not on the command line");
+        assertEquals(Map.of("CORRAL_FILE_0", "/workspace/a", "CORRAL_DATA_0", "secret"), cold.env());
+    }
+
+    @Test
+    void theColdLauncherWritesItsFilesRunsTheCommandAndReports() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(tmp.resolve("one").toString(), NASTY.getBytes(StandardCharsets.UTF_8));
+        files.put(tmp.resolve("two").toString(), "2".getBytes(StandardCharsets.UTF_8));
+        Launcher.Cold cold = Launcher.cold(files, List.of("sh", "-c",
+                "cat " + tmp.resolve("one") + " " + tmp.resolve("two") + "; env | grep -c CORRAL_ ; exit 7"));
+        ProcessBuilder pb = new ProcessBuilder(cold.command());
+        pb.environment().putAll(cold.env());
+        Process p = pb.start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(7, p.exitValue(), err);
+        assertEquals(NASTY + "2" + "0\n", out, "the files, and no CORRAL_ variable left for the command");
+        Launcher.Report r = Launcher.report(err);
+        assertTrue(r.present(), err);
+        assertEquals(7, r.exitCode());
+        assertEquals("", r.stderr());
     }
 }

@@ -100,7 +100,7 @@ class WarmPoolTest {
     }
 
     @Test
-    void timeoutsFailuresAndFollowedLogsWorkInWarmContainers() {
+    void timeoutsFailuresOomAndFollowedLogsWorkInWarmContainers() {
         awaitIdle("runner/bash", 2);
         JsonPath timedOut = run(Map.of("language", "bash", "code", "sleep 60", "timeoutSeconds", 1));
         assertEquals("TimedOut", timedOut.getString("status.phase"), timedOut.prettify());
@@ -112,6 +112,11 @@ class WarmPoolTest {
         assertEquals("Failed", failed.getString("status.phase"));
         assertEquals(3, failed.getInt("status.exitCode"));
         assertEquals("bad\n", failed.getString("status.stderr"));
+
+        awaitIdle("runner/python", 1);
+        JsonPath oom = run(Map.of("language", "python", "code", "x = bytearray(1024 * 1024 * 1024)"));
+        assertEquals("OOMKilled", oom.getString("status.phase"), oom.prettify());
+        assertTrue(oom.getBoolean("status.pooled"));
 
         awaitIdle("runner/bash", 2);
         String name = given().contentType(ContentType.JSON)
