@@ -349,10 +349,10 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "Corral runs as a fresh process (\`-Dcorral.instance=runbench\`, its own data directory), timed from"
   echo "starting \`curl -XPOST /runs?wait=true\` with \`{\"language\", \"code\", \"timeoutSeconds\": 30}\` to its 201 with"
-  echo "the finished run. Cold, Corral creates the container (the code and inputs on the launcher's command line),"
+  echo "the finished run. Cold, Corral creates the container (the code and inputs in the launcher's environment),"
   echo "starts it, waits for it to exit, reads its logs (and /workspace/output when the launcher reports files"
   echo "there), stores the result and removes the container. Warm, Corral hands the run to an idle container of"
-  echo "the pool on its stdin instead of creating and starting one. The reference is"
+  echo "the pool on its stdin instead of creating and starting one, and reads its output from that attachment. The reference is"
   echo "\`docker run --rm ${LOCKDOWN[*]} <runner image> bash -c 'echo hi'\`"
   echo "(\`python3 -c 'print(1)'\`): the same image, lock-down and limits as a Corral run (Corral's tmpfs also"
   echo "has size=64m), the code given on the command line instead of copied in. Both timed as the wall time of"

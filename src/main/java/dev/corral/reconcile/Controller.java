@@ -89,7 +89,7 @@ public class Controller {
         runSlots = new dev.corral.runs.RunSlots(maxRuns);
         recoverClaims();
         reconciler.runs(new dev.corral.runs.RunReconciler(store, runtime, observed, runSlots, warmPools, config.runs(),
-                config.dataDir(), Clock.systemUTC(), queue::add),
+                config.dataDir(), Clock.systemUTC(), queue::add, queue::addAfter),
                 new dev.corral.runs.PoolReconciler(store, runtime, observed, warmPools, config.runs()));
         background = Executors.newSingleThreadScheduledExecutor(daemon("corral-events"));
         running.set(true);
@@ -126,6 +126,14 @@ public class Controller {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Idle warm containers would not be trusted by the next start (it replaces them): they go now.
+        for (String id : warmPools.drainIdle()) {
+            try {
+                runtime.removeContainer(id);
+            } catch (RuntimeException e) {
+                LOG.debugf("warm container %s not removed at shutdown: %s", id, e.getMessage());
+            }
         }
     }
 

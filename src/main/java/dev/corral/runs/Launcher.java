@@ -107,6 +107,10 @@ public final class Launcher {
             exit "$code"
             """).replace("%END%", PAYLOAD_END);
 
+    /** Reads the container's cgroup from an exec, for a run about to be killed (it will not report). */
+    public static final List<String> RESOURCES_PROBE = List.of("sh", "-c", RESOURCES
+            + "res; printf '{\"cpuNanos\":%s,\"memoryPeakBytes\":%s}' \"${cpu:-null}\" \"${mem:-null}\"");
+
     private Launcher() {
     }
 
@@ -182,6 +186,31 @@ public final class Launcher {
         public boolean complete() {
             return present() && oomKills != null;
         }
+    }
+
+    /** The output of {@link #RESOURCES_PROBE}: {@code status.resources}, or null. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode resources(String probeOutput) {
+        try {
+            JsonNode r = Json.MAPPER.readTree(probeOutput.trim());
+            return resources(number(r, "cpuNanos"), number(r, "memoryPeakBytes"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code status.resources} from the cgroup's figures; null when there are none. */
+    public static com.fasterxml.jackson.databind.node.ObjectNode resources(Long cpuNanos, Long memoryPeakBytes) {
+        if (cpuNanos == null && memoryPeakBytes == null) {
+            return null;
+        }
+        var res = Json.MAPPER.createObjectNode();
+        if (cpuNanos != null) {
+            res.put("cpuSeconds", cpuNanos / 1e9);
+        }
+        if (memoryPeakBytes != null) {
+            res.put("memoryPeakBytes", memoryPeakBytes);
+        }
+        return res;
     }
 
     /** Splits the report off the end of stderr; an absent or malformed one reports nothing. */

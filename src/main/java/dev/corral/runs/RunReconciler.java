@@ -14,6 +14,7 @@ import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.Logs;
 import dev.corral.runtime.NameConflictException;
 import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.StreamedOutput;
 import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
@@ -27,6 +28,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +47,9 @@ public final class RunReconciler {
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);
     private static final Duration SLOT_WAIT = Duration.ofSeconds(1);
     private static final Duration GIVE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration STREAM_END_WAIT = Duration.ofSeconds(2);
+    private static final Duration REFILL_DELAY = Duration.ofMillis(250);
 
     private final SpecStore store;
     private final ContainerRuntime runtime;
@@ -49,11 +59,15 @@ public final class RunReconciler {
     private final Path dataDir;
     private final Clock clock;
     private final Consumer<ObjectKey> enqueue;
+    private final java.util.function.BiConsumer<ObjectKey, Duration> refill;
     private final WarmPools pools;
+    /** Output of the warm runs this process gave their input to, by container id, until collected. */
+    private final Map<String, CompletableFuture<StreamedOutput>> streamed = new ConcurrentHashMap<>();
 
     public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
-                         Consumer<ObjectKey> enqueue) {
+                         Consumer<ObjectKey> enqueue, java.util.function.BiConsumer<ObjectKey, Duration> refill) {
+        this.refill = refill;
         this.pools = pools;
         this.store = store;
         this.runtime = runtime;
@@ -150,6 +164,10 @@ public final class RunReconciler {
             Instant deadline = started.plusSeconds(status.path("timeoutSeconds").asLong(config.defaultTimeoutSeconds()));
             String kill = cancel ? RunPhases.CANCELLED : !now.isBefore(deadline) ? RunPhases.TIMED_OUT : null;
             if (kill != null) {
+                // A killed run cannot report: its cgroup is read now (best effort: a fork bomb leaves no pid for it).
+                if (c.running()) {
+                    probeResources(c.id(), status);
+                }
                 // Say why first: if Corral stops right after the kill, the collector still knows.
                 status.put("terminating", kill);
                 write(run, status);
@@ -185,8 +203,9 @@ public final class RunReconciler {
         if (plan.shape().poolSize() > 0) {
             var warm = pools.claim(plan.shape().pool(), plan.shape().hash(), key,
                     id -> observed.container(id).map(ObservedContainer::running).orElse(false));
-            // A replacement is made in the background, whether or not one was found.
-            enqueue.accept(plan.shape().pool());
+            // A replacement is made in the background, whether or not one was found; after a short run has had
+            // time to finish, so that it does not share the CPU with the engine making a container.
+            refill.accept(plan.shape().pool(), warm.isPresent() ? REFILL_DELAY : Duration.ZERO);
             if (warm.isPresent()) {
                 return startWarm(run, status, plan, warm.get(), now);
             }
@@ -244,7 +263,18 @@ public final class RunReconciler {
 
     private Result give(SpecObject run, ObjectNode status, RunContainers.RunPlan plan, String id, Instant now) {
         try {
-            runtime.writeStdin(id, plan.payload(), GIVE_TIMEOUT);
+            // Attached until it exits: its output arrives as it is written, so collecting needs no engine call.
+            CompletableFuture<StreamedOutput> output = runtime.attach(id, plan.payload(), config.outputCapBytes(),
+                    GIVE_TIMEOUT);
+            streamed.put(id, output);
+            output.whenComplete((o, t) -> {
+                if (t == null) {
+                    // Its streams end only once every process in it is gone (init holds them to the last):
+                    // it has exited, and is collected now rather than when the engine's die event comes.
+                    observed.setState(id, "exited");
+                }
+                enqueue.accept(run.key());
+            });
         } catch (dev.corral.runtime.EngineException e) {
             if (e.status() == 409 || e.status() == 404) {
                 // It stopped before taking the run: the run never started.
@@ -283,9 +313,10 @@ public final class RunReconciler {
 
     private Result collect(SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
         boolean pooled = status.path("pooled").asBoolean(false);
+        StreamedOutput attached = attachedOutput(c.id());
         Logs logs;
         try {
-            logs = runtime.logs(c.id(), config.outputCapBytes());
+            logs = attached != null ? attached.logs() : runtime.logs(c.id(), config.outputCapBytes());
         } catch (dev.corral.runtime.EngineException e) {
             if (e.status() != 404) {
                 throw e;
@@ -295,7 +326,8 @@ public final class RunReconciler {
         Launcher.Report report = Launcher.report(logs.stderr());
         if (!report.present() && logs.stderrTruncated()) {
             // The report is the last stderr line, beyond the cap: fetch just that line.
-            Launcher.Report tail = Launcher.report(runtime.stderrTail(c.id(), 1));
+            Launcher.Report tail = Launcher.report(attached != null ? lastLine(attached.stderrTail())
+                    : runtime.stderrTail(c.id(), 1));
             report = new Launcher.Report(logs.stderr(), tail.exitCode(), tail.cpuNanos(), tail.memoryPeakBytes(),
                     tail.oomKills(), tail.outputEntries());
         }
@@ -342,14 +374,9 @@ public final class RunReconciler {
         Instant finished = d != null && d.finishedAt() != null ? d.finishedAt() : now;
         status.put("startedAt", started.toString());
         status.put("stdout", logs.stdout()).put("stderr", report.stderr());
-        if (report.present()) {
-            ObjectNode res = status.putObject("resources");
-            if (report.cpuNanos() != null) {
-                res.put("cpuSeconds", report.cpuNanos() / 1e9);
-            }
-            if (report.memoryPeakBytes() != null) {
-                res.put("memoryPeakBytes", report.memoryPeakBytes());
-            }
+        ObjectNode res = Launcher.resources(report.cpuNanos(), report.memoryPeakBytes());
+        if (res != null) {
+            status.set("resources", res);
         }
         status.putObject("truncated").put("stdout", logs.stdoutTruncated()).put("stderr", logs.stderrTruncated())
                 .put("files", out != null && out.filesTruncated());
@@ -370,6 +397,43 @@ public final class RunReconciler {
         Result r = finish(run, status, phase, message, started, finished, now);
         remove(c);
         return r;
+    }
+
+    /**
+     * The output streamed while this process was attached to a warm run, once the stream has
+     * ended (it ends with the exit: the die event and the stream's end come within moments of
+     * each other); null after a restart or on any trouble, and the logs are read instead.
+     */
+    private StreamedOutput attachedOutput(String id) {
+        CompletableFuture<StreamedOutput> f = streamed.get(id);
+        if (f == null) {
+            return null;
+        }
+        try {
+            return f.get(STREAM_END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    private static String lastLine(String tail) {
+        String t = tail.endsWith("\n") ? tail.substring(0, tail.length() - 1) : tail;
+        return t.substring(t.lastIndexOf('\n') + 1);
+    }
+
+    private void probeResources(String id, ObjectNode status) {
+        try {
+            ExecResult r = runtime.exec(id, null, Launcher.RESOURCES_PROBE, PROBE_TIMEOUT);
+            ObjectNode res = r.exitCode() != null && r.exitCode() == 0 ? Launcher.resources(r.output()) : null;
+            if (res != null) {
+                status.set("resources", res);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("no resources of %s before its kill: %s", id, e.getMessage());
+        }
     }
 
     private Result vanished(SpecObject run, ObservedContainer c) {
@@ -412,6 +476,7 @@ public final class RunReconciler {
     }
 
     private void removeId(String id) {
+        streamed.remove(id);
         runtime.removeContainer(id);
         observed.removeContainer(id);
         pools.forget(id);

@@ -128,6 +128,14 @@ public final class WarmPools {
         return fed.contains(id);
     }
 
+    /** Empties every pool: the idle containers' ids, which no run can claim any more. */
+    public synchronized List<String> drainIdle() {
+        List<String> ids = new ArrayList<>();
+        idle.values().forEach(q -> q.forEach(w -> ids.add(w.id())));
+        idle.clear();
+        return ids;
+    }
+
     /** Forgets a container: removed, or found dead. */
     public synchronized void forget(String id) {
         claimed.remove(id);

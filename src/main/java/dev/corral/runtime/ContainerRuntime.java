@@ -63,10 +63,13 @@ public interface ContainerRuntime {
     Optional<byte[]> copyOut(String id, String path, long maxBytes);
 
     /**
-     * Attaches to a running container's stdin (opened at create), writes {@code data} and closes
-     * it; returns once the data is sent. The engine spawns nothing, unlike an exec.
+     * Attaches to a running container (its stdin opened at create), writes {@code stdin} and
+     * closes it, and returns once that is sent; the engine spawns nothing, unlike an exec. The
+     * future ends with what the container wrote from then on (each stream cut at {@code maxBytes})
+     * when its streams end, that is when it exits.
      */
-    void writeStdin(String id, byte[] data, Duration timeout);
+    java.util.concurrent.CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes,
+                                                                  Duration sendTimeout);
 
     /** stdout and stderr so far, each cut at {@code maxBytes}. */
     Logs logs(String id, long maxBytes);

@@ -426,42 +426,30 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public Logs logs(String id, long maxBytes) {
         return call("logs", () -> {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-            boolean[] truncated = new boolean[2];
+            CappedOutput output = new CappedOutput(maxBytes);
             try {
                 client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
                         .exec(new ResultCallback.Adapter<Frame>() {
                             @Override
                             public void onNext(Frame f) {
-                                boolean isErr = f.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR;
-                                java.io.ByteArrayOutputStream target = isErr ? err : out;
-                                byte[] p = f.getPayload();
-                                long room = maxBytes - target.size();
-                                if (room <= 0) {
-                                    truncated[isErr ? 1 : 0] |= p.length > 0;
-                                    return;
-                                }
-                                int n = (int) Math.min(room, p.length);
-                                target.write(p, 0, n);
-                                if (n < p.length) {
-                                    truncated[isErr ? 1 : 0] = true;
-                                }
+                                output.add(f);
                             }
                         }).awaitCompletion(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return new Logs(utf8(out.toByteArray()), truncated[0], utf8(err.toByteArray()), truncated[1]);
+            return output.logs();
         });
     }
 
     @Override
-    public void writeStdin(String id, byte[] data, Duration timeout) {
-        call("attach_stdin", () -> {
+    public java.util.concurrent.CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes,
+                                                                         Duration sendTimeout) {
+        java.util.concurrent.CompletableFuture<StreamedOutput> ended = new java.util.concurrent.CompletableFuture<>();
+        call("attach", () -> {
             java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
             Throwable[] failure = new Throwable[1];
-            java.io.InputStream in = new java.io.ByteArrayInputStream(data) {
+            java.io.InputStream in = new java.io.ByteArrayInputStream(stdin) {
                 @Override
                 public synchronized int read(byte[] b, int off, int len) {
                     int n = super.read(b, off, len);
@@ -471,25 +459,34 @@ public class DockerRuntime implements ContainerRuntime {
                     return n;
                 }
             };
-            // Closed once the data is sent: the engine reads what is in flight before it sees the close.
-            var handle = eventsClient.attachContainerCmd(id).withStdIn(in).withFollowStream(true)
+            CappedOutput output = new CappedOutput(maxBytes);
+            // After stdin is sent the client half-closes it; the engine goes on streaming output until the exit.
+            eventsClient.attachContainerCmd(id).withStdIn(in).withStdOut(true).withStdErr(true).withFollowStream(true)
                     .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame f) {
+                            output.add(f);
+                        }
+
                         @Override
                         public void onError(Throwable t) {
                             failure[0] = t;
                             sent.countDown();
+                            ended.completeExceptionally(t);
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
                         }
                     });
             try {
-                if (!sent.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("attaching to " + id + " did not finish within " + timeout);
+                if (!sent.await(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("attaching to " + id + " did not finish within " + sendTimeout);
                 }
-                handle.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while attaching to " + id, e);
-            } catch (java.io.IOException ignored) {
-                // closing a stream whose data is sent
             }
             if (failure[0] instanceof RuntimeException r) {
                 throw r;
@@ -499,6 +496,7 @@ public class DockerRuntime implements ContainerRuntime {
             }
             return null;
         });
+        return ended;
     }
 
     @Override

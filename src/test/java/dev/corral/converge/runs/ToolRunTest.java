@@ -93,6 +93,8 @@ class ToolRunTest {
         JsonPath timedOut = run(Map.of("language", "bash", "code", "sleep 60", "timeoutSeconds", 1));
         assertEquals("TimedOut", timedOut.getString("status.phase"), timedOut.prettify());
         assertTrue(timedOut.getLong("status.durationMs") < 20_000);
+        assertTrue(timedOut.getLong("status.resources.memoryPeakBytes") > 0, "read just before the kill: "
+                + timedOut.prettify());
 
         String name = given().contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "sleep 60"))
                 .post("/runs").then().statusCode(201).extract().path("metadata.name");

@@ -63,6 +63,9 @@ class WarmPoolTest {
     void aRunTakesAnIdleContainerWhichServesOnlyItAndIsReplaced() {
         awaitIdle("runner/python", 1);
         Set<String> before = warmIds("@python");
+        Map<String, String> volumes = new java.util.HashMap<>();
+        before.forEach(id -> volumes.put(id, Docker.run("inspect", "-f",
+                "{{range .Mounts}}{{if eq .Destination \"/workspace\"}}{{.Name}}{{end}}{{end}}", id).trim()));
         JsonPath r = run(Map.of("language", "python", "code",
                 "import os, json\nprint(os.getuid())\nprint(open('/workspace/data/input.json').read())\n"
                         + "x = bytearray(40 * 1024 * 1024)\nprint(json.dumps({'ok': True}))"));
@@ -77,6 +80,8 @@ class WarmPoolTest {
         assertTrue(r.getDouble("status.resources.cpuSeconds") > 0, r.prettify());
         // Used once, then gone; the pool is back to its size with a new container.
         assertFalse(Docker.tryRun("inspect", used).exit() == 0, "the used container is removed");
+        assertFalse(volumes.get(used).isEmpty());
+        assertFalse(Docker.tryRun("volume", "inspect", volumes.get(used)).exit() == 0, "and its /workspace volume");
         awaitIdle("runner/python", 1);
         Set<String> after = warmIds("@python");
         assertFalse(after.contains(used));
