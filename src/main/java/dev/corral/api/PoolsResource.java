@@ -39,11 +39,7 @@ public class PoolsResource {
         List<PoolView> views = new ArrayList<>();
         var runs = config.runs();
         for (String lang : List.of("bash", "node", "python")) {
-            int size = switch (lang) {
-                case "bash" -> runs.bashPoolSize();
-                case "python" -> runs.pythonPoolSize();
-                default -> runs.nodePoolSize();
-            };
+            int size = dev.corral.runs.RunContainers.poolSize(lang, runs);
             if (size > 0) {
                 views.add(new PoolView("runner/" + lang, size, controller.idleWarm(WarmPools.runnerKey(lang))));
             }

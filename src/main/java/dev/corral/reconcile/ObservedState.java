@@ -87,8 +87,9 @@ public final class ObservedState {
 
     /** Records a new state word for a known container (from an event or an action). */
     public void setState(String id, String state) {
-        containers.computeIfPresent(id, (k, c) -> c.withState(state));
-        touched.put(id, stamp());
+        if (containers.computeIfPresent(id, (k, c) -> c.withState(state)) != null) {
+            touched.put(id, stamp());
+        }
     }
 
     /** Records that a container joined ({@code networkId} non-null) or left a network. */

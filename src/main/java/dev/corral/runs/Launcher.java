@@ -45,18 +45,18 @@ public final class Launcher {
 
     private static final String RESOURCES = """
             res() {
-              cpu=; mem=
-              if [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then read -r cpu < /sys/fs/cgroup/cpuacct/cpuacct.usage
+              __c_cpu=; __c_mem=
+              if [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then read -r __c_cpu < /sys/fs/cgroup/cpuacct/cpuacct.usage
               elif [ -r /sys/fs/cgroup/cpu.stat ]; then
-                while read -r k v; do [ "$k" = usage_usec ] && cpu=${v}000; done < /sys/fs/cgroup/cpu.stat
+                while read -r __c_k __c_v; do [ "$__c_k" = usage_usec ] && __c_cpu=${__c_v}000; done < /sys/fs/cgroup/cpu.stat
               fi
-              for f in /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak; do
-                if [ -r "$f" ]; then read -r mem < "$f"; break; fi
+              for __c_f in /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak; do
+                if [ -r "$__c_f" ]; then read -r __c_mem < "$__c_f"; break; fi
               done
-              oom=
-              for f in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do
-                if [ -r "$f" ]; then
-                  while read -r k v; do [ "$k" = oom_kill ] && oom=$v; done < "$f"
+              __c_oom=
+              for __c_f in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do
+                if [ -r "$__c_f" ]; then
+                  while read -r __c_k __c_v; do [ "$__c_k" = oom_kill ] && __c_oom=$__c_v; done < "$__c_f"
                   break
                 fi
               done
@@ -66,52 +66,68 @@ public final class Launcher {
     /** Writes the files {@code CORRAL_FILE_<i>} names with the contents {@code CORRAL_DATA_<i>}, and unsets them. */
     private static final String WRITE_FILES = """
             put() {
-              _i=0
-              while [ "$_i" -lt "$1" ]; do
-                eval "_p=\\${CORRAL_FILE_$_i}; printf '%s' \\"\\${CORRAL_DATA_$_i}\\" > \\"\\$_p\\"" \\
-                  || { echo "corral: cannot write $_p" >&2; exit 125; }
-                unset "CORRAL_FILE_$_i" "CORRAL_DATA_$_i"
-                _i=$((_i + 1))
+              __c_i=0
+              while [ "$__c_i" -lt "$1" ]; do
+                eval "__c_p=\\${CORRAL_FILE_$__c_i}; printf '%s' \\"\\${CORRAL_DATA_$__c_i}\\" > \\"\\$__c_p\\"" \\
+                  || { echo "corral: cannot write $__c_p" >&2; exit 125; }
+                unset "CORRAL_FILE_$__c_i" "CORRAL_DATA_$__c_i"
+                __c_i=$((__c_i + 1))
               done
             }
             """;
 
-    /** The main process of every run container: {@code <mode> <files> command...}. */
+    /**
+     * The main process of every run container: {@code <mode> <files> command...}. Its variables
+     * are prefixed {@code __c_}: the shell sees the container's environment as variables, and a
+     * Tool's {@code env} must reach the command as it was given.
+     */
     static final String MAIN = (RESOURCES + WRITE_FILES + """
-            mode=$1; shift
-            if [ "$mode" = warm ]; then
-              read -r lines
-              payload=$(head -n "$lines")
+            __c_mode=$1; shift
+            if [ "$__c_mode" = warm ]; then
+              read -r __c_lines
+              __c_payload=$(head -n "$__c_lines")
               : > /tmp/.corral-started
-              case $payload in
+              case $__c_payload in
                 *"%END%") ;;
                 *) echo "corral: the run's inputs arrived incomplete" >&2; exit 125 ;;
               esac
-              eval "$payload"
-              unset payload
+              eval "$__c_payload"
+              unset __c_payload
               shift
             else
               put "$1"; shift
             fi
-            res; cpu0=$cpu
+            res; __c_cpu0=$__c_cpu
             "$@"
-            code=$?
+            __c_code=$?
             res
-            [ -n "$cpu" ] && [ -n "$cpu0" ] && cpu=$((cpu - cpu0))
-            entries=0
-            for f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
-              [ -e "$f" ] || [ -L "$f" ] && entries=$((entries + 1))
+            [ -n "$__c_cpu" ] && [ -n "$__c_cpu0" ] && __c_cpu=$((__c_cpu - __c_cpu0))
+            __c_entries=0
+            for __c_f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
+              [ -e "$__c_f" ] || [ -L "$__c_f" ] && __c_entries=$((__c_entries + 1))
             done
             printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"oomKills":%s,"outputEntries":%s}\\n' \\
-              "$code" "${cpu:-null}" "${mem:-null}" "${oom:-null}" "$entries" >&2
-            exit "$code"
+              "$__c_code" "${__c_cpu:-null}" "${__c_mem:-null}" "${__c_oom:-null}" "$__c_entries" >&2
+            exit "$__c_code"
             """).replace("%END%", PAYLOAD_END);
 
     /** Reads the container's cgroup from an exec, for a run about to be killed (it will not report). */
     public static final List<String> RESOURCES_PROBE = List.of("sh", "-c", RESOURCES
-            + "res; printf '{\"cpuNanos\":%s,\"memoryPeakBytes\":%s}' \"${cpu:-null}\" \"${mem:-null}\"");
+            + "res; printf '{\"cpuNanos\":%s,\"memoryPeakBytes\":%s}' \"${__c_cpu:-null}\" \"${__c_mem:-null}\"");
 
     private Launcher() {
+    }
+
+    /** Whether no file has a NUL byte, which no shell string can hold. */
+    public static boolean textOnly(Map<String, byte[]> files) {
+        for (byte[] b : files.values()) {
+            for (byte x : b) {
+                if (x == 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether these files can travel in the environment (no NUL byte, within the kernel's limits of execve). */
@@ -121,14 +137,9 @@ public final class Launcher {
             if (b.length > INLINE_FILE_MAX) {
                 return false;
             }
-            for (byte x : b) {
-                if (x == 0) {
-                    return false;
-                }
-            }
             total += b.length;
         }
-        return total <= INLINE_TOTAL_MAX;
+        return total <= INLINE_TOTAL_MAX && textOnly(files);
     }
 
     /** A cold run's container command and the environment that carries its {@code files} (absolute paths). */
@@ -164,7 +175,12 @@ public final class Launcher {
         StringBuilder sb = new StringBuilder();
         files.forEach((path, content) -> sb.append("printf '%s' ").append(quote(new String(content, StandardCharsets.UTF_8)))
                 .append(" > ").append(quote(path)).append(" || exit 125\n"));
-        env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(quote(v)).append('\n'));
+        env.forEach((k, v) -> {
+            if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("not an environment variable name: " + k);
+            }
+            sb.append("export ").append(k).append('=').append(quote(v)).append('\n');
+        });
         sb.append(PAYLOAD_END).append('\n');
         // Its line count first: the launcher reads exactly that much, with no need for stdin to close.
         long lines = sb.chars().filter(c -> c == '\n').count();

@@ -56,19 +56,21 @@ public final class PoolReconciler {
 
     public Result reconcile(ObjectKey key, SpecObject tool) {
         String language = WarmPools.runnerLanguage(key);
+        boolean runner = language != null && LANGUAGES.contains(language);
+        int wanted = runner ? RunContainers.poolSize(language, config)
+                : tool != null ? tool.spec().path("pool").path("size").asInt(0) : 0;
         RunContainers.Shape shape = null;
-        if (language != null && LANGUAGES.contains(language)) {
-            shape = RunContainers.shape(null, language, null, new ImageDefaults(List.of(), List.of()), config);
-        } else if (tool != null && tool.spec().path("pool").path("size").asInt(0) > 0) {
+        if (wanted > 0) {
+            String image = RunContainers.image(tool, language, config);
             ImageDefaults defaults;
             try {
-                defaults = runtime.ensureImage(tool.spec().get("image").asText(), RunContainers.pullPolicy(tool));
+                defaults = runtime.ensureImage(image, RunContainers.pullPolicy(tool));
             } catch (ImageUnavailableException e) {
                 writeStatus(tool, 0, e.getMessage());
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
             }
             try {
-                shape = RunContainers.shape(tool, null, null, defaults, config);
+                shape = RunContainers.shape(tool, language, null, defaults, config);
             } catch (IllegalArgumentException e) {
                 writeStatus(tool, 0, e.getMessage());
                 return Result.terminal(e.getMessage());
@@ -106,24 +108,12 @@ public final class PoolReconciler {
             writeStatus(tool, ready, msg);
             return Result.error(msg);
         }
-        if (shape != null) {
-            ensureImage(shape, tool);
-        }
         while (ready < size) {
             start(key, shape);
             ready++;
         }
         writeStatus(tool, ready, null);
         return Result.DONE;
-    }
-
-    private void ensureImage(RunContainers.Shape shape, SpecObject tool) {
-        try {
-            runtime.ensureImage(shape.image(), shape.pullPolicy());
-        } catch (ImageUnavailableException e) {
-            writeStatus(tool, 0, e.getMessage());
-            throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
-        }
     }
 
     private void start(ObjectKey key, RunContainers.Shape shape) {

@@ -40,15 +40,15 @@ public final class RunContainers {
      * @param inline   whether the image's /workspace is writable by the run's user, so inputs can
      *                 be written by the launcher instead of uploaded (true of the runner images)
      */
-    public record Shape(String image, List<String> command, Map<String, String> env, long memoryMb, double cpus,
-                        long pids, int uid, String network, String pullPolicy, ObjectKey pool, int poolSize,
+    public record Shape(String image, String imageId, List<String> command, Map<String, String> env, long memoryMb,
+                        double cpus, long pids, int uid, String network, String pullPolicy, ObjectKey pool, int poolSize,
                         boolean inline) {
 
-        /** Identifies warm containers built from this shape: a changed Tool makes its idle ones stale. */
+        /** Identifies warm containers built from this shape: a changed Tool, or a new image, makes idle ones stale. */
         public String hash() {
             try {
                 byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
-                        (image + "\0" + command + "\0" + env + "\0" + memoryMb + "\0" + cpus + "\0" + pids + "\0" + uid
+                        (image + "\0" + imageId + "\0" + command + "\0" + env + "\0" + memoryMb + "\0" + cpus + "\0" + pids + "\0" + uid
                                 + "\0" + inline).getBytes(StandardCharsets.UTF_8));
                 return java.util.HexFormat.of().formatHex(d, 0, 8);
             } catch (java.security.NoSuchAlgorithmException e) {
@@ -66,7 +66,7 @@ public final class RunContainers {
      * @param ttl      seconds the finished run's record is kept
      */
     public record RunPlan(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
-                          int uid, long timeout, long ttl, String pullPolicy) {
+                          long timeout, long ttl) {
 
         /** Whether the inputs travel in the launcher's environment (else: an archive upload before the start). */
         public boolean inlineFiles() {
@@ -100,12 +100,8 @@ public final class RunContainers {
                 case "python" -> "python3";
                 default -> "node";
             };
-            int poolSize = switch (language) {
-                case "bash" -> cfg.bashPoolSize();
-                case "python" -> cfg.pythonPoolSize();
-                default -> cfg.nodePoolSize();
-            };
-            return new Shape(image, List.of(interpreter, "/workspace/scripts/main." + extension(language)), Map.of(),
+            int poolSize = poolSize(language, cfg);
+            return new Shape(image, defaults.id(), List.of(interpreter, "/workspace/scripts/main." + extension(language)), Map.of(),
                     256, 1.0, 128, RUNNER_UID, null, "IfNotPresent", WarmPools.runnerKey(language), poolSize, true);
         }
         ObjectNode t = tool.spec();
@@ -125,7 +121,7 @@ public final class RunContainers {
             throw new IllegalArgumentException("Tool \"" + tool.metadata().name()
                     + "\" has no command, and its image " + t.get("image").asText() + " has none either");
         }
-        return new Shape(t.get("image").asText(), command, env, res.path("memoryMb").asLong(256),
+        return new Shape(t.get("image").asText(), defaults.id(), command, env, res.path("memoryMb").asLong(256),
                 res.path("cpus").asDouble(1.0), res.path("pids").asLong(128), NOBODY, network,
                 t.path("imagePullPolicy").asText("IfNotPresent"), tool.key(), t.path("pool").path("size").asInt(0),
                 false);
@@ -140,6 +136,15 @@ public final class RunContainers {
             case "bash" -> cfg.bashImage();
             case "python" -> cfg.pythonImage();
             default -> cfg.nodeImage();
+        };
+    }
+
+    /** The configured warm pool size of a language's runner. */
+    public static int poolSize(String language, CorralConfig.Runs cfg) {
+        return switch (language) {
+            case "bash" -> cfg.bashPoolSize();
+            case "python" -> cfg.pythonPoolSize();
+            default -> cfg.nodePoolSize();
         };
     }
 
@@ -197,14 +202,14 @@ public final class RunContainers {
         labels.put(Labels.SPEC_HASH, "run");
         Map<String, String> env = new TreeMap<>(shape.env());
         env.putAll(runEnv);
-        RunPlan draft = new RunPlan(shape, null, files, runEnv, shape.uid(), timeout, ttl, shape.pullPolicy());
+        RunPlan draft = new RunPlan(shape, null, files, runEnv, timeout, ttl);
         Launcher.Cold cold = Launcher.cold(draft.inlineFiles() ? draft.absoluteFiles() : Map.of(), shape.command());
         env.putAll(cold.env());
         List<String> cmd = cold.command();
         ContainerRequest request = new ContainerRequest(ResourceNames.container(run.key()), shape.image(), NO_ENTRYPOINT,
                 cmd, env, labels, shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(),
                 shape.network(), List.of(), List.of(), hardening(shape.uid(), false));
-        return new RunPlan(shape, request, files, runEnv, shape.uid(), timeout, ttl, shape.pullPolicy());
+        return new RunPlan(shape, request, files, runEnv, timeout, ttl);
     }
 
     /** One idle container of a warm pool: the shape's limits and lock-down, waiting for its run. */

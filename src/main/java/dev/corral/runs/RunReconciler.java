@@ -131,12 +131,6 @@ public final class RunReconciler {
             return start(key, run, status, now);
         }
         slots.occupy(key);
-        if (c.running() && status.path("pooled").asBoolean(false) && !pools.fed(c.id())) {
-            Result r = refeed(key, run, status, c, now);
-            if (r != null) {
-                return r;
-            }
-        }
         if (c.running() || "created".equals(c.state())) {
             if ("created".equals(c.state())) {
                 if (!RunPhases.RUNNING.equals(phase)) {
@@ -175,6 +169,12 @@ public final class RunReconciler {
                 observed.setState(c.id(), "exited");
                 return Result.requeueAfter(Duration.ZERO);
             }
+            if (c.running() && status.path("pooled").asBoolean(false) && !pools.fed(c.id())) {
+                Result r = refeed(key, run, status, c, now);
+                if (r != null) {
+                    return r;
+                }
+            }
             return Result.requeueAfter(Duration.between(now, deadline));
         }
         return collect(run, status, c, now);
@@ -200,7 +200,8 @@ public final class RunReconciler {
             }
             throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
         }
-        if (plan.shape().poolSize() > 0) {
+        // A NUL byte cannot travel through sh: such a run's inputs are uploaded, which only a cold start does.
+        if (plan.shape().poolSize() > 0 && Launcher.textOnly(plan.files())) {
             var warm = pools.claim(plan.shape().pool(), plan.shape().hash(), key,
                     id -> observed.container(id).map(ObservedContainer::running).orElse(false));
             // A replacement is made in the background, whether or not one was found; after a short run has had
@@ -220,7 +221,7 @@ public final class RunReconciler {
         }
         observed.put(new ObservedContainer(id, plan.request().name(), plan.request().labels(), "created"));
         if (!plan.inlineFiles()) {
-            runtime.copyIn(id, "/workspace", RunFiles.workspace(plan.files(), plan.uid(), plan.uid()));
+            runtime.copyIn(id, "/workspace", RunFiles.workspace(plan.files(), plan.shape().uid(), plan.shape().uid()));
         }
         status.removeAll();
         status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run))
@@ -257,7 +258,13 @@ public final class RunReconciler {
         status.put("phase", RunPhases.RUNNING).put("observedGeneration", generation(run))
                 .put("startedAt", now.toString()).put("timeoutSeconds", plan.timeout())
                 .put("ttlSecondsAfterFinished", plan.ttl()).put("containerId", id).put("pooled", true);
-        write(run, status);
+        try {
+            write(run, status);
+        } catch (RuntimeException e) {
+            // Not recorded, so not given: the container goes (it would be nobody's), the run is tried again.
+            removeId(id);
+            throw e;
+        }
         return give(run, status, plan, id, now);
     }
 
@@ -268,17 +275,24 @@ public final class RunReconciler {
                     GIVE_TIMEOUT);
             streamed.put(id, output);
             output.whenComplete((o, t) -> {
-                if (t == null) {
-                    // Its streams end only once every process in it is gone (init holds them to the last):
-                    // it has exited, and is collected now rather than when the engine's die event comes.
+                if (t == null && reported(o)) {
+                    // The launcher reported, then exits: the run is over, and is collected now rather than
+                    // when the engine's die event comes (~30 ms later, after the engine's own clean-up).
+                    // A stream that ends without a report (a dropped connection) proves nothing.
                     observed.setState(id, "exited");
                 }
                 enqueue.accept(run.key());
             });
         } catch (dev.corral.runtime.EngineException e) {
             if (e.status() == 409 || e.status() == 404) {
-                // It stopped before taking the run: the run never started.
-                return failWarm(run, status, id, "its warm container stopped before the run started", now);
+                // It stopped before taking the run: the run never started, and is tried again.
+                LOG.infof("%s: its warm container stopped before taking it; trying again", run.key());
+                removeId(id);
+                status.removeAll();
+                status.put("phase", RunPhases.PENDING).put("observedGeneration", generation(run))
+                        .put("message", "its warm container stopped before the run started; trying again");
+                write(run, status);
+                return Result.requeueAfter(Duration.ZERO);
             }
             throw e;
         }
@@ -296,8 +310,9 @@ public final class RunReconciler {
      * (the launcher leaves a mark once it reads its stdin), and give it the run only if it still waits.
      */
     private Result refeed(ObjectKey key, SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
-        ExecResult started = runtime.exec(c.id(), null, Launcher.STARTED_PROBE, GIVE_TIMEOUT);
-        if (started.exitCode() != null && started.exitCode() == 0) {
+        ExecResult started = runtime.exec(c.id(), Launcher.STARTED_PROBE, GIVE_TIMEOUT);
+        if (started.exitCode() == null || started.exitCode() != 1) {
+            // Started (0), or no clear answer: never risk giving it twice (a run that did not start times out).
             pools.markFed(c.id());
             return null;
         }
@@ -324,8 +339,8 @@ public final class RunReconciler {
             return vanished(run, c);
         }
         Launcher.Report report = Launcher.report(logs.stderr());
-        if (!report.present() && logs.stderrTruncated()) {
-            // The report is the last stderr line, beyond the cap: fetch just that line.
+        if (logs.stderrTruncated()) {
+            // The report is the last stderr line, beyond the cap: read just that line.
             Launcher.Report tail = Launcher.report(attached != null ? lastLine(attached.stderrTail())
                     : runtime.stderrTail(c.id(), 1));
             report = new Launcher.Report(logs.stderr(), tail.exitCode(), tail.cpuNanos(), tail.memoryPeakBytes(),
@@ -337,6 +352,11 @@ public final class RunReconciler {
             d = runtime.inspectContainer(c.id()).orElse(null);
             if (d == null) {
                 return vanished(run, c);
+            }
+            if (d.running()) {
+                // The picture was wrong (a stream that ended early): it still runs.
+                observed.setState(c.id(), "running");
+                return Result.requeueAfter(Duration.ZERO);
             }
         }
         Long exitCode = d != null ? d.exitCode() : Long.valueOf(report.exitCode());
@@ -419,6 +439,10 @@ public final class RunReconciler {
         }
     }
 
+    private static boolean reported(StreamedOutput o) {
+        return Launcher.report(o.logs().stderrTruncated() ? lastLine(o.stderrTail()) : o.logs().stderr()).present();
+    }
+
     private static String lastLine(String tail) {
         String t = tail.endsWith("\n") ? tail.substring(0, tail.length() - 1) : tail;
         return t.substring(t.lastIndexOf('\n') + 1);
@@ -426,7 +450,7 @@ public final class RunReconciler {
 
     private void probeResources(String id, ObjectNode status) {
         try {
-            ExecResult r = runtime.exec(id, null, Launcher.RESOURCES_PROBE, PROBE_TIMEOUT);
+            ExecResult r = runtime.exec(id, Launcher.RESOURCES_PROBE, PROBE_TIMEOUT);
             ObjectNode res = r.exitCode() != null && r.exitCode() == 0 ? Launcher.resources(r.output()) : null;
             if (res != null) {
                 status.set("resources", res);
@@ -459,6 +483,11 @@ public final class RunReconciler {
         }
         write(run, status);
         release(run.key());
+        for (String id : pools.claimedBy(run.key())) {
+            // Its container is removed next (or is gone): nothing of this run is kept in memory.
+            streamed.remove(id);
+            pools.forget(id);
+        }
         LOG.debugf("%s finished: %s", run.key(), phase);
         return Result.requeueAfter(Duration.ofSeconds(status.get("ttlSecondsAfterFinished").asLong()));
     }

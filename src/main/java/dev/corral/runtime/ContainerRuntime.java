@@ -32,8 +32,6 @@ public interface ContainerRuntime {
 
     ExecResult exec(String id, List<String> command, Duration timeout);
 
-    /** Runs a command in a running container as {@code user} ({@code uid:gid}) and waits for its exit. */
-    ExecResult exec(String id, String user, List<String> command, Duration timeout);
 
     /** @return the new network's id; {@link NameConflictException} if the name is taken */
     String createNetwork(NetworkRequest request);

@@ -238,18 +238,9 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public ExecResult exec(String id, List<String> command, Duration timeout) {
-        return exec(id, null, command, timeout);
-    }
-
-    @Override
-    public ExecResult exec(String id, String user, List<String> command, Duration timeout) {
         return call("exec", () -> {
-            var create = client.execCreateCmd(id).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true);
-            if (user != null) {
-                create.withUser(user);
-            }
-            String execId = create.exec().getId();
+            String execId = client.execCreateCmd(id).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
             StringBuilder out = new StringBuilder();
             var callback = client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
                 @Override
@@ -374,11 +365,12 @@ public class DockerRuntime implements ContainerRuntime {
     /** The image's defaults, or null when it is not on the engine. */
     private ImageDefaults inspectImage(String image) {
         try {
-            var config = call("inspect_image", () -> client.inspectImageCmd(image).exec()).getConfig();
+            var inspected = call("inspect_image", () -> client.inspectImageCmd(image).exec());
+            var config = inspected.getConfig();
             List<String> entrypoint = config == null || config.getEntrypoint() == null ? List.of()
                     : List.of(config.getEntrypoint());
             List<String> cmd = config == null || config.getCmd() == null ? List.of() : List.of(config.getCmd());
-            return new ImageDefaults(entrypoint, cmd);
+            return new ImageDefaults(inspected.getId(), entrypoint, cmd);
         } catch (EngineException e) {
             if (e.status() != 404) {
                 throw e;
@@ -461,7 +453,7 @@ public class DockerRuntime implements ContainerRuntime {
             };
             CappedOutput output = new CappedOutput(maxBytes);
             // After stdin is sent the client half-closes it; the engine goes on streaming output until the exit.
-            eventsClient.attachContainerCmd(id).withStdIn(in).withStdOut(true).withStdErr(true).withFollowStream(true)
+            var handle = eventsClient.attachContainerCmd(id).withStdIn(in).withStdOut(true).withStdErr(true).withFollowStream(true)
                     .exec(new ResultCallback.Adapter<Frame>() {
                         @Override
                         public void onNext(Frame f) {
@@ -482,9 +474,12 @@ public class DockerRuntime implements ContainerRuntime {
                     });
             try {
                 if (!sent.await(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // Closed, so that a late delivery cannot follow a second attempt's.
+                    closeQuietly(handle);
                     throw new IllegalStateException("attaching to " + id + " did not finish within " + sendTimeout);
                 }
             } catch (InterruptedException e) {
+                closeQuietly(handle);
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while attaching to " + id, e);
             }
@@ -497,6 +492,14 @@ public class DockerRuntime implements ContainerRuntime {
             return null;
         });
         return ended;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (java.io.IOException ignored) {
+            // abandoning the stream
+        }
     }
 
     @Override

@@ -2,8 +2,14 @@ package dev.corral.runtime;
 
 import java.util.List;
 
-/** What an image runs when nothing overrides it; either list may be empty. */
-public record ImageDefaults(List<String> entrypoint, List<String> cmd) {
+/**
+ * What an image is and runs when nothing overrides it.
+ *
+ * @param id         the image's id (a rebuilt or re-pulled tag has a new one)
+ * @param entrypoint ENTRYPOINT, maybe empty
+ * @param cmd        CMD, maybe empty
+ */
+public record ImageDefaults(String id, List<String> entrypoint, List<String> cmd) {
 
     /** ENTRYPOINT followed by {@code command}, or by the image's CMD when {@code command} is empty. */
     public List<String> commandLine(List<String> command) {

@@ -109,15 +109,18 @@ class LauncherTest {
         files.put(tmp.resolve("one").toString(), NASTY.getBytes(StandardCharsets.UTF_8));
         files.put(tmp.resolve("two").toString(), "2".getBytes(StandardCharsets.UTF_8));
         Launcher.Cold cold = Launcher.cold(files, List.of("sh", "-c",
-                "cat " + tmp.resolve("one") + " " + tmp.resolve("two") + "; env | grep -c CORRAL_ ; exit 7"));
+                "cat " + tmp.resolve("one") + " " + tmp.resolve("two") + "; env | grep -c CORRAL_ ;"
+                        + " printf %s \"$mode-$code-$payload-$f\"; exit 7"));
         ProcessBuilder pb = new ProcessBuilder(cold.command());
         pb.environment().putAll(cold.env());
+        // A Tool's env may use any name: the launcher's own variables must not touch them.
+        pb.environment().putAll(Map.of("mode", "m", "code", "c", "payload", "p", "f", "f"));
         Process p = pb.start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(7, p.exitValue(), err);
-        assertEquals(NASTY + "2" + "0\n", out, "the files, and no CORRAL_ variable left for the command");
+        assertEquals(NASTY + "2" + "0\n" + "m-c-p-f", out, "the files, no CORRAL_ variable left, the env untouched");
         Launcher.Report r = Launcher.report(err);
         assertTrue(r.present(), err);
         assertEquals(7, r.exitCode());
