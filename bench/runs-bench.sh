@@ -219,7 +219,7 @@ latency() {
       echo "| Corral $mode / \`docker run --rm\`, $lang | $(ratio "$(pct 95 < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct 95 < "$FRAG/latency-$mode-docker-$lang.us")") |"
     done
     echo
-    echo "Corral's own \`status.durationMs\` (from the start, or from handing the run to a warm container, to the exit): median" \
+    echo "Corral's own \`status.durationMs\` (cold: container start to exit, as the engine reports them; warm: from handing the run to its container until Corral has its report, by Corral's clock): median" \
       "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python."
     echo
     echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 2 )) runs, and the pools' refills; \`corral_docker_api_seconds\`):"
