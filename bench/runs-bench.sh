@@ -207,18 +207,16 @@ latency() {
       done
     done
     echo
-    echo "| ratio of medians | value | target |"
-    echo "|---|---|---|"
-    for lang in bash python; do
-      echo "| Corral $mode / \`docker run --rm\`, $lang | **$(ratio "$(pct 50 < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct 50 < "$FRAG/latency-$mode-docker-$lang.us")")** | ≤ $target |"
+    for p in 50 95; do
+      if [ $p = 50 ]; then echo "| ratio of medians | value | target |"; echo "|---|---|---|"
+      else echo "| ratio of p95s | value | |"; echo "|---|---|---|"; fi
+      for lang in bash python; do
+        r=$(ratio "$(pct $p < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct $p < "$FRAG/latency-$mode-docker-$lang.us")")
+        if [ $p = 50 ]; then echo "| Corral $mode / \`docker run --rm\`, $lang | **$r** | ≤ $target |"
+        else echo "| Corral $mode / \`docker run --rm\`, $lang | $r | |"; fi
+      done
+      echo
     done
-    echo
-    echo "| ratio of p95s | value |"
-    echo "|---|---|"
-    for lang in bash python; do
-      echo "| Corral $mode / \`docker run --rm\`, $lang | $(ratio "$(pct 95 < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct 95 < "$FRAG/latency-$mode-docker-$lang.us")") |"
-    done
-    echo
     echo "Corral's own \`status.durationMs\` (cold: container start to exit, as the engine reports them; warm: from handing the run to its container until Corral has its report, by Corral's clock): median" \
       "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python."
     echo

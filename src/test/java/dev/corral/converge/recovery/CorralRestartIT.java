@@ -92,8 +92,7 @@ class CorralRestartIT {
     void aRunInProgressWhenCorralIsKilledIsAdoptedFinishedAndNeverStartedTwice() throws Exception {
         Path data = tmp.resolve("data3");
         String run = "r-" + UUID.randomUUID().toString().substring(0, 8);
-        String body = "{\"name\": \"" + run + "\", \"language\": \"bash\", \"code\": "
-                + "\"echo start >> /workspace/output/starts; sleep 4; corral output \\\"$(wc -l < /workspace/output/starts)\\\"\"}";
+        String body = countingRun(run);
         try (CorralProcess first = CorralProcess.start(data)) {
             assertEquals(201, first.post("/runs", body).statusCode());
             await().atMost(CONVERGE).until(() -> "Running".equals(runPhase(first, run)));
@@ -112,8 +111,7 @@ class CorralRestartIT {
     void aRunInAWarmContainerWhenCorralIsKilledIsAdoptedFinishedAndNeverStartedTwice() throws Exception {
         Path data = tmp.resolve("data4");
         String run = "w-" + UUID.randomUUID().toString().substring(0, 8);
-        String body = "{\"name\": \"" + run + "\", \"language\": \"bash\", \"code\": "
-                + "\"echo start >> /workspace/output/starts; sleep 4; corral output \\\"$(wc -l < /workspace/output/starts)\\\"\"}";
+        String body = countingRun(run);
         String instance;
         try (CorralProcess first = CorralProcess.start(data, "-Dcorral.runs.bash-pool-size=1")) {
             await().atMost(CONVERGE).until(() -> first.get("/pools").body().contains("\"idle\":1"));
@@ -133,6 +131,12 @@ class CorralRestartIT {
             await().atMost(CONVERGE).until(() -> Docker.containers("corral.dev/pool=true",
                     "corral.dev/instance=" + instance).isEmpty());
         }
+    }
+
+    /** A bash run that counts its own starts in its workspace and reports the count as its result. */
+    private static String countingRun(String name) {
+        return "{\"name\": \"" + name + "\", \"language\": \"bash\", \"code\": "
+                + "\"echo start >> /workspace/output/starts; sleep 4; corral output \\\"$(wc -l < /workspace/output/starts)\\\"\"}";
     }
 
     private static String runPhase(CorralProcess c, String run) throws IOException {
