@@ -134,6 +134,12 @@ public final class PoolReconciler {
         if (tool == null) {
             return;
         }
+        boolean pooled = tool.spec().path("pool").path("size").asInt(0) > 0;
+        if (!pooled && (tool.status() == null || (!tool.status().has("pool") && !tool.status().has("message")))) {
+            // A Tool without a pool has nothing to report, and is never written by the loop (its resourceVersion
+            // changes only when a client changes it).
+            return;
+        }
         ObjectNode status = tool.status() == null ? Json.MAPPER.createObjectNode() : tool.status().deepCopy();
         int size = tool.spec().path("pool").path("size").asInt(0);
         if (size > 0) {
