@@ -506,7 +506,13 @@ public final class RunReconciler {
 
     private void removeId(String id) {
         streamed.remove(id);
-        runtime.removeContainer(id);
+        try {
+            runtime.removeContainer(id);
+        } catch (RuntimeException e) {
+            // Retried (the container stays in the picture, so the next look removes it); said, since it lingers.
+            LOG.warnf("could not remove run container %s yet: %s", id, e.getMessage());
+            throw e;
+        }
         observed.removeContainer(id);
         pools.forget(id);
     }
