@@ -64,7 +64,10 @@ public final class PoolReconciler {
             String image = RunContainers.image(tool, language, config);
             ImageDefaults defaults;
             try {
-                defaults = runtime.ensureImage(image, RunContainers.pullPolicy(tool));
+                // Never "Always" from here: a pool is reconciled at every resync, and would pull each time. Runs
+                // honour the policy; an image they pull anew changes the id, and so the idle containers.
+                String policy = "Never".equals(RunContainers.pullPolicy(tool)) ? "Never" : "IfNotPresent";
+                defaults = runtime.ensureImage(image, policy);
             } catch (ImageUnavailableException e) {
                 writeStatus(tool, 0, e.getMessage());
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);

@@ -50,6 +50,8 @@ public final class RunReconciler {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration STREAM_END_WAIT = Duration.ofSeconds(2);
     private static final Duration REFILL_DELAY = Duration.ofMillis(250);
+    /** The engine cuts a log's tail before it picks the stream: enough lines that stderr's last one is among them. */
+    private static final int TAIL_LINES = 100;
 
     private final SpecStore store;
     private final ContainerRuntime runtime;
@@ -92,8 +94,7 @@ public final class RunReconciler {
             return Result.DONE;
         }
         ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status().deepCopy();
-        if (status.path("pooled").asBoolean(false) && status.hasNonNull("containerId")
-                && !RunPhases.finished(status.path("phase").asText(null))) {
+        if (status.path("pooled").asBoolean(false) && status.hasNonNull("containerId")) {
             String id = status.get("containerId").asText();
             observed.container(id).filter(c -> !owned.contains(c)).ifPresent(owned::add);
         }
@@ -286,18 +287,23 @@ public final class RunReconciler {
         } catch (dev.corral.runtime.EngineException e) {
             if (e.status() == 409 || e.status() == 404) {
                 // It stopped before taking the run: the run never started, and is tried again.
-                LOG.infof("%s: its warm container stopped before taking it; trying again", run.key());
-                removeId(id);
-                status.removeAll();
-                status.put("phase", RunPhases.PENDING).put("observedGeneration", generation(run))
-                        .put("message", "its warm container stopped before the run started; trying again");
-                write(run, status);
-                return Result.requeueAfter(Duration.ZERO);
+                return retryElsewhere(run, status, id, "its warm container stopped before the run started");
             }
             throw e;
         }
         pools.markFed(id);
         return Result.requeueAfter(Duration.ofSeconds(plan.timeout()));
+    }
+
+    /** A warm container that never took the run goes, and the run starts again from Pending. */
+    private Result retryElsewhere(SpecObject run, ObjectNode status, String id, String why) {
+        LOG.infof("%s: %s; trying again", run.key(), why);
+        removeId(id);
+        status.removeAll();
+        status.put("phase", RunPhases.PENDING).put("observedGeneration", generation(run))
+                .put("message", why + "; trying again");
+        write(run, status);
+        return Result.requeueAfter(Duration.ZERO);
     }
 
     private Result failWarm(SpecObject run, ObjectNode status, String id, String message, Instant now) {
@@ -329,6 +335,10 @@ public final class RunReconciler {
     private Result collect(SpecObject run, ObjectNode status, ObservedContainer c, Instant now) {
         boolean pooled = status.path("pooled").asBoolean(false);
         StreamedOutput attached = attachedOutput(c.id());
+        if (attached != null && !reported(attached)) {
+            // Ended without the launcher's report (a dropped connection): not the whole output; the logs are.
+            attached = null;
+        }
         Logs logs;
         try {
             logs = attached != null ? attached.logs() : runtime.logs(c.id(), config.outputCapBytes());
@@ -342,7 +352,7 @@ public final class RunReconciler {
         if (logs.stderrTruncated()) {
             // The report is the last stderr line, beyond the cap: read just that line.
             Launcher.Report tail = Launcher.report(attached != null ? lastLine(attached.stderrTail())
-                    : runtime.stderrTail(c.id(), 1));
+                    : lastLine(runtime.stderrTail(c.id(), TAIL_LINES)));
             report = new Launcher.Report(logs.stderr(), tail.exitCode(), tail.cpuNanos(), tail.memoryPeakBytes(),
                     tail.oomKills(), tail.outputEntries());
         }
@@ -357,6 +367,12 @@ public final class RunReconciler {
                 // The picture was wrong (a stream that ended early): it still runs.
                 observed.setState(c.id(), "running");
                 return Result.requeueAfter(Duration.ZERO);
+            }
+            if (pooled && !report.present() && d.finishedAt() != null && status.hasNonNull("startedAt")
+                    && d.finishedAt().isBefore(Instant.parse(status.get("startedAt").asText()))) {
+                // The warm container had died before it was given the run (the engine takes stdin even then):
+                // the run never started, and is tried again.
+                return retryElsewhere(run, status, c.id(), "its warm container had stopped before the run was given to it");
             }
         }
         Long exitCode = d != null ? d.exitCode() : Long.valueOf(report.exitCode());
@@ -485,7 +501,7 @@ public final class RunReconciler {
         release(run.key());
         for (String id : pools.claimedBy(run.key())) {
             // Its container is removed next (or is gone): nothing of this run is kept in memory.
-            streamed.remove(id);
+            stopStreaming(id);
             pools.forget(id);
         }
         LOG.debugf("%s finished: %s", run.key(), phase);
@@ -504,8 +520,16 @@ public final class RunReconciler {
         removeId(c.id());
     }
 
+    /** Lets go of a warm run's attachment (closing it if it is still open). */
+    private void stopStreaming(String id) {
+        CompletableFuture<StreamedOutput> f = streamed.remove(id);
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
     private void removeId(String id) {
-        streamed.remove(id);
+        stopStreaming(id);
         try {
             runtime.removeContainer(id);
         } catch (RuntimeException e) {

@@ -472,6 +472,12 @@ public class DockerRuntime implements ContainerRuntime {
                             ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
                         }
                     });
+            // Cancelling the future (its run collected or given up) closes the connection, if still open.
+            ended.whenComplete((o, t) -> {
+                if (ended.isCancelled()) {
+                    closeQuietly(handle);
+                }
+            });
             try {
                 if (!sent.await(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     // Closed, so that a late delivery cannot follow a second attempt's.

@@ -27,16 +27,17 @@ public class RuntimeProducer {
         String host = config.docker().host()
                 .or(() -> java.util.Optional.ofNullable(System.getenv("DOCKER_HOST")).filter(h -> !h.isBlank()))
                 .orElse("unix:///var/run/docker.sock");
-        client = client(host, config.docker().callTimeout());
+        client = client(host, config.docker().callTimeout(), 256);
         // The event stream may be silent for hours: no read timeout on its connection.
-        eventsClient = client(host, null);
+        eventsClient = client(host, null, 1024);
+        // It also carries followed logs and every warm run's attachment, each holding a connection while it runs.
         return new DockerRuntime(client, eventsClient, registry, config.instance());
     }
 
-    private static DockerClient client(String host, Duration responseTimeout) {
+    private static DockerClient client(String host, Duration responseTimeout, int connections) {
         var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         var http = new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).sslConfig(cfg.getSSLConfig())
-                .maxConnections(256).connectionTimeout(Duration.ofSeconds(5));
+                .maxConnections(connections).connectionTimeout(Duration.ofSeconds(5));
         if (responseTimeout != null) {
             http.responseTimeout(responseTimeout);
         }

@@ -137,7 +137,7 @@ final class KindSchemas {
                 .rule(KindSchemas::poolWithoutSessionNetwork);
     }
 
-    /** Warm containers per pool: each holds its limits' worth of memory while idle. */
+    /** Warm containers per pool: each is a running container (a few MiB while idle, up to its limits). */
     static final int MAX_POOL = 64;
 
     private static void poolWithoutSessionNetwork(ObjectNode spec, String path, List<FieldError> errors) {
