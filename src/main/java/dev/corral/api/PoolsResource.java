@@ -2,7 +2,7 @@ package dev.corral.api;
 
 import dev.corral.config.CorralConfig;
 import dev.corral.reconcile.Controller;
-import dev.corral.runs.WarmPools;
+import dev.corral.runs.Runner;
 import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.Query;
@@ -38,10 +38,10 @@ public class PoolsResource {
     public List<PoolView> list() {
         List<PoolView> views = new ArrayList<>();
         var runs = config.runs();
-        for (String lang : List.of("bash", "node", "python")) {
-            int size = dev.corral.runs.RunContainers.poolSize(lang, runs);
+        for (Runner r : Runner.values()) {
+            int size = r.poolSize(runs);
             if (size > 0) {
-                views.add(new PoolView("runner/" + lang, size, controller.idleWarm(WarmPools.runnerKey(lang))));
+                views.add(new PoolView("runner/" + r.language(), size, controller.idleWarm(r.poolKey())));
             }
         }
         for (SpecObject tool : store.list(Query.ofKind(Kind.Tool))) {

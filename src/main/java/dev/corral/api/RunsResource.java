@@ -3,7 +3,6 @@ package dev.corral.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.reconcile.Controller;
 import dev.corral.runs.Launcher;
 import dev.corral.runs.RunPhases;
 import dev.corral.runs.RunFiles;
@@ -60,8 +59,6 @@ public class RunsResource {
     StatusWaiter waiter;
     @Inject
     ContainerRuntime runtime;
-    @Inject
-    Controller controller;
     @Inject
     CorralConfig config;
 

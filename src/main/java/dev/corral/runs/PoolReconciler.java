@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps a warm pool at its size: {@code pool.size} idle containers of a Tool (or
@@ -32,7 +31,6 @@ import java.util.Set;
 public final class PoolReconciler {
 
     private static final Logger LOG = Logger.getLogger(PoolReconciler.class);
-    private static final Set<String> LANGUAGES = Set.of("bash", "python", "node");
 
     private final SpecStore store;
     private final ContainerRuntime runtime;
@@ -51,17 +49,16 @@ public final class PoolReconciler {
 
     /** The runner pools' keys: reconciled at every resync, whether or not they own anything yet. */
     public static List<ObjectKey> runnerKeys() {
-        return LANGUAGES.stream().sorted().map(WarmPools::runnerKey).toList();
+        return java.util.Arrays.stream(Runner.values()).map(Runner::poolKey).toList();
     }
 
     public Result reconcile(ObjectKey key, SpecObject tool) {
-        String language = WarmPools.runnerLanguage(key);
-        boolean runner = language != null && LANGUAGES.contains(language);
-        int wanted = runner ? RunContainers.poolSize(language, config)
+        Runner runner = Runner.ofPoolKey(key).orElse(null);
+        int wanted = runner != null ? runner.poolSize(config)
                 : tool != null ? tool.spec().path("pool").path("size").asInt(0) : 0;
         RunContainers.Shape shape = null;
         if (wanted > 0) {
-            String image = RunContainers.image(tool, language, config);
+            String image = RunContainers.image(tool, runner, config);
             ImageDefaults defaults;
             try {
                 // Never "Always" from here: a pool is reconciled at every resync, and would pull each time. Runs
@@ -73,7 +70,8 @@ public final class PoolReconciler {
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
             }
             try {
-                shape = RunContainers.shape(tool, language, null, defaults, config);
+                shape = runner != null ? RunContainers.shape(runner, defaults, config)
+                        : RunContainers.shape(tool, null, defaults);
             } catch (IllegalArgumentException e) {
                 writeStatus(tool, 0, e.getMessage());
                 return Result.terminal(e.getMessage());

@@ -36,13 +36,12 @@ public final class RunContainers {
      * What every run of one Tool (or one language) shares: the container a warm pool keeps
      * ready is built from this alone.
      *
-     * @param pool     the warm pool's key (a Tool's, or {@link WarmPools#runnerKey}), or null
+     * @param pool     the warm pool's key (a Tool's, or {@link Runner#poolKey}), or null
      * @param inline   whether the image's /workspace is writable by the run's user, so inputs can
      *                 be written by the launcher instead of uploaded (true of the runner images)
      */
     public record Shape(String image, String imageId, List<String> command, Map<String, String> env, long memoryMb,
-                        double cpus, long pids, int uid, String network, String pullPolicy, ObjectKey pool, int poolSize,
-                        boolean inline) {
+                        double cpus, long pids, int uid, String network, ObjectKey pool, int poolSize, boolean inline) {
 
         /** Identifies warm containers built from this shape: a changed Tool, or a new image, makes idle ones stale. */
         public String hash() {
@@ -70,40 +69,30 @@ public final class RunContainers {
 
         /** Whether the inputs travel in the launcher's environment (else: an archive upload before the start). */
         public boolean inlineFiles() {
-            return shape.inline() && Launcher.inlinable(files);
-        }
-
-        /** The files as absolute paths, for the launcher. */
-        public Map<String, byte[]> absoluteFiles() {
-            Map<String, byte[]> abs = new LinkedHashMap<>();
-            files.forEach((k, v) -> abs.put("/workspace/" + k, v));
-            return abs;
+            return inline(shape, files);
         }
 
         /** What a warm container is given on stdin to become this run. */
         public byte[] payload() {
-            return Launcher.payload(absoluteFiles(), runEnv);
+            return Launcher.payload(absolute(files), runEnv);
         }
     }
 
     /**
-     * The shape of a Tool's runs, or of a language's when {@code tool} is null.
+     * The shape of a language's runs.
+     */
+    public static Shape shape(Runner runner, ImageDefaults defaults, CorralConfig.Runs cfg) {
+        return new Shape(runner.image(cfg), defaults.id(), List.of(runner.interpreter(), runner.scriptPath()), Map.of(),
+                256, 1.0, 128, RUNNER_UID, null, runner.poolKey(), runner.poolSize(cfg), true);
+    }
+
+    /**
+     * The shape of a Tool's runs.
      *
+     * @param session the run's session (null for a pool's shape, which cannot use {@code network: session})
      * @throws IllegalArgumentException when the Tool's runs need a session and there is none
      */
-    public static Shape shape(SpecObject tool, String language, String session, ImageDefaults defaults,
-                              CorralConfig.Runs cfg) {
-        if (tool == null) {
-            String image = image(null, language, cfg);
-            String interpreter = switch (language) {
-                case "bash" -> "bash";
-                case "python" -> "python3";
-                default -> "node";
-            };
-            int poolSize = poolSize(language, cfg);
-            return new Shape(image, defaults.id(), List.of(interpreter, "/workspace/scripts/main." + extension(language)), Map.of(),
-                    256, 1.0, 128, RUNNER_UID, null, "IfNotPresent", WarmPools.runnerKey(language), poolSize, true);
-        }
+    public static Shape shape(SpecObject tool, String session, ImageDefaults defaults) {
         ObjectNode t = tool.spec();
         Map<String, String> env = new TreeMap<>();
         t.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
@@ -122,30 +111,13 @@ public final class RunContainers {
                     + "\" has no command, and its image " + t.get("image").asText() + " has none either");
         }
         return new Shape(t.get("image").asText(), defaults.id(), command, env, res.path("memoryMb").asLong(256),
-                res.path("cpus").asDouble(1.0), res.path("pids").asLong(128), NOBODY, network,
-                t.path("imagePullPolicy").asText("IfNotPresent"), tool.key(), t.path("pool").path("size").asInt(0),
-                false);
+                res.path("cpus").asDouble(1.0), res.path("pids").asLong(128), NOBODY, network, tool.key(),
+                t.path("pool").path("size").asInt(0), false);
     }
 
     /** The image a Tool's runs use, or a language's runner image when {@code tool} is null. */
-    public static String image(SpecObject tool, String language, CorralConfig.Runs cfg) {
-        if (tool != null) {
-            return tool.spec().get("image").asText();
-        }
-        return switch (language) {
-            case "bash" -> cfg.bashImage();
-            case "python" -> cfg.pythonImage();
-            default -> cfg.nodeImage();
-        };
-    }
-
-    /** The configured warm pool size of a language's runner. */
-    public static int poolSize(String language, CorralConfig.Runs cfg) {
-        return switch (language) {
-            case "bash" -> cfg.bashPoolSize();
-            case "python" -> cfg.pythonPoolSize();
-            default -> cfg.nodePoolSize();
-        };
+    public static String image(SpecObject tool, Runner runner, CorralConfig.Runs cfg) {
+        return tool != null ? tool.spec().get("image").asText() : runner.image(cfg);
     }
 
     public static String pullPolicy(SpecObject tool) {
@@ -159,9 +131,6 @@ public final class RunContainers {
      */
     public static RunPlan plan(SpecObject run, SpecObject tool, ImageDefaults defaults, CorralConfig.Runs cfg) {
         ObjectNode spec = run.spec();
-        if (!spec.has("language") && tool == null) {
-            throw new IllegalArgumentException("Tool \"" + spec.path("tool").asText() + "\" does not exist");
-        }
         String session = run.metadata().session();
         Map<String, String> runEnv = new TreeMap<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
@@ -170,16 +139,17 @@ public final class RunContainers {
         JsonNode parameters = spec.has("parameters") ? spec.get("parameters") : Json.MAPPER.createObjectNode();
         Shape shape;
         if (spec.has("language")) {
-            String language = spec.get("language").asText();
-            shape = shape(null, language, session, defaults, cfg);
-            files.put("scripts/main." + extension(language), spec.get("code").asText().getBytes(StandardCharsets.UTF_8));
+            Runner runner = Runner.of(spec.get("language").asText());
+            shape = shape(runner, defaults, cfg);
+            files.put(runner.scriptPath().substring("/workspace/".length()),
+                    spec.get("code").asText().getBytes(StandardCharsets.UTF_8));
             timeout = spec.path("timeoutSeconds").asLong(cfg.defaultTimeoutSeconds());
             ttl = spec.path("ttlSecondsAfterFinished").asLong(3600);
         } else {
             if (tool == null) {
                 throw new IllegalArgumentException("Tool \"" + spec.path("tool").asText() + "\" does not exist");
             }
-            shape = shape(tool, null, session, defaults, cfg);
+            shape = shape(tool, session, defaults);
             ObjectNode t = tool.spec();
             timeout = spec.path("timeoutSeconds").asLong(t.path("timeoutSeconds").asLong(60));
             ttl = spec.path("ttlSecondsAfterFinished").asLong(t.path("ttlSecondsAfterFinished").asLong(3600));
@@ -202,13 +172,10 @@ public final class RunContainers {
         labels.put(Labels.SPEC_HASH, "run");
         Map<String, String> env = new TreeMap<>(shape.env());
         env.putAll(runEnv);
-        RunPlan draft = new RunPlan(shape, null, files, runEnv, timeout, ttl);
-        Launcher.Cold cold = Launcher.cold(draft.inlineFiles() ? draft.absoluteFiles() : Map.of(), shape.command());
+        Launcher.Cold cold = Launcher.cold(inline(shape, files) ? absolute(files) : Map.of(), shape.command());
         env.putAll(cold.env());
-        List<String> cmd = cold.command();
-        ContainerRequest request = new ContainerRequest(ResourceNames.container(run.key()), shape.image(), NO_ENTRYPOINT,
-                cmd, env, labels, shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(),
-                shape.network(), List.of(), List.of(), hardening(shape.uid(), false));
+        ContainerRequest request = request(shape, ResourceNames.container(run.key()), labels, cold.command(), env,
+                shape.network(), false);
         return new RunPlan(shape, request, files, runEnv, timeout, ttl);
     }
 
@@ -220,22 +187,28 @@ public final class RunContainers {
         labels.put(Labels.NAME, shape.pool().name());
         labels.put(Labels.POOL, "true");
         labels.put(Labels.SPEC_HASH, shape.hash());
-        return new ContainerRequest(name, shape.image(), NO_ENTRYPOINT, Launcher.warm(shape.command()), shape.env(), labels,
-                shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(), null, List.of(), List.of(),
-                hardening(shape.uid(), true));
+        return request(shape, name, labels, Launcher.warm(shape.command()), shape.env(), null, true);
     }
 
-    private static ContainerRequest.Hardening hardening(int uid, boolean stdin) {
-        return new ContainerRequest.Hardening(uid + ":" + uid, true, List.of("/tmp"), true, true, true,
-                "/workspace", "/workspace", stdin);
+    /** A run container of this shape: its limits and lock-down, the launcher first, stdin open for a warm one. */
+    private static ContainerRequest request(Shape shape, String name, Map<String, String> labels, List<String> cmd,
+                                            Map<String, String> env, String network, boolean stdin) {
+        var hardening = new ContainerRequest.Hardening(shape.uid() + ":" + shape.uid(), true, List.of("/tmp"), true,
+                true, true, "/workspace", "/workspace", stdin);
+        return new ContainerRequest(name, shape.image(), NO_ENTRYPOINT, cmd, env, labels,
+                shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(), network, List.of(),
+                List.of(), hardening);
     }
 
-    private static String extension(String language) {
-        return switch (language) {
-            case "bash" -> "sh";
-            case "python" -> "py";
-            default -> "js";
-        };
+    private static boolean inline(Shape shape, Map<String, byte[]> files) {
+        return shape.inline() && Launcher.inlinable(files);
+    }
+
+    /** Workspace-relative paths made absolute, for the launcher. */
+    private static Map<String, byte[]> absolute(Map<String, byte[]> files) {
+        Map<String, byte[]> abs = new LinkedHashMap<>();
+        files.forEach((k, v) -> abs.put("/workspace/" + k, v));
+        return abs;
     }
 
     /** {@code max-retries} becomes {@code CORRAL_PARAM_MAX_RETRIES}. */

@@ -244,7 +244,8 @@ public final class RunReconciler {
         if (run.spec().has("tool") && tool == null) {
             throw new IllegalArgumentException("Tool \"" + run.spec().get("tool").asText() + "\" does not exist");
         }
-        String image = RunContainers.image(tool, run.spec().path("language").asText(null), config);
+        Runner runner = tool == null ? Runner.of(run.spec().get("language").asText()) : null;
+        String image = RunContainers.image(tool, runner, config);
         ImageDefaults defaults = runtime.ensureImage(image, RunContainers.pullPolicy(tool));
         return RunContainers.plan(run, tool, defaults, config);
     }

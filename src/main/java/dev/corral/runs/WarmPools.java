@@ -1,6 +1,5 @@
 package dev.corral.runs;
 
-import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 
 import java.util.ArrayDeque;
@@ -29,21 +28,11 @@ public final class WarmPools {
     private final Map<String, ObjectKey> claimed = new HashMap<>();
     private final Set<String> fed = new HashSet<>();
 
-    /** The pool key of a language's runner: a Tool key no real Tool can have ('@' is not a name character). */
-    public static ObjectKey runnerKey(String language) {
-        return ObjectKey.of(Kind.Tool, null, "@" + language);
-    }
-
-    /** The language of a runner pool's key, or null for a Tool's. */
-    public static String runnerLanguage(ObjectKey pool) {
-        return pool.name().startsWith("@") ? pool.name().substring(1) : null;
-    }
-
     /** A container name for a new warm container of this pool. */
     public static String containerName(ObjectKey pool) {
-        String lang = runnerLanguage(pool);
         String suffix = java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
-        return "corral-pool-" + (lang != null ? "runner-" + lang : pool.name()) + "-" + suffix;
+        String owner = Runner.ofPoolKey(pool).map(r -> "runner-" + r.language()).orElse(pool.name());
+        return "corral-pool-" + owner + "-" + suffix;
     }
 
     /**

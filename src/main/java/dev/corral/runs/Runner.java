@@ -1,0 +1,74 @@
+package dev.corral.runs;
+
+import dev.corral.config.CorralConfig;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The language runners: what runs a language's code, in which image, with how many warm containers. */
+public enum Runner {
+    BASH("bash", "sh"),
+    PYTHON("python3", "py"),
+    NODE("node", "js");
+
+    private final String interpreter;
+    private final String extension;
+
+    Runner(String interpreter, String extension) {
+        this.interpreter = interpreter;
+        this.extension = extension;
+    }
+
+    /** The runner of a {@code language} field's value ({@code bash}, {@code python}, {@code node}). */
+    public static Runner of(String language) {
+        return valueOf(language.toUpperCase(Locale.ROOT));
+    }
+
+    /** The language's name as in specs and settings. */
+    public String language() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String interpreter() {
+        return interpreter;
+    }
+
+    /** Where a run's code is written. */
+    public String scriptPath() {
+        return "/workspace/scripts/main." + extension;
+    }
+
+    public String image(CorralConfig.Runs cfg) {
+        return switch (this) {
+            case BASH -> cfg.bashImage();
+            case PYTHON -> cfg.pythonImage();
+            case NODE -> cfg.nodeImage();
+        };
+    }
+
+    /** {@code corral.runs.<language>-pool-size}. */
+    public int poolSize(CorralConfig.Runs cfg) {
+        return switch (this) {
+            case BASH -> cfg.bashPoolSize();
+            case PYTHON -> cfg.pythonPoolSize();
+            case NODE -> cfg.nodePoolSize();
+        };
+    }
+
+    /** The key of this runner's warm pool: a Tool key no real Tool can have ('@' is not a name character). */
+    public ObjectKey poolKey() {
+        return ObjectKey.of(Kind.Tool, null, "@" + language());
+    }
+
+    /** The runner whose pool this key is, if it is one. */
+    public static Optional<Runner> ofPoolKey(ObjectKey key) {
+        for (Runner r : values()) {
+            if (r.poolKey().equals(key)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}
