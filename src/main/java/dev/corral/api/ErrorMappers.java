@@ -32,7 +32,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return json(e.status(), ErrorBody.of(e.getMessage()));
+        Response r = json(e.status(), ErrorBody.of(e.getMessage()));
+        if (e.retryAfterSeconds() != null) {
+            r.getHeaders().add("Retry-After", e.retryAfterSeconds().toString());
+        }
+        return r;
     }
 
     @ServerExceptionMapper

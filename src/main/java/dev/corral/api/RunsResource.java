@@ -36,7 +36,15 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.corral.spec.JsonLimits;
+import dev.corral.store.ConflictException;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+
 import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -62,45 +70,68 @@ public class RunsResource {
     @Inject
     CorralConfig config;
 
+    @Inject
+    StreamLimits streams;
+    @Inject
+    RunAdmission admission;
+    @Inject
+    ParseGate parser;
+
     @POST
+    @Blocking
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a run", description = "Body: a ToolRun spec, {\"tool\", \"session\", \"parameters\"} or "
             + "{\"language\", \"code\", \"timeoutSeconds\"}. ?wait=true answers when it has finished.")
-    public Response create(byte[] body, @HeaderParam("Content-Type") String contentType,
-                           @QueryParam("wait") boolean wait, @QueryParam("timeout") String timeout) {
-        List<JsonNode> docs = SpecParser.parse(body, MediaTypes.formatOf(contentType));
+    public CompletionStage<Response> create(byte[] body, @HeaderParam("Content-Type") String contentType,
+                                            @QueryParam("wait") String waitParam, @QueryParam("timeout") String timeout,
+                                            @Context HttpServerRequest request) {
+        boolean wait = Flags.of("wait", waitParam);
+        Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
+        List<JsonNode> docs = parser.parse(body, MediaTypes.formatOf(contentType));
         if (docs.size() != 1 || !docs.get(0).isObject()) {
             throw ApiException.badRequest("POST /runs takes one run: a ToolRun spec or a short form object");
         }
-        Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
-        SpecObject run = start(toolRun((ObjectNode) docs.get(0)));
-        if (run == null) {
-            return queueFull();
+        StreamLimits.Permit permit = wait ? streams.acquire(request, "waiting for a run") : null;
+        SpecObject run;
+        try {
+            run = start(toolRun((ObjectNode) docs.get(0)));
+        } catch (RuntimeException e) {
+            if (permit != null) {
+                permit.close();
+            }
+            throw e;
         }
-        if (waitFor != null) {
-            StatusWaiter.Waited w = waiter.await(List.of(run.key()), waitFor).get(0);
-            run = w.object() == null ? run : w.object();
+        if (permit == null) {
+            return CompletableFuture.completedFuture(created(run));
         }
+        SpecObject submitted = run;
+        CompletableFuture<List<StatusWaiter.Waited>> waited = waiter.await(List.of(run.key()), waitFor);
+        permit.onClientGone(() -> waited.cancel(false));
+        return waited.whenComplete((r, e) -> permit.close()).thenApply(list -> {
+            SpecObject last = list.get(0).object();
+            return created(last == null ? submitted : last);
+        });
+    }
+
+    private static Response created(SpecObject run) {
         return Response.status(201).header("Location", "/runs/" + run.metadata().name()).entity(run).build();
     }
 
-    /** 429: the queue of waiting runs is full; clients retry after a second. */
-    Response queueFull() {
-        return Response.status(429).header("Retry-After", "1").entity(ErrorBody.of("too many runs waiting ("
-                + config.runs().maxQueued() + "); retry later")).type(MediaType.APPLICATION_JSON).build();
-    }
-
-    /** Applies a run; null when the queue is full. */
+    /**
+     * Validates and stores one run, within {@code corral.runs.max-queued} (429 past it). Only
+     * ToolRuns, and only new ones: a request refused for any reason stores nothing.
+     */
     SpecObject start(ObjectNode doc) {
-        SpecObject run = validator.validateAll(List.of(doc)).get(0);
-        long waiting = store.list(Query.ofKind(Kind.ToolRun)).stream()
-                .filter(r -> r.status() == null || RunPhases.PENDING.equals(r.status().path("phase").asText())).count();
-        if (waiting >= config.runs().maxQueued()) {
-            return null;
+        JsonNode kind = doc.get("kind");
+        if (kind != null && !"ToolRun".equals(kind.asText(null))) {
+            throw ApiException.badRequest("POST /runs starts ToolRuns only, not " + (kind.isTextual() ? kind.asText()
+                    : "kind " + kind) + "; apply other kinds with PUT /specs");
         }
-        Change c = store.apply(List.of(run), ApplyOptions.api(false)).get(0);
-        if (c.action() != dev.corral.store.Action.created) {
+        SpecObject run = validator.validateAll(List.of(doc)).get(0);
+        try {
+            admission.admit(() -> store.apply(List.of(run), ApplyOptions.apiCreate()));
+        } catch (ConflictException e) {
             throw new ApiException(409, run.key().describe() + " exists already: a run is started once; use another name");
         }
         return store.get(run.key()).orElseThrow();
@@ -110,16 +141,20 @@ public class RunsResource {
     static ObjectNode toolRun(ObjectNode body) {
         if (body.has("kind") || body.has("apiVersion")) {
             ObjectNode doc = body.deepCopy();
-            ObjectNode meta = doc.with("metadata");
-            if (!meta.has("name")) {
-                meta.put("name", generatedName());
+            JsonNode meta = doc.get("metadata");
+            if (meta == null || meta.isNull()) {
+                meta = doc.putObject("metadata");
+            }
+            if (meta.isObject() && !meta.has("name")) {
+                ((ObjectNode) meta).put("name", generatedName());
             }
             return doc;
         }
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("apiVersion", SpecObject.API_VERSION).put("kind", "ToolRun");
         ObjectNode meta = doc.putObject("metadata");
-        meta.put("name", body.has("name") ? body.get("name").asText() : generatedName());
+        // As given, not as text: "name": null, true or 0 must be refused by validation, not become a run named "null".
+        meta.set("name", body.has("name") ? body.get("name") : TextNode.valueOf(generatedName()));
         if (body.has("session")) {
             meta.set("session", body.get("session"));
         }
@@ -150,45 +185,30 @@ public class RunsResource {
     @Operation(summary = "A run's stdout and stderr", description = "?follow=true streams them as server-sent events "
             + "(event stdout or stderr, then end) until the run ends; ?timestamps=true prefixes each line")
     public void logs(@PathParam("name") String name, @QueryParam("session") String session,
-                     @QueryParam("follow") boolean follow, @QueryParam("timestamps") boolean timestamps,
-                     @Context SseEventSink sink, @Context Sse sse) {
+                     @QueryParam("follow") String followParam, @QueryParam("timestamps") String timestampsParam,
+                     @Context SseEventSink sink, @Context Sse sse, @Context HttpServerRequest request) {
+        boolean follow = Flags.of("follow", followParam);
+        boolean timestamps = Flags.of("timestamps", timestampsParam);
         SpecObject run = find(name, session);
-        if (follow) {
-            // A run that has not started yet has no output to follow: wait for its container (or its end).
-            SpecObject started = waiter.awaitUntil(run.key(), o -> o.status() != null
-                    && (o.status().hasNonNull("containerId") || RunPhases.finished(o.status().path("phase").asText(null))),
-                    Duration.ofMinutes(10));
-            run = started == null ? run : started;
-        }
         ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
         String containerId = status.path("containerId").asText(null);
         boolean finished = RunPhases.finished(status.path("phase").asText(null));
-        if (finished || containerId == null || !follow) {
-            Logs logs = finished || containerId == null
-                    ? new Logs(status.path("stdout").asText(""), status.path("truncated").path("stdout").asBoolean(),
-                    status.path("stderr").asText(""), status.path("truncated").path("stderr").asBoolean())
-                    : runtime.logs(containerId, config.runs().outputCapBytes());
-            sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
-            sink.send(sse.newEventBuilder().name("stderr").data(Launcher.report(logs.stderr()).stderr()).build());
-            sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
+        if (!follow || finished) {
+            if (finished || containerId == null) {
+                LogFollow.sendCaptured(sink, sse, status);
+            } else {
+                Logs logs = runtime.logs(containerId, config.runs().outputCapBytes());
+                sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
+                sink.send(sse.newEventBuilder().name("stderr").data(Launcher.report(logs.stderr()).stderr()).build());
+                sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
+            }
             sink.close();
             return;
         }
-        runtime.followLogs(containerId, timestamps,
-                (stream, text) -> {
-                    // The launcher's closing report is Corral's, not the run's output.
-                    int mark = text.indexOf(Launcher.REPORT_MARK);
-                    String shown = mark < 0 ? text : timestamps ? "" : text.substring(0, mark);
-                    if (!sink.isClosed() && !shown.isEmpty()) {
-                        sink.send(sse.newEventBuilder().name(stream).data(shown).build());
-                    }
-                },
-                () -> {
-                    if (!sink.isClosed()) {
-                        sink.send(sse.newEventBuilder().name("end").data("exited").build());
-                        sink.close();
-                    }
-                });
+        // A run that has not started has no output yet: wait, without a thread, for its container (or its end).
+        LogFollow f = new LogFollow(sink, sse, timestamps, streams.acquire(request, "following a log"));
+        f.after(waiter.awaitUntil(run.key(), o -> o.status() != null && (o.status().hasNonNull("containerId")
+                || RunPhases.finished(o.status().path("phase").asText(null))), Duration.ofMinutes(10)), runtime);
     }
 
     @POST
@@ -229,7 +249,12 @@ public class RunsResource {
                          @QueryParam("session") String session) {
         SpecObject run = find(name, session);
         java.nio.file.Path dir = RunFiles.dir(config.dataDir(), run.metadata().uid());
-        java.nio.file.Path f = dir.resolve(path).normalize();
+        java.nio.file.Path f;
+        try {
+            f = dir.resolve(path).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ApiException.badRequest("not a file path: " + JsonLimits.repair(e.getReason()));
+        }
         if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
             throw ApiException.notFound("run " + name + " has no file " + path);
         }

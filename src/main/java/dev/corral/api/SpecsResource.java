@@ -25,7 +25,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -33,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** {@code /specs}: apply, read and delete objects. A thin layer over the store. */
 @Path("/specs")
@@ -50,41 +55,65 @@ public class SpecsResource {
     @Inject
     StatusWaiter waiter;
 
+    @Inject
+    StreamLimits streams;
+
+    @Inject
+    ParseGate parser;
+
     @PUT
+    @Blocking
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Apply specs, all or nothing",
             description = "YAML (one or many documents separated by ---) or JSON (an object, an array, or {\"items\": [...]}).")
     @RequestBody(content = {@Content(mediaType = MediaTypes.YAML), @Content(mediaType = MediaType.APPLICATION_JSON)})
-    public ApplyReply apply(byte[] body,
-                            @HeaderParam("Content-Type") String contentType,
-                            @HeaderParam("If-Match") String ifMatch,
-                            @QueryParam("dryRun") boolean dryRun,
-                            @QueryParam("wait") boolean wait,
-                            @QueryParam("timeout") String timeout) {
+    public CompletionStage<ApplyReply> apply(byte[] body,
+                                             @HeaderParam("Content-Type") String contentType,
+                                             @HeaderParam("If-Match") String ifMatchHeader,
+                                             @QueryParam("dryRun") String dryRunParam,
+                                             @QueryParam("wait") String waitParam,
+                                             @QueryParam("timeout") String timeout,
+                                             @Context HttpServerRequest request) {
+        boolean dryRun = Flags.of("dryRun", dryRunParam);
+        boolean wait = Flags.of("wait", waitParam) && !dryRun;
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
-        List<JsonNode> docs = SpecParser.parse(body, MediaTypes.formatOf(contentType));
+        IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
+        List<JsonNode> docs = parser.parse(body, MediaTypes.formatOf(contentType));
         List<SpecObject> objects = validator.validateAll(docs);
         if (ifMatch != null) {
             objects = List.of(withPrecondition(objects, ifMatch));
         }
+        // Taken before anything is stored: a wait refused with 429 must leave nothing applied.
+        StreamLimits.Permit permit = wait ? streams.acquire(request, "waiting") : null;
+        List<Change> changes;
         try {
-            List<Change> changes = store.apply(objects, ApplyOptions.api(dryRun));
-            if (waitFor == null || dryRun) {
-                return new ApplyReply(dryRun, changes);
-            }
-            return waited(changes, objects, waitFor);
+            changes = store.apply(objects, ApplyOptions.api(dryRun));
         } catch (ConflictException e) {
+            if (permit != null) {
+                permit.close();
+            }
             sources.clashes(e.clashes());
+            throw ifMatch != null && versionConflict(e) ? IfMatch.failed(e.getMessage()) : e;
+        } catch (RuntimeException e) {
+            if (permit != null) {
+                permit.close();
+            }
             throw e;
         }
+        if (permit == null) {
+            return CompletableFuture.completedFuture(new ApplyReply(dryRun, changes));
+        }
+        List<ObjectKey> keys = objects.stream().map(SpecObject::key).toList();
+        CompletableFuture<List<StatusWaiter.Waited>> waited = waiter.await(keys, waitFor);
+        permit.onClientGone(() -> waited.cancel(false));
+        return waited.whenComplete((r, e) -> permit.close()).thenApply(list -> waitedReply(changes, list));
     }
 
-    private ApplyReply waited(List<Change> changes, List<SpecObject> objects, Duration timeout) {
-        List<ObjectKey> keys = objects.stream().map(SpecObject::key).toList();
+    private static ApplyReply waitedReply(List<Change> changes, List<StatusWaiter.Waited> waited) {
         List<ApplyReply.Outcome> results = new java.util.ArrayList<>();
         boolean timedOut = false;
-        for (StatusWaiter.Waited w : waiter.await(keys, timeout)) {
+        for (StatusWaiter.Waited w : waited) {
             timedOut |= "TimedOut".equals(w.outcome());
             results.add(new ApplyReply.Outcome(w.key().kind().name(), w.key().name(), w.key().session(), w.outcome(),
                     w.object() == null ? null : w.object().status()));
@@ -92,31 +121,22 @@ public class SpecsResource {
         return new ApplyReply(false, changes, timedOut, results);
     }
 
-    private static SpecObject withPrecondition(List<SpecObject> objects, String ifMatch) {
+    private static boolean versionConflict(ConflictException e) {
+        return e.errors().stream().allMatch(f -> "metadata.resourceVersion".equals(f.path()));
+    }
+
+    private SpecObject withPrecondition(List<SpecObject> objects, IfMatch ifMatch) {
         if (objects.size() != 1) {
             throw ApiException.badRequest("If-Match applies to a single object; this request holds " + objects.size());
         }
-        long rv = parseEtag(ifMatch);
         SpecObject o = objects.get(0);
+        long rv = ifMatch.require(store.get(o.key()).orElse(null), o.key().describe());
         Metadata m = o.metadata();
         if (m.resourceVersion() != null && m.resourceVersion() != rv) {
-            throw ApiException.badRequest("If-Match (" + rv + ") and metadata.resourceVersion (" + m.resourceVersion()
-                    + ") disagree");
+            throw IfMatch.failed("metadata.resourceVersion is " + m.resourceVersion() + ", but "
+                    + o.key().describe() + " is at " + rv);
         }
         return o.withMetadata(Metadata.declared(m.name(), m.session(), m.labels(), m.annotations(), rv));
-    }
-
-    static long parseEtag(String etag) {
-        String v = etag.trim();
-        if (v.startsWith("W/")) {
-            v = v.substring(2);
-        }
-        v = v.replace("\"", "");
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("If-Match must be a resourceVersion such as \"42\", not " + etag);
-        }
     }
 
     @GET
@@ -171,13 +191,21 @@ public class SpecsResource {
         return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
     }
 
-    private DeleteReply remove(ObjectKey key, String ifMatch) {
-        Long rv = ifMatch == null ? null : parseEtag(ifMatch);
-        List<DeleteReply.Deleted> deleted = store.delete(key, rv, ApplyOptions.API).stream()
+    private DeleteReply remove(ObjectKey key, String ifMatchHeader) {
+        IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
+        Long rv = ifMatch == null ? null : ifMatch.require(store.get(key).orElse(null), key.describe());
+        List<SpecObject> gone;
+        try {
+            gone = store.delete(key, rv, ApplyOptions.API);
+        } catch (ConflictException e) {
+            throw ifMatch != null && versionConflict(e) ? IfMatch.failed(e.getMessage()) : e;
+        } catch (NotFoundException e) {
+            throw ifMatch != null ? IfMatch.failed(key.describe() + " does not exist") : e;
+        }
+        return new DeleteReply(gone.stream()
                 .map(o -> new DeleteReply.Deleted(o.kind().name(), o.metadata().name(), o.metadata().session(),
                         o.resourceVersion()))
-                .toList();
-        return new DeleteReply(deleted);
+                .toList());
     }
 
     private static ObjectKey key(String kind, String session, String name) {

@@ -17,16 +17,32 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
- * Waits, without polling, until objects are converged: a store listener completes each waiter
- * when a write makes its object Ready, Failed or Stopped (or deletes it).
+ * Waits, without polling and without holding a thread, until objects are converged: a store
+ * listener completes each waiter when a write makes its object Ready, Failed or Stopped (or
+ * deletes it). Callers get futures; a request that waits returns one, so its worker thread is
+ * free while it waits. Cancelling a future (the client went away) forgets its waiters.
  */
 @ApplicationScoped
 public class StatusWaiter {
+
+    /** Marks a waiter that timed out (a future cannot complete with "nothing happened" otherwise). */
+    private static final SpecObject TIMED_OUT = new SpecObject(null, null, null, null, null);
+
+    /**
+     * Where completions continue: never on the store's listener thread, which holds the store's
+     * write lock while it tells listeners, nor on the timer's.
+     */
+    private static final Executor CONTINUE = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "corral-wait");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     SpecStore store;
@@ -34,11 +50,10 @@ public class StatusWaiter {
     private final Map<ObjectKey, List<Waiter>> waiters = new ConcurrentHashMap<>();
 
     /** A future completed by the first write that makes {@code done} true (or deletes the object). */
-    private record Waiter(java.util.function.Predicate<SpecObject> done, CompletableFuture<SpecObject> future) {
+    private record Waiter(Predicate<SpecObject> done, CompletableFuture<SpecObject> future) {
     }
 
-    private static final java.util.function.Predicate<SpecObject> CONVERGED =
-            o -> Readiness.of(o) != Readiness.Outcome.Waiting;
+    private static final Predicate<SpecObject> CONVERGED = o -> Readiness.of(o) != Readiness.Outcome.Waiting;
 
     void listen(@Observes StartupEvent ev) {
         store.addListener(this::onEvent);
@@ -63,33 +78,52 @@ public class StatusWaiter {
     }
 
     /**
-     * Waits until the object satisfies {@code done}, is deleted, or the timeout passes.
-     *
-     * @return the object as last seen (null if deleted)
+     * Completes with the object once it satisfies {@code done}, with null once it is deleted, or
+     * with the object as it is when the timeout passes.
      */
-    public SpecObject awaitUntil(ObjectKey key, java.util.function.Predicate<SpecObject> done, Duration timeout) {
-        Waiter w = register(key, done);
-        try {
-            return w.future().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            return store.get(key).orElse(null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return store.get(key).orElse(null);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            unregister(key, w);
-        }
+    public CompletableFuture<SpecObject> awaitUntil(ObjectKey key, Predicate<SpecObject> done, Duration timeout) {
+        Waiter w = register(key, done, timeout);
+        return w.future().thenApplyAsync(o -> o == TIMED_OUT ? store.get(key).orElse(null) : o, CONTINUE);
     }
 
-    private Waiter register(ObjectKey k, java.util.function.Predicate<SpecObject> done) {
+    /** Completes when every key is converged or the timeout passed, with each key's outcome. */
+    public CompletableFuture<List<Waited>> await(List<ObjectKey> keys, Duration timeout) {
+        List<CompletableFuture<SpecObject>> futures = new ArrayList<>();
+        for (ObjectKey k : keys) {
+            futures.add(register(k, CONVERGED, timeout).future());
+        }
+        CompletableFuture<List<Waited>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(x -> {
+                    List<Waited> out = new ArrayList<>(keys.size());
+                    for (int i = 0; i < keys.size(); i++) {
+                        SpecObject o = futures.get(i).join();
+                        if (o == TIMED_OUT) {
+                            out.add(new Waited(keys.get(i), "TimedOut", store.get(keys.get(i)).orElse(null)));
+                        } else {
+                            out.add(new Waited(keys.get(i), o == null ? "Deleted" : Readiness.of(o).name(), o));
+                        }
+                    }
+                    return out;
+                }, CONTINUE);
+        // A caller that gives up (its client went away) cancels this one future: let the waiters go too.
+        all.whenComplete((r, e) -> {
+            if (all.isCancelled()) {
+                futures.forEach(f -> f.cancel(false));
+            }
+        });
+        return all;
+    }
+
+    private Waiter register(ObjectKey k, Predicate<SpecObject> done, Duration timeout) {
         Waiter w = new Waiter(done, new CompletableFuture<>());
         waiters.computeIfAbsent(k, x -> new CopyOnWriteArrayList<>()).add(w);
+        w.future().whenComplete((o, e) -> unregister(k, w));
         // Registered first, checked second: a write in between is not missed.
         SpecObject now = store.get(k).orElse(null);
         if (now == null || done.test(now)) {
             w.future().complete(now);
+        } else {
+            w.future().completeOnTimeout(TIMED_OUT, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         return w;
     }
@@ -101,42 +135,8 @@ public class StatusWaiter {
         });
     }
 
-    /** Waits until every key is converged or the timeout passes; returns each key's outcome. */
-    public List<Waited> await(List<ObjectKey> keys, Duration timeout) {
-        List<Waiter> registered = new ArrayList<>();
-        List<CompletableFuture<SpecObject>> futures = new ArrayList<>();
-        for (ObjectKey k : keys) {
-            Waiter w = register(k, CONVERGED);
-            registered.add(w);
-            futures.add(w.future());
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Waited> out = new ArrayList<>();
-        try {
-            for (int i = 0; i < keys.size(); i++) {
-                ObjectKey k = keys.get(i);
-                SpecObject o;
-                String outcome;
-                try {
-                    o = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    outcome = o == null ? "Deleted" : Readiness.of(o).name();
-                } catch (TimeoutException e) {
-                    o = store.get(k).orElse(null);
-                    outcome = "TimedOut";
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    o = store.get(k).orElse(null);
-                    outcome = "TimedOut";
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException(e);
-                }
-                out.add(new Waited(k, outcome, o));
-            }
-        } finally {
-            for (int i = 0; i < keys.size(); i++) {
-                unregister(keys.get(i), registered.get(i));
-            }
-        }
-        return out;
+    /** Waiters registered now, for tests and metrics. */
+    int waiting() {
+        return waiters.values().stream().mapToInt(List::size).sum();
     }
 }

@@ -12,8 +12,6 @@ import jakarta.ws.rs.ext.Provider;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +37,9 @@ public class YamlBodyWriter implements MessageBodyWriter<Object> {
     @Override
     public void writeTo(Object entity, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> headers, OutputStream out) throws IOException, WebApplicationException {
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        // Rendered whole before the first byte is sent: a document that fails to render must fail the
+        // request, never end a 200 listing early.
+        java.io.StringWriter w = new java.io.StringWriter();
         if (entity instanceof SpecList list) {
             List<Object> docs = new ArrayList<>(list.items().size());
             list.items().forEach(o -> docs.add(mapper.convertValue(o, Object.class)));
@@ -47,6 +47,6 @@ public class YamlBodyWriter implements MessageBodyWriter<Object> {
         } else {
             YamlSupport.dumper().dump(mapper.convertValue(entity, Object.class), w);
         }
-        w.flush();
+        out.write(w.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

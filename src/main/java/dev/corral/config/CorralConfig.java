@@ -164,6 +164,21 @@ public interface CorralConfig {
         /** Largest request body accepted; larger ones get 413. */
         @WithDefault("8388608")
         long maxBodyBytes();
+
+        /**
+         * Streams and waits open at once (followed logs, {@code ?wait=true}, {@code /execute}); past it 429.
+         * None of them holds a request thread; each followed log holds one engine connection.
+         */
+        @WithDefault("256")
+        int maxStreams();
+
+        /** Streams and waits open at once from one client address; past it 429. */
+        @WithDefault("32")
+        int maxStreamsPerClient();
+
+        /** Request bodies parsed at once, by size: a body waits while this many bytes are being parsed (bounds memory). */
+        @WithDefault("8388608")
+        long maxParsingBytes();
     }
 
     interface Store {

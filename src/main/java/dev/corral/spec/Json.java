@@ -1,7 +1,6 @@
 package dev.corral.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +15,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class Json {
 
-    /** Deepest nesting accepted in any document: far above any real spec, far below a stack overflow. */
-    public static final int MAX_DEPTH = 64;
+    /** Deepest nesting accepted in any document ({@link JsonLimits#MAX_DEPTH}). */
+    public static final int MAX_DEPTH = JsonLimits.MAX_DEPTH;
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -28,11 +27,17 @@ public final class Json {
             .build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_DEPTH)
-                .maxStringLength(64 * 1024 * 1024)
-                .maxNumberLength(64)
-                .build());
+        MAPPER.getFactory().setStreamReadConstraints(JsonLimits.documentConstraints());
+    }
+
+    /**
+     * The store's reader: what the store wrote (documents within {@link JsonLimits}, in records of
+     * its own) always reads back, so its limits sit above the document limits.
+     */
+    public static final ObjectMapper STORE = MAPPER.copy();
+
+    static {
+        STORE.getFactory().setStreamReadConstraints(JsonLimits.storeConstraints());
     }
 
     private Json() {

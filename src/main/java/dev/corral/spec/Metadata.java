@@ -27,8 +27,13 @@ public record Metadata(
         String source) {
 
     public Metadata {
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        // Sorted: the order of labels in every reply is the same before and after a restart.
+        labels = sorted(labels);
+        annotations = sorted(annotations);
+    }
+
+    private static Map<String, String> sorted(Map<String, String> m) {
+        return m == null || m.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
     }
 
     /** Metadata as a client declares it: user fields plus an optional resourceVersion precondition. */

@@ -97,10 +97,41 @@ public final class SpecParser {
         } catch (JacksonException e) {
             JsonLocation loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw invalid(null, "", "JSON syntax error" + where + ": " + e.getOriginalMessage());
+            throw invalid(null, "", "JSON syntax error" + where + ": " + inOurWords(e.getOriginalMessage()));
         } catch (java.io.IOException e) {
             throw invalid(null, "", "unreadable JSON: " + e.getMessage());
         }
+    }
+
+    private static final java.util.regex.Pattern LIMIT = java.util.regex.Pattern.compile(
+            "^(Number value|String value|Document nesting depth|Name) (?:length )?\\((\\d+)\\) exceeds the maximum allowed \\((\\d+).*$",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * Jackson's message in Corral's words: its limit messages name its own classes and methods
+     * (StreamReadConstraints...), which mean nothing to a user; the rest is cut at the first line
+     * and stripped of source descriptions.
+     */
+    static String inOurWords(String message) {
+        if (message == null) {
+            return "unreadable JSON";
+        }
+        java.util.regex.Matcher m = LIMIT.matcher(message);
+        if (m.matches()) {
+            return switch (m.group(1)) {
+                case "Number value" -> "a number of " + m.group(2) + " characters; the limit is " + m.group(3)
+                        + " (send longer values as strings)";
+                case "String value" -> "a string of " + m.group(2) + " characters; the limit is " + m.group(3);
+                case "Name" -> "a key of " + m.group(2) + " characters; the limit is " + m.group(3);
+                default -> "nesting depth " + m.group(2) + " is over the limit of " + m.group(3) + " levels";
+            };
+        }
+        String line = firstLine(message).replaceAll("\\s*\\((?:from|through reference chain|for Object starting)[^)]*\\)", "")
+                .replaceAll("\\s*at \\[Source:.*$", "");
+        if (line.contains("com.fasterxml") || line.contains("jackson")) {
+            return "unreadable JSON";
+        }
+        return line;
     }
 
     private static List<JsonNode> parseYaml(String text) {
@@ -170,6 +201,9 @@ public final class SpecParser {
                 o.set(key, toTree(e.getValue(), doc, path.isEmpty() ? key : path + "." + key));
             }
             return o;
+        }
+        if (value instanceof YamlSupport.UnsupportedTag t) {
+            throw invalid(doc, path, "the YAML tag " + t.tag() + " is not supported (use plain maps, lists and scalars)");
         }
         throw invalid(doc, path, "values of type " + value.getClass().getSimpleName()
                 + " (a YAML tag such as !!binary or !!set) are not supported");

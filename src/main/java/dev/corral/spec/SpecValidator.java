@@ -65,6 +65,12 @@ public final class SpecValidator {
             return null;
         }
         int before = errors.size();
+        // First the limits every stored value must meet, whichever parser read it: past them, nothing else is checked.
+        List<FieldError> limits = JsonLimits.check(doc, "");
+        if (!limits.isEmpty()) {
+            errors.addAll(limits);
+            return null;
+        }
         for (Iterator<String> it = doc.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!ENVELOPE.contains(f)) {

@@ -163,6 +163,16 @@ public final class YamlSupport {
                     return n;
                 }
             });
+            // Tags the docs refuse, which SafeConstructor would build into plain maps or dates that pass as
+            // ordinary values: built as a marker instead, which the tree conversion refuses with its path.
+            for (Tag t : new Tag[]{Tag.OMAP, Tag.TIMESTAMP}) {
+                yamlConstructors.put(t, new AbstractConstruct() {
+                    @Override
+                    public Object construct(Node node) {
+                        return new UnsupportedTag(node.getTag().getValue());
+                    }
+                });
+            }
             yamlConstructors.put(Tag.FLOAT, new AbstractConstruct() {
                 @Override
                 public Object construct(Node node) {
@@ -176,6 +186,10 @@ public final class YamlSupport {
                 }
             });
         }
+    }
+
+    /** A value under a tag Corral does not accept ({@code !!omap}, an explicit {@code !!timestamp}). */
+    record UnsupportedTag(String tag) {
     }
 
     private static final class ScalarException extends ConstructorException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.spec.FieldError;
 import dev.corral.spec.InvalidSpecException;
 import dev.corral.spec.Json;
+import dev.corral.spec.JsonLimits;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
@@ -189,7 +190,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
         wal = WriteAheadLog.open(walFile, payload -> {
             LogRecord rec;
             try {
-                rec = Json.MAPPER.readValue(payload, LogRecord.class);
+                rec = Json.STORE.readValue(payload, LogRecord.class);
             } catch (IOException e) {
                 throw new StoreException(walFile + " holds a record that is not a Corral log record: " + e.getMessage(), e);
             }
@@ -258,6 +259,13 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             Set<ObjectKey> declared = new HashSet<>();
             for (int i = 0; i < batch.size(); i++) {
                 SpecObject o = batch.get(i);
+                // The validator has checked this already; the store checks again because it must never
+                // acknowledge what its own reader would refuse at the next start.
+                List<FieldError> unreadable = new ArrayList<>(JsonLimits.check(o.spec(), "spec"));
+                dev.corral.spec.schema.Schema.refuseNonFinite(o.spec(), "spec", unreadable);
+                for (FieldError e : unreadable) {
+                    invalid.add(e.withDocument(i));
+                }
                 declared.add(o.key());
                 SpecObject cur = objects.get(o.key());
                 Long want = o.metadata().resourceVersion();
@@ -273,6 +281,10 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                     writes.add(created);
                     events.add(new StoreEvent(StoreEvent.Type.ADDED, created, null));
                     changes.add(Change.of(created, Action.created));
+                    continue;
+                }
+                if (options.createOnly()) {
+                    conflicts.add(new FieldError(i, "metadata.name", cur.key().describe() + " exists already"));
                     continue;
                 }
                 String owner = cur.metadata().source();
@@ -315,13 +327,28 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             }
             List<ObjectKey> deletes = new ArrayList<>();
             if (options.prune()) {
+                Set<String> prunedSessions = new HashSet<>();
+                java.util.Map<ObjectKey, SpecObject> pruned = new java.util.LinkedHashMap<>();
                 for (SpecObject o : objects.values()) {
                     if (options.source().equals(o.metadata().source()) && !declared.contains(o.key())) {
-                        deletes.add(o.key());
-                        SpecObject gone = o.withMetadata(o.metadata().withResourceVersion(++next, now));
-                        events.add(new StoreEvent(StoreEvent.Type.DELETED, gone, o));
-                        changes.add(Change.of(gone, Action.pruned));
+                        pruned.put(o.key(), o);
+                        if (o.kind() == Kind.Session) {
+                            prunedSessions.add(o.metadata().name());
+                        }
                     }
+                }
+                // A pruned Session takes everything scoped to it, whatever its source, as a deleted one does.
+                for (SpecObject o : objects.values()) {
+                    if (o.metadata().session() != null && prunedSessions.contains(o.metadata().session())
+                            && !declared.contains(o.key())) {
+                        pruned.putIfAbsent(o.key(), o);
+                    }
+                }
+                for (SpecObject o : pruned.values()) {
+                    deletes.add(o.key());
+                    SpecObject gone = o.withMetadata(o.metadata().withResourceVersion(++next, now));
+                    events.add(new StoreEvent(StoreEvent.Type.DELETED, gone, o));
+                    changes.add(Change.of(gone, Action.pruned));
                 }
             }
             if (!options.dryRun()) {
@@ -388,6 +415,8 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             if (cur == null) {
                 return Optional.empty();
             }
+            // Status is what Corral saw (a run's output cut at a cap, a result a run wrote): made encodable, never refused.
+            status = JsonLimits.repairText(status);
             if (Json.sameValue(cur.status(), status)) {
                 return Optional.of(cur);
             }

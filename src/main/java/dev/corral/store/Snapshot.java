@@ -76,7 +76,7 @@ final class Snapshot {
             throw new StoreException(file + " line " + (last + 1) + ": footer counts " + footer.get("end").asInt()
                     + " objects but " + (last - 1) + " lines hold objects");
         }
-        ObjectReader reader = Json.MAPPER.readerFor(SpecObject.class);
+        ObjectReader reader = Json.STORE.readerFor(SpecObject.class);
         List<SpecObject> objects = IntStream.range(1, last).parallel().mapToObj(i -> {
             try {
                 return reader.<SpecObject>readValue(lines.get(i));
@@ -89,7 +89,7 @@ final class Snapshot {
 
     private static JsonNode parse(Path file, int lineNo, String line) {
         try {
-            return Json.MAPPER.readTree(line);
+            return Json.STORE.readTree(line);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new StoreException(file + " line " + lineNo + " is not valid JSON: " + e.getOriginalMessage(), e);
         }

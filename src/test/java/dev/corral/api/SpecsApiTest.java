@@ -294,10 +294,10 @@ class SpecsApiTest {
         long current = Long.parseLong(etag.replace("\"", ""));
         String stale = "\"" + (current + 1) + "\"";
         given().contentType("application/yaml").header("If-Match", stale).body(tool.formatted(name, "v2"))
-                .put("/specs").then().statusCode(409);
+                .put("/specs").then().statusCode(412);
         given().contentType("application/yaml").header("If-Match", etag).body(tool.formatted(name, "v2"))
                 .put("/specs").then().statusCode(200).body("items[0].action", equalTo("configured"));
-        given().header("If-Match", etag).delete("/specs/tool/" + name).then().statusCode(409);
+        given().header("If-Match", etag).delete("/specs/tool/" + name).then().statusCode(412);
         String etag2 = given().get("/specs/tool/" + name).then().extract().header("ETag");
         given().header("If-Match", etag2).delete("/specs/tool/" + name).then().statusCode(200)
                 .body("deleted[0].name", equalTo(name));

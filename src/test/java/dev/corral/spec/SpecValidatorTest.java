@@ -315,9 +315,13 @@ class SpecValidatorTest {
     }
 
     @Test
-    void integralDecimalIsAcceptedAsAnInteger() {
-        assertEquals(256, one(relic("  image: x\n  resources: {memoryMb: 256.0}\n")).spec()
-                .at("/resources/memoryMb").intValue());
+    void decimalLiteralsAreRefusedForIntegerFields() {
+        // 256.0 and 1E+2 are integral values but not integer literals; 3.0000000000000000001 reads as the double 3.0.
+        for (String v : new String[]{"256.0", "1E+2", "3.0000000000000000001"}) {
+            FieldError e = error(relic("  image: x\n  resources: {memoryMb: " + v + "}\n"));
+            assertEquals("spec.resources.memoryMb", e.path());
+            assertContains("whole number", e.message());
+        }
     }
 
     @Test

@@ -28,8 +28,9 @@ public final class IntegerSchema extends Schema {
                     : "must be between " + min + " and " + max);
             return node;
         }
-        if (!node.isIntegralNumber() && node.decimalValue().stripTrailingZeros().scale() > 0) {
-            error(errors, path, "must be a whole number, not " + node.asText());
+        if (!node.isIntegralNumber()) {
+            // 1.0, 1E+2 and 3.0000000000000000001 (a double that reads as 3.0) alike: an integer field takes integer literals.
+            error(errors, path, "must be a whole number written as an integer (such as 3), not " + node.asText());
             return node;
         }
         if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {

@@ -1,0 +1,118 @@
+package dev.corral.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.runs.Launcher;
+import dev.corral.runs.RunPhases;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.spec.Json;
+import dev.corral.spec.SpecObject;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One followed run log, as server-sent events: it waits (without a thread) for the run's
+ * container, then relays the engine's log stream until the run ends or the client goes away,
+ * whichever is first; either way the engine stream, the wait and the stream permit are let go.
+ */
+final class LogFollow {
+
+    private final SseEventSink sink;
+    private final Sse sse;
+    private final boolean timestamps;
+    private final StreamLimits.Permit permit;
+    private volatile CompletableFuture<?> waiting;
+    private volatile AutoCloseable engineStream;
+    private volatile boolean stopped;
+
+    LogFollow(SseEventSink sink, Sse sse, boolean timestamps, StreamLimits.Permit permit) {
+        this.sink = sink;
+        this.sse = sse;
+        this.timestamps = timestamps;
+        this.permit = permit;
+        permit.onClientGone(this::stop);
+    }
+
+    /** Follows once {@code started} gives the run with its container (or finished, or null if deleted). */
+    void after(CompletableFuture<SpecObject> started, ContainerRuntime runtime) {
+        waiting = started;
+        started.thenAccept(run -> {
+            if (stopped) {
+                return;
+            }
+            ObjectNode status = run == null || run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
+            String containerId = status.path("containerId").asText(null);
+            if (run == null || containerId == null || RunPhases.finished(status.path("phase").asText(null))) {
+                sendCaptured(sink, sse, status);
+                stop();
+                return;
+            }
+            try {
+                engineStream = runtime.followLogs(containerId, timestamps, this::line, this::ended);
+            } catch (RuntimeException e) {
+                send("end", "the engine refused the log stream: " + e.getMessage());
+                stop();
+                return;
+            }
+            if (stopped) {
+                closeEngineStream(); // stopped while the stream was being opened
+            }
+        });
+    }
+
+    /** The captured output of a run that has finished (or not started), then {@code end}. */
+    static void sendCaptured(SseEventSink sink, Sse sse, ObjectNode status) {
+        if (sink.isClosed()) {
+            return;
+        }
+        sink.send(sse.newEventBuilder().name("stdout").data(status.path("stdout").asText("")).build());
+        sink.send(sse.newEventBuilder().name("stderr").data(status.path("stderr").asText("")).build());
+        sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
+    }
+
+    private void line(String stream, String text) {
+        // The launcher's closing report is Corral's, not the run's output.
+        int mark = text.indexOf(Launcher.REPORT_MARK);
+        String shown = mark < 0 ? text : timestamps ? "" : text.substring(0, mark);
+        if (!shown.isEmpty()) {
+            send(stream, shown);
+        }
+    }
+
+    private void ended() {
+        send("end", "exited");
+        stop();
+    }
+
+    private void send(String name, String data) {
+        if (!stopped && !sink.isClosed()) {
+            sink.send(sse.newEventBuilder().name(name).data(data).build());
+        }
+    }
+
+    /** Lets everything go; safe to call more than once and from any thread. */
+    void stop() {
+        stopped = true;
+        CompletableFuture<?> w = waiting;
+        if (w != null) {
+            w.cancel(false);
+        }
+        closeEngineStream();
+        if (!sink.isClosed()) {
+            sink.close();
+        }
+        permit.close();
+    }
+
+    private void closeEngineStream() {
+        AutoCloseable s = engineStream;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                // The engine stream is going away anyway.
+            }
+        }
+    }
+}
