@@ -75,7 +75,7 @@ public class RunsResource {
     @Inject
     RunAdmission admission;
     @Inject
-    ParseGate parser;
+    ParseGate gate;
 
     @POST
     @Blocking
@@ -88,13 +88,14 @@ public class RunsResource {
                                             @Context HttpServerRequest request) {
         boolean wait = Flags.of("wait", waitParam);
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
-        List<JsonNode> docs = parser.parse(body, MediaTypes.formatOf(contentType));
-        if (docs.size() != 1 || !docs.get(0).isObject()) {
-            throw ApiException.badRequest("POST /runs takes one run: a ToolRun spec or a short form object");
-        }
+        SpecParser.Format format = MediaTypes.formatOf(contentType);
         StreamLimits.Permit permit = wait ? streams.acquire(request, "waiting for a run") : null;
         SpecObject run;
-        try {
+        try (ParseGate.Ticket t = gate.enter(body.length)) {
+            List<JsonNode> docs = SpecParser.parse(body, format);
+            if (docs.size() != 1 || !docs.get(0).isObject()) {
+                throw ApiException.badRequest("POST /runs takes one run: a ToolRun spec or a short form object");
+            }
             run = start(toolRun((ObjectNode) docs.get(0)));
         } catch (RuntimeException e) {
             if (permit != null) {

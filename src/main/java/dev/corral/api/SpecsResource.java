@@ -59,7 +59,7 @@ public class SpecsResource {
     StreamLimits streams;
 
     @Inject
-    ParseGate parser;
+    ParseGate gate;
 
     @PUT
     @Blocking
@@ -79,15 +79,16 @@ public class SpecsResource {
         boolean wait = Flags.of("wait", waitParam) && !dryRun;
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
         IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
-        List<JsonNode> docs = parser.parse(body, MediaTypes.formatOf(contentType));
-        List<SpecObject> objects = validator.validateAll(docs);
-        if (ifMatch != null) {
-            objects = List.of(withPrecondition(objects, ifMatch));
-        }
+        SpecParser.Format format = MediaTypes.formatOf(contentType);
         // Taken before anything is stored: a wait refused with 429 must leave nothing applied.
         StreamLimits.Permit permit = wait ? streams.acquire(request, "waiting") : null;
         List<Change> changes;
-        try {
+        List<SpecObject> objects;
+        try (ParseGate.Ticket t = gate.enter(body.length)) {
+            objects = validator.validateAll(SpecParser.parse(body, format));
+            if (ifMatch != null) {
+                objects = List.of(withPrecondition(objects, ifMatch));
+            }
             changes = store.apply(objects, ApplyOptions.api(dryRun));
         } catch (ConflictException e) {
             if (permit != null) {

@@ -161,8 +161,8 @@ public interface CorralConfig {
     }
 
     interface Api {
-        /** Largest request body accepted; larger ones get 413. */
-        @WithDefault("8388608")
+        /** Largest request body accepted (and specs file read); larger ones get 413. */
+        @WithDefault("4194304")
         long maxBodyBytes();
 
         /**
@@ -176,8 +176,11 @@ public interface CorralConfig {
         @WithDefault("32")
         int maxStreamsPerClient();
 
-        /** Request bodies parsed at once, by size: a body waits while this many bytes are being parsed (bounds memory). */
-        @WithDefault("8388608")
+        /**
+         * Request bytes parsed, validated and applied at once: a body waits while this many are in
+         * process (bounds memory; a body costs tens of times its size until it is stored).
+         */
+        @WithDefault("4194304")
         long maxParsingBytes();
     }
 
