@@ -39,6 +39,21 @@ public class ErrorMappers {
         return r;
     }
 
+    /** No token, or one Corral does not know: 401 with the Bearer challenge. Never echoes the token. */
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
+            io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        Response r = json(401, ErrorBody.of("a valid token is required: send Authorization: Bearer <token>"));
+        r.getHeaders().add("WWW-Authenticate", "Bearer realm=\"corral\"");
+        return r;
+    }
+
+    /** A known token whose role is not enough. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return json(403, ErrorBody.of("this token's role does not allow this request"));
+    }
+
     @ServerExceptionMapper
     public Response store(StoreException e) {
         LOG.error("store failure", e);

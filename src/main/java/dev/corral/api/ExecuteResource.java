@@ -6,6 +6,8 @@ import dev.corral.spec.Json;
 import dev.corral.spec.SpecObject;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
+import dev.corral.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletionStage;
  * of run (longer runs belong to {@code POST /runs}, which does not keep a request open).
  */
 @Path("/execute")
+@RolesAllowed(Role.X)
 public class ExecuteResource {
 
     static final int MAX_TIMEOUT = (int) WaitTimeout.MAX.toSeconds();

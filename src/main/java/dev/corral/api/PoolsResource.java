@@ -7,6 +7,8 @@ import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
+import dev.corral.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 
 /** {@code GET /pools}: each warm pool's size and how many of its containers wait idle right now. */
 @Path("/pools")
+@RolesAllowed(Role.R)
 public class PoolsResource {
 
     /** @param pool {@code tool/<name>} or {@code runner/<language>} */

@@ -19,6 +19,8 @@ import dev.corral.store.ApplyOptions;
 import dev.corral.store.Change;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
+import dev.corral.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -57,6 +59,7 @@ import java.util.UUID;
  * does the rest.
  */
 @Path("/runs")
+@RolesAllowed(Role.R)
 public class RunsResource {
 
     @Inject
@@ -79,6 +82,7 @@ public class RunsResource {
 
     @POST
     @Blocking
+    @RolesAllowed(Role.X)
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a run", description = "Body: a ToolRun spec, {\"tool\", \"session\", \"parameters\"} or "
@@ -213,6 +217,7 @@ public class RunsResource {
     }
 
     @POST
+    @RolesAllowed(Role.X)
     @Path("{name}/cancel")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel a run: it is killed and ends Cancelled")
@@ -232,6 +237,7 @@ public class RunsResource {
     }
 
     @DELETE
+    @RolesAllowed(Role.W)
     @Path("{name}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete a run (killing it if it runs) and its files")

@@ -7,6 +7,8 @@ import dev.corral.spec.SpecObject;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
+import dev.corral.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,6 +25,7 @@ import java.util.TreeSet;
 
 /** {@code GET /sources}: where objects come from, and what each specs file last did. */
 @Path("/sources")
+@RolesAllowed(Role.R)
 public class SourcesResource {
 
     /**

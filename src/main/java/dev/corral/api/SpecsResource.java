@@ -15,6 +15,8 @@ import dev.corral.store.ConflictException;
 import dev.corral.store.NotFoundException;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
+import dev.corral.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -41,6 +43,7 @@ import java.util.concurrent.CompletionStage;
 
 /** {@code /specs}: apply, read and delete objects. A thin layer over the store. */
 @Path("/specs")
+@RolesAllowed(Role.R)
 public class SpecsResource {
 
     @Inject
@@ -63,6 +66,7 @@ public class SpecsResource {
 
     @PUT
     @Blocking
+    @RolesAllowed(Role.W)
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Apply specs, all or nothing",
@@ -172,6 +176,7 @@ public class SpecsResource {
     }
 
     @DELETE
+    @RolesAllowed(Role.W)
     @Path("{kind}/{name}")
     @Produces(MediaType.APPLICATION_JSON)
     public DeleteReply delete(@PathParam("kind") String kind, @PathParam("name") String name,
@@ -180,6 +185,7 @@ public class SpecsResource {
     }
 
     @DELETE
+    @RolesAllowed(Role.W)
     @Path("{kind}/{session}/{name}")
     @Produces(MediaType.APPLICATION_JSON)
     public DeleteReply deleteInSession(@PathParam("kind") String kind, @PathParam("session") String session,

@@ -53,6 +53,25 @@ public interface CorralConfig {
     /** Tool runs' settings. */
     Runs runs();
 
+    /** Who may call the API. */
+    Auth auth();
+
+    interface Auth {
+        /**
+         * A file of lines {@code <name> <role> <token>} ({@code #} comments; roles read, run, write,
+         * admin). Unset: no authentication, and Corral listens on 127.0.0.1 only. Re-read when it changes.
+         */
+        Optional<Path> tokensFile();
+
+        /** Serve without tokens on an address other than loopback anyway (a warning at every start). */
+        @WithDefault("false")
+        boolean allowAnonymous();
+
+        /** {@code /q/metrics}, {@code /q/openapi} and the Swagger UI without a token (they need {@code read} otherwise). */
+        @WithDefault("false")
+        boolean openMetrics();
+    }
+
     interface Runs {
         /** Runs executing at once; more wait as {@code Pending}. Default: four per core. */
         java.util.OptionalInt maxConcurrent();
