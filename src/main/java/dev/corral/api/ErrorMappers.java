@@ -21,6 +21,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response policy(dev.corral.admission.PolicyException e) {
+        return json(403, new ErrorBody(e.getMessage(), e.errors()));
+    }
+
+    @ServerExceptionMapper
     public Response conflict(ConflictException e) {
         return json(409, new ErrorBody(e.getMessage(), e.errors()));
     }

@@ -2,6 +2,7 @@ package dev.corral.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.admission.Policy;
 import dev.corral.config.CorralConfig;
 import dev.corral.runs.Launcher;
 import dev.corral.runs.RunPhases;
@@ -79,6 +80,8 @@ public class RunsResource {
     RunAdmission admission;
     @Inject
     ParseGate gate;
+    @Inject
+    Policy policy;
 
     @POST
     @Blocking
@@ -134,6 +137,7 @@ public class RunsResource {
                     : "kind " + kind) + "; apply other kinds with PUT /specs");
         }
         SpecObject run = validator.validateAll(List.of(doc)).get(0);
+        policy.admit(List.of(run));
         try {
             admission.admit(() -> store.apply(List.of(run), ApplyOptions.apiCreate()));
         } catch (ConflictException e) {

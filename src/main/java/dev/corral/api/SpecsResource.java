@@ -1,6 +1,7 @@
 package dev.corral.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.admission.Policy;
 import dev.corral.gitops.SourceRegistry;
 import dev.corral.spec.Kind;
 import dev.corral.spec.LabelSelector;
@@ -64,6 +65,9 @@ public class SpecsResource {
     @Inject
     ParseGate gate;
 
+    @Inject
+    Policy policy;
+
     @PUT
     @Blocking
     @RolesAllowed(Role.W)
@@ -93,6 +97,7 @@ public class SpecsResource {
             if (ifMatch != null) {
                 objects = List.of(withPrecondition(objects, ifMatch));
             }
+            policy.admit(objects);
             changes = store.apply(objects, ApplyOptions.api(dryRun));
         } catch (ConflictException e) {
             if (permit != null) {

@@ -56,6 +56,48 @@ public interface CorralConfig {
     /** Who may call the API. */
     Auth auth();
 
+    /** What may be declared at all (admission): checked on every apply, from the API and from files. */
+    Policy policy();
+
+    /** The audit log of changing requests. */
+    Audit audit();
+
+    interface Policy {
+        /** Images that may be run, as globs ({@code *} any characters, {@code ?} one). Default: any. */
+        @WithDefault("*")
+        List<String> images();
+
+        /** Resource ceilings per kind ({@code relic}, {@code agent}, {@code tool}). */
+        java.util.Map<String, Ceilings> limits();
+
+        /** The most relics one session may have. */
+        java.util.OptionalInt maxRelicsPerSession();
+
+        /** The most sessions in all. */
+        java.util.OptionalInt maxSessions();
+
+        /** The most runs of one session that have not finished. */
+        java.util.OptionalInt maxRunsPerSession();
+    }
+
+    interface Ceilings {
+        java.util.OptionalInt memoryMb();
+
+        java.util.OptionalDouble cpus();
+
+        java.util.OptionalInt pids();
+    }
+
+    interface Audit {
+        /** Size at which {@code audit.log} is rotated to {@code audit.log.1}. */
+        @WithDefault("10485760")
+        long maxBytes();
+
+        /** Rotated files kept ({@code audit.log.1} ... {@code .N}). */
+        @WithDefault("5")
+        int maxFiles();
+    }
+
     interface Auth {
         /**
          * A file of lines {@code <name> <role> <token>} ({@code #} comments; roles read, run, write,

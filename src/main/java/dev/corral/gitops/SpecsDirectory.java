@@ -63,6 +63,9 @@ public class SpecsDirectory {
     SpecValidator validator;
 
     @Inject
+    dev.corral.admission.Policy policy;
+
+    @Inject
     SourceRegistry registry;
 
     @Inject
@@ -167,6 +170,7 @@ public class SpecsDirectory {
         try {
             List<JsonNode> docs = SpecParser.parseAll(bytes, formatOf(file));
             List<SpecObject> objects = validator.validateAll(docs);
+            policy.admit(objects);
             List<Change> changes = store.apply(objects, ApplyOptions.file(source));
             registry.applied(source, hash, now);
             meters.counter("corral_specs_dir_applies_total", "result", "applied").increment();

@@ -162,6 +162,9 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> foreign = files
                     .filter(p -> !Set.of(SNAPSHOT, WAL, LOCK).contains(p.getFileName().toString()))
+                    // Corral's own, beside the store: the audit log and its rotations, and the runs' kept files.
+                    .filter(p -> !p.getFileName().toString().startsWith("audit.log")
+                            && !p.getFileName().toString().equals("run-files"))
                     .sorted().toList();
             if (!foreign.isEmpty()) {
                 LOG.warnf("the data directory %s holds files that are not Corral's, left untouched and not loaded: %s",
