@@ -33,8 +33,14 @@ public class BodyLimitFilter {
     void limit(RoutingContext rc) {
         String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
-            // No body at all, or one without a declared length: the body handler skips the one and reads the other.
-            chunkedBodyReader.handle(rc);
+            // Only an HTTP/1.1 chunked body is read here. Anything else without a length (no body, or an
+            // HTTP/2 stream) is left to RESTEasy: read here too, RESTEasy would find it already consumed.
+            String te = rc.request().getHeader(HttpHeaders.TRANSFER_ENCODING);
+            if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+                chunkedBodyReader.handle(rc);
+            } else {
+                rc.next();
+            }
             return;
         }
         try {

@@ -40,6 +40,17 @@ public class RouterErrorsAsJson {
 
     void failure(RoutingContext rc) {
         Throwable failure = rc.failure();
+        // Security checks of routes outside the resources (/q/metrics, /q/openapi) fail the route.
+        if (failure instanceof io.quarkus.security.AuthenticationFailedException
+                || failure instanceof io.quarkus.security.UnauthorizedException) {
+            rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"corral\"");
+            JsonErrorResponse.send(rc, 401, "a valid token is required: send Authorization: Bearer <token>");
+            return;
+        }
+        if (failure instanceof io.quarkus.security.ForbiddenException) {
+            JsonErrorResponse.send(rc, 403, "this token's role does not allow this request");
+            return;
+        }
         int status = rc.statusCode();
         if (status < 400) {
             status = failure instanceof HttpException http ? http.getStatusCode() : 500;
