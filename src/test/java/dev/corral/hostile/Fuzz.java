@@ -51,6 +51,45 @@ final class Fuzz {
         }
     }
 
+    /**
+     * The edge values of finding 1 and 2, each in an otherwise valid ToolRun or Tool, in YAML and
+     * JSON: every number of {@link HostileGen#NUMBERS} as a parameter, every lone surrogate as a
+     * parameter key and value, every odd text as an env value. Each must be refused, or stored so
+     * that the store reads it back.
+     */
+    void edges() {
+        int i = 0;
+        for (HostileGen.Tok n : HostileGen.NUMBERS) {
+            for (boolean json : new boolean[]{false, true}) {
+                sendDoc("edge number " + n.yaml(), json, "ToolRun", gen.prefix + "-en" + i++, HostileGen.map("tool", "t",
+                        "parameters", HostileGen.map("n", n)));
+            }
+        }
+        for (String lone : HostileGen.LONE) {
+            for (boolean json : new boolean[]{false, true}) {
+                sendDoc("edge lone surrogate key", json, "ToolRun", gen.prefix + "-es" + i++, HostileGen.map("tool", "t",
+                        "parameters", HostileGen.map(lone, 1)));
+                sendDoc("edge lone surrogate value", json, "ToolRun", gen.prefix + "-es" + i++, HostileGen.map("tool", "t",
+                        "parameters", HostileGen.map("v", lone)));
+            }
+        }
+        for (String odd : HostileGen.ODD_TEXT) {
+            for (boolean json : new boolean[]{false, true}) {
+                sendDoc("edge text", json, "Tool", gen.prefix + "-eo" + i++, HostileGen.map("image", "corral/busybox",
+                        "env", HostileGen.map("ODD", odd)));
+            }
+        }
+    }
+
+    private void sendDoc(String label, boolean json, String kind, String name, Map<String, Object> spec) {
+        Map<String, Object> doc = HostileGen.map("apiVersion", "corral.dev/v1", "kind", kind, "metadata",
+                HostileGen.map("name", name), "spec", spec);
+        String text = json ? Render.json(doc) : Render.yaml(doc);
+        send(new HostileGen.Req(label + (json ? " (JSON)" : " (YAML)"), "PUT", "/specs",
+                HostileGen.headers("Content-Type", json ? "application/json" : "application/yaml"),
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** {@code n} requests of random classes from one seed. */
     void random(long seed, int n) {
         Random r = new Random(seed);

@@ -37,6 +37,7 @@ class HostileCorpusTest {
     void everyHostileRequestGetsA2xxOrA4xxWithJson() {
         fuzz = new Fuzz(RestAssured.port, "hc");
         fuzz.corpus(SEED, 3);
+        fuzz.edges();
         fuzz.random(SEED + 1, RANDOM_REQUESTS);
         assertTrue(fuzz.failures.isEmpty(), "seed " + SEED + ": " + fuzz.report());
     }
@@ -47,6 +48,7 @@ class HostileCorpusTest {
         if (fuzz == null) {
             fuzz = new Fuzz(RestAssured.port, "hc");
             fuzz.corpus(SEED, 3);
+            fuzz.edges();
             fuzz.random(SEED + 1, RANDOM_REQUESTS);
         }
         List<String> diffs = fuzz.compareWithListings();

@@ -295,11 +295,15 @@ final class HostileGen {
             case DEEP -> {
                 int depth = pick(r, 10, 60, 62, 63, 64, 65, 66, 100, 1000, 20_000);
                 Map<String, Object> d = doc(r, "ToolRun", true);
-                Object v = "leaf";
+                // Written as text (flow syntax, valid JSON and YAML alike): a tree this deep would overflow the renderer's stack.
+                StringBuilder open = new StringBuilder();
+                char[] close = new char[depth];
                 for (int i = 0; i < depth; i++) {
-                    v = r.nextBoolean() ? List.of(v) : map("k", v);
+                    boolean list = r.nextBoolean();
+                    open.append(list ? "[" : "{\"k\": ");
+                    close[depth - 1 - i] = list ? ']' : '}';
                 }
-                spec(d).put("parameters", map("deep", v));
+                spec(d).put("parameters", map("deep", Tok.of(open + "\"leaf\"" + new String(close))));
                 yield render(c, json, d);
             }
             case HUGE_STRING -> {

@@ -41,6 +41,7 @@ class HostileStoreIT {
             corral = CorralProcess.start(data(), SETTINGS);
             fuzz = new Fuzz(corral.port(), "hi");
             fuzz.corpus(HostileCorpusTest.SEED, 3);
+            fuzz.edges();
             fuzz.random(HostileCorpusTest.SEED + 2, Integer.getInteger("hostile.requests", 400));
         }
     }
@@ -79,14 +80,15 @@ class HostileStoreIT {
         assertTrue(diffs.isEmpty(), "after the restart:\n  - " + String.join("\n  - ", diffs));
     }
 
-    /** The error lines of the process's log, for a failure message. */
+    /** The last error lines of the process's log, for a failure message. */
     static String errors() throws IOException {
         Path log = data().toAbsolutePath().resolveSibling("data.log");
         if (!Files.exists(log)) {
             return "";
         }
-        return String.join("\n", Files.readAllLines(log).stream().filter(l -> l.contains("ERROR") || l.contains("Exception"))
-                .limit(8).toList());
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains("ERROR") || l.contains("Exception")).toList();
+        // The last ones: those of the start that failed.
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 4), lines.size()));
     }
 
     @AfterAll
