@@ -76,7 +76,10 @@ if try_start "$WORK/data" -Dcorral.reconcile.enabled=false; then
   [ "$list_after" = "$list_json" ] && same="yes" || same="no ($list_json before, $list_after after)"
   stop_corral
 else
-  restart="**does not load**: $(grep -m1 -E 'ERROR|Exception' "$WORK/corral.log" | tail -c 300 || true)"
+  # The first error of the last start (the log holds every start, and bytes of the hostile values).
+  why=$(awk '/^=== start/ { n = NR } { line[NR] = $0 } END { for (i = n; i <= NR; i++) print line[i] }' "$WORK/corral.log" \
+    | grep -a -o -E 'StoreException: .*|ERROR.*' | sort -r | head -1 | tr -d '|`' | cut -c1-300 || true)
+  restart="**does not load**: $why"
   same="-"
 fi
 
