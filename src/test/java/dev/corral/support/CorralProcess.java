@@ -105,6 +105,10 @@ public final class CorralProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    public int port() {
+        return port;
+    }
+
     public long pid() {
         return process.pid();
     }
