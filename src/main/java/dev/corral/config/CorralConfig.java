@@ -259,6 +259,16 @@ public interface CorralConfig {
         /** The directory is also rescanned this often, in case a file-system event was missed (network file systems). */
         @WithDefault("30s")
         Duration rescanInterval();
+
+        /**
+         * Follow symbolic links in the specs directory whose target (after resolution) is outside it.
+         * Off: such a link is not read, and is reported as an error on its source in {@code GET /sources}
+         * and in the log. Links within the directory (a Kubernetes ConfigMap's {@code ..data}, a git-sync
+         * worktree link) are always followed; the specs directory itself may always be a link. Link loops
+         * are reported, never followed, either way.
+         */
+        @WithDefault("false")
+        boolean followExternalLinks();
     }
 
     interface Agent {

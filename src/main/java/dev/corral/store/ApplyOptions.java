@@ -1,5 +1,9 @@
 package dev.corral.store;
 
+import dev.corral.spec.ObjectKey;
+
+import java.util.Set;
+
 /**
  * How to apply a batch.
  *
@@ -7,10 +11,21 @@ package dev.corral.store;
  * @param dryRun     validate and report actions without storing anything
  * @param prune      also delete this source's objects that the batch no longer declares (a file's apply)
  * @param createOnly every object must be new: one that exists already is a conflict, and nothing changes
+ * @param adopt      objects of other sources this batch may take over instead of conflicting: they keep
+ *                   their uid, become this source's, and count as configured (the specs directory passes
+ *                   the objects that moved to this file from another file in the same revision)
  */
-public record ApplyOptions(String source, boolean dryRun, boolean prune, boolean createOnly) {
+public record ApplyOptions(String source, boolean dryRun, boolean prune, boolean createOnly, Set<ObjectKey> adopt) {
 
     public static final String API = "api";
+
+    public ApplyOptions {
+        adopt = adopt == null ? Set.of() : Set.copyOf(adopt);
+    }
+
+    public ApplyOptions(String source, boolean dryRun, boolean prune, boolean createOnly) {
+        this(source, dryRun, prune, createOnly, Set.of());
+    }
 
     public static ApplyOptions api(boolean dryRun) {
         return new ApplyOptions(API, dryRun, false, false);
@@ -23,5 +38,10 @@ public record ApplyOptions(String source, boolean dryRun, boolean prune, boolean
 
     public static ApplyOptions file(String source) {
         return new ApplyOptions(source, false, true, false);
+    }
+
+    /** A file's objects, taking over {@code adopt} from their old files, without pruning (that is a second step). */
+    public static ApplyOptions fileAdopting(String source, Set<ObjectKey> adopt) {
+        return new ApplyOptions(source, false, false, false, adopt);
     }
 }

@@ -291,7 +291,9 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                     continue;
                 }
                 String owner = cur.metadata().source();
-                if (!options.source().equals(owner)) {
+                // Taken over from another source (an object that moved between specs files): same uid.
+                boolean adopted = !options.source().equals(owner) && options.adopt().contains(o.key());
+                if (!options.source().equals(owner) && !adopted) {
                     conflicts.add(new FieldError(i, "metadata.name", cur.key().describe() + " is managed by " + owner
                             + ", not " + options.source() + "; change it there (or delete it there first)"));
                     clashes.add(new ConflictException.Clash(cur.key(), owner, options.source()));
@@ -310,13 +312,14 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
                             + " delete it and create a new one"));
                     continue;
                 }
-                if (!specChanged && !metaChanged) {
+                if (!specChanged && !metaChanged && !adopted) {
                     changes.add(Change.of(cur, Action.unchanged));
                     continue;
                 }
                 var m = cur.metadata();
                 SpecObject updated = new SpecObject(o.apiVersion(), o.kind(), o.metadata().withStored(m.uid(),
-                        m.generation() + (specChanged ? 1 : 0), ++next, m.createdAt(), now, m.source()),
+                        m.generation() + (specChanged ? 1 : 0), ++next, m.createdAt(), now,
+                        adopted ? options.source() : m.source()),
                         o.spec(), cur.status());
                 writes.add(updated);
                 events.add(new StoreEvent(StoreEvent.Type.MODIFIED, updated, cur));

@@ -51,7 +51,9 @@ class SpecsDirectoryTest {
                     "corral.specs-dir", DIR.toString(),
                     "corral.data-dir", "target/corral-test-data-" + UUID.randomUUID(),
                     "corral.specs.debounce", "100ms",
-                    "corral.specs.rescan-interval", "1h");
+                    "corral.specs.rescan-interval", "1h",
+                    "corral.reconcile.enabled", "false",
+                    "corral.instance", "gitopstest");
         }
     }
 
