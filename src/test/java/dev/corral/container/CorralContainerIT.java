@@ -55,7 +55,9 @@ class CorralContainerIT {
     private static final String DATA = "corral-it-" + INSTANCE + "-data";
     private static final String S = "s-" + INSTANCE.substring(4);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1, as curl speaks it by default (the JDK's client would otherwise try an h2c upgrade). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static Path work;
     private static Path agents;
     private static String image;
