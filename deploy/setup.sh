@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Makes a Debian machine ready to run and test Corral. Idempotent: installs only what is
-# missing, reuses a Docker engine that already answers, rebuilds images only when absent.
+# Makes a Debian machine ready to run and test Corral, on the host or as a container. Idempotent:
+# installs only what is missing, reuses a Docker engine that already answers, rebuilds images only
+# when absent or their recipe changed (deploy/images/build.sh: busybox, Corral's own image bases
+# corral/base-jre and corral/base-native, the tool-run runners).
 #
 #   deploy/setup.sh
 #
@@ -43,5 +45,6 @@ if ! "$DOCKER" version >/dev/null 2>&1; then
 fi
 log "docker engine $("$DOCKER" version --format '{{.Server.Version}}') is up"
 
-# Images are built locally: no registry is assumed reachable.
+# Images are built locally: no registry is assumed reachable. With the bases, after ./mvnw package,
+# `docker build -f Dockerfile.jvm -t corral/corral .` works offline.
 deploy/images/build.sh

@@ -53,6 +53,7 @@ public class Controller {
     MeterRegistry registry;
 
     private final ObservedState observed = new ObservedState();
+    private OwnContainer own;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean resyncing = new AtomicBoolean();
     private WorkQueue<ObjectKey> queue;
@@ -75,16 +76,17 @@ public class Controller {
         }
         var rc = config.reconcile();
         queue = new WorkQueue<>(rc.retryBase(), rc.retryMax());
+        own = new OwnContainer(runtime);
         metrics = new ReconcileMetrics(registry, queue::depth);
         parallel = Executors.newFixedThreadPool(rc.workers(), daemon("corral-exec"));
         prober = new HealthProber(runtime, queue::add, registry, Clock.systemUTC(), Math.max(2, rc.workers() / 4));
         var restart = config.restart();
         reconciler = new Reconciler(store, runtime, observed,
-                new Executor(runtime, observed, parallel, restart.stopGrace()), prober,
+                new Executor(runtime, observed, parallel, restart.stopGrace(), own), prober,
                 new CrashTracker(restart.backoffReset()),
                 new SubnetPool(config.network().pool(), config.network().subnetPrefix()),
                 new PlannerSettings(restart.backoffBase(), restart.backoffMax(), restart.stopGrace()),
-                Clock.systemUTC(), queue::add, metrics);
+                Clock.systemUTC(), queue::add, metrics, own);
         int maxRuns = config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors());
         runSlots = new dev.corral.runs.RunSlots(maxRuns);
         recoverClaims();
@@ -211,6 +213,7 @@ public class Controller {
         }
         try {
             runtime.ping();
+            joinAgentNetwork();
             events = runtime.events(this::onEngineEvent, failure -> {
                 if (running.get()) {
                     LOG.warnf("engine event stream ended (%s); reconnecting", failure == null ? "closed" : failure.getMessage());
@@ -224,6 +227,22 @@ public class Controller {
         } catch (java.lang.RuntimeException e) {
             engineProblem = e.getMessage();
             background.schedule(this::connectEvents, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * In a container, Corral joins the engine's default bridge, where agents live, at once rather
+     * than at an agent's first probe: the engine routes a container through (and maps its published
+     * ports to) the attached network with a gateway whose name sorts first, so a later join would move
+     * Corral's published port under its clients. On the bridge, no session network ({@code
+     * corral-session-...}) ever sorts before it.
+     */
+    private void joinAgentNetwork() {
+        try {
+            own.join(ContainerSpecs.AGENT_NETWORK, null);
+        } catch (java.lang.RuntimeException e) {
+            LOG.warnf("could not join the engine's default bridge (%s): agents' HTTP and TCP probes will try again",
+                    e.getMessage());
         }
     }
 
@@ -247,6 +266,14 @@ public class Controller {
         });
         if ("network".equals(e.type())) {
             String container = e.attributes().get("container");
+            if (own.is(container) && "disconnect".equals(e.action())) {
+                // Corral's own container was cut off a network it probes on: its objects there join it again.
+                String name = e.attributes().getOrDefault("name", "");
+                own.forget(name, e.actorId());
+                observed.containers().stream().filter(c -> c.networks() != null && c.networks().containsKey(name))
+                        .map(c -> ObservedState.ownerOf(c.labels())).filter(java.util.Objects::nonNull).forEach(queue::add);
+                return;
+            }
             // Network events come for every network on the engine: only those touching our containers matter.
             if (container != null && observed.container(container).isPresent()
                     && ("connect".equals(e.action()) || "disconnect".equals(e.action()))) {
@@ -256,6 +283,7 @@ public class Controller {
             }
             if ("destroy".equals(e.action())) {
                 observed.removeNetworkById(e.actorId());
+                own.forget(e.attributes().get("name"), e.actorId());
                 String name = e.attributes().getOrDefault("name", "");
                 if (name.startsWith("corral-session-")) {
                     queue.add(ObjectKey.of(Kind.Session, null, name.substring("corral-session-".length())));

@@ -33,12 +33,15 @@ public final class Executor {
     private final ObservedState observed;
     private final ExecutorService parallel;
     private final Duration stopGrace;
+    private final OwnContainer own;
 
-    public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace) {
+    public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace,
+                    OwnContainer own) {
         this.runtime = runtime;
         this.observed = observed;
         this.parallel = parallel;
         this.stopGrace = stopGrace;
+        this.own = own;
     }
 
     /** Runs the plan for {@code key}; throws the first failure after its stage has finished. */
@@ -98,9 +101,24 @@ public final class Executor {
                 observed.setNetwork(c.containerId(), c.network(), c.networkId());
             }
             case RemoveNetwork -> {
-                runtime.removeNetwork((String) a.payload());
+                removeNetwork(a.target(), (String) a.payload());
                 observed.removeNetwork(a.target());
             }
+        }
+    }
+
+    /** Corral's own container, if it probes there, leaves first: a network with endpoints cannot be removed. */
+    private void removeNetwork(String name, String id) {
+        own.leave(name, id, false);
+        try {
+            runtime.removeNetwork(id);
+        } catch (EngineException e) {
+            if (own.self().isEmpty() || !String.valueOf(e.getMessage()).contains("active endpoints")) {
+                throw e;
+            }
+            // Attached without our knowing (a stale picture, or by hand): leave anyway and try again once.
+            own.leave(name, id, true);
+            runtime.removeNetwork(id);
         }
     }
 
@@ -121,6 +139,12 @@ public final class Executor {
     }
 
     private String createContainer(ObjectKey key, DesiredContainer d) {
+        for (var m : d.request().mounts()) {
+            String problem = m.bind() ? own.hostPathProblem(m.source()) : null;
+            if (problem != null) {
+                throw ReconcileException.terminal("CodeNotShared", problem, null);
+            }
+        }
         try {
             runtime.ensureImage(d.image(), d.pullPolicy());
         } catch (ImageUnavailableException e) {

@@ -48,6 +48,7 @@ public final class Reconciler {
     private final Clock clock;
     private final Consumer<ObjectKey> enqueue;
     private final ReconcileMetrics metrics;
+    private final OwnContainer own;
     private volatile dev.corral.runs.RunReconciler runs;
 
     private volatile dev.corral.runs.PoolReconciler pools;
@@ -63,7 +64,7 @@ public final class Reconciler {
 
     public Reconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, Executor executor,
                       HealthProber prober, CrashTracker crashes, SubnetPool pool, PlannerSettings settings, Clock clock,
-                      Consumer<ObjectKey> enqueue, ReconcileMetrics metrics) {
+                      Consumer<ObjectKey> enqueue, ReconcileMetrics metrics, OwnContainer own) {
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -75,6 +76,7 @@ public final class Reconciler {
         this.clock = clock;
         this.enqueue = enqueue;
         this.metrics = metrics;
+        this.own = own;
     }
 
     public Result reconcile(ObjectKey key) {
@@ -169,7 +171,14 @@ public final class Reconciler {
                 crash = crashes.ended(key, ended);
             }
         } else if (keeper != null && keeper.running() && d.health() != null) {
-            if (!prober.watching(key, keeper.id())) {
+            // HTTP and TCP probes go to the container's address: Corral must be on its network (it is, on the host).
+            boolean byAddress = !d.health().has("exec");
+            String networkId = key.kind() == Kind.Agent ? null
+                    : observed.network(d.network()).map(ObservedNetwork::id).orElse(null);
+            if (!prober.watching(key, keeper.id()) || byAddress && !own.reaches(d.network(), networkId)) {
+                if (byAddress) {
+                    own.join(d.network(), networkId);
+                }
                 ContainerDetails details = runtime.inspectContainer(keeper.id()).orElse(null);
                 String address = details == null ? null : details.ipAddresses().get(d.network());
                 prober.watch(key, keeper.id(), d.health(), address);

@@ -40,6 +40,16 @@ public interface ContainerRuntime {
 
     void connect(String network, String containerId, List<String> aliases);
 
+    /** Detaches a container from a network; one that is not attached (or gone) is left as it is. */
+    void disconnect(String network, String containerId);
+
+    /**
+     * The container this process runs in, when the engine runs it (Corral in a container next to
+     * it); empty when Corral runs on the engine's host. Costs no engine call when nothing in this
+     * process's environment looks like a container.
+     */
+    Optional<SelfContainer> findSelf();
+
     void createVolume(String name, java.util.Map<String, String> labels);
 
     void removeVolume(String name);

@@ -303,6 +303,64 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void disconnect(String network, String containerId) {
+        try {
+            call("disconnect_network", () -> client.disconnectFromNetworkCmd().withNetworkId(network)
+                    .withContainerId(containerId).exec());
+        } catch (EngineException e) {
+            // 404: network or container gone; "is not connected": already detached.
+            if (e.status() != 404 && !String.valueOf(e.getMessage()).contains("not connected")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<SelfContainer> findSelf() {
+        List<String> candidates = SelfContainer.candidates(readQuietly("/proc/self/mountinfo"),
+                readQuietly("/proc/self/cgroup"), readQuietly("/etc/hostname"));
+        for (String candidate : candidates) {
+            InspectContainerResponse r;
+            try {
+                r = call("inspect_container", () -> client.inspectContainerCmd(candidate).exec());
+            } catch (EngineException e) {
+                if (e.status() == 404) {
+                    continue;
+                }
+                throw e;
+            }
+            if (r.getId() == null || !r.getId().startsWith(candidate)) {
+                continue;
+            }
+            Map<String, String> networks = new java.util.HashMap<>();
+            if (r.getNetworkSettings() != null && r.getNetworkSettings().getNetworks() != null) {
+                r.getNetworkSettings().getNetworks().forEach((n, cn) -> networks.put(n, cn.getNetworkID()));
+            }
+            Map<java.nio.file.Path, java.nio.file.Path> binds = new java.util.HashMap<>();
+            if (r.getMounts() != null) {
+                for (var m : r.getMounts()) {
+                    // Named volumes carry a name; a bind mount's source is the host's path.
+                    if ((m.getName() == null || m.getName().isEmpty()) && m.getSource() != null
+                            && m.getDestination() != null && m.getSource().startsWith("/")) {
+                        binds.put(java.nio.file.Path.of(m.getDestination().getPath()).normalize(),
+                                java.nio.file.Path.of(m.getSource()).normalize());
+                    }
+                }
+            }
+            return Optional.of(new SelfContainer(r.getId(), networks, binds));
+        }
+        return Optional.empty();
+    }
+
+    private static String readQuietly(String file) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file));
+        } catch (java.io.IOException | java.lang.RuntimeException e) {
+            return "";
+        }
+    }
+
+    @Override
     public void createVolume(String name, Map<String, String> labels) {
         call("create_volume", () -> client.createVolumeCmd().withName(name).withLabels(stamped(labels)).exec());
     }
