@@ -11,6 +11,14 @@ final class Flags {
     private Flags() {
     }
 
+    /**
+     * The flag as the request sent it: {@code ?dryRun=} and a bare {@code ?dryRun} are true, which
+     * JAX-RS parameter injection cannot tell from an absent parameter.
+     */
+    static boolean of(io.vertx.core.http.HttpServerRequest request, String name) {
+        return request.params().contains(name) ? of(name, request.params().get(name)) : false;
+    }
+
     static boolean of(String name, String value) {
         if (value == null) {
             return false;

@@ -93,7 +93,7 @@ public class RunsResource {
     public CompletionStage<Response> create(byte[] body, @HeaderParam("Content-Type") String contentType,
                                             @QueryParam("wait") String waitParam, @QueryParam("timeout") String timeout,
                                             @Context HttpServerRequest request) {
-        boolean wait = Flags.of("wait", waitParam);
+        boolean wait = Flags.of(request, "wait");
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
         SpecParser.Format format = MediaTypes.formatOf(contentType);
         StreamLimits.Permit permit = wait ? streams.acquire(request, "waiting for a run") : null;
@@ -196,8 +196,8 @@ public class RunsResource {
     public void logs(@PathParam("name") String name, @QueryParam("session") String session,
                      @QueryParam("follow") String followParam, @QueryParam("timestamps") String timestampsParam,
                      @Context SseEventSink sink, @Context Sse sse, @Context HttpServerRequest request) {
-        boolean follow = Flags.of("follow", followParam);
-        boolean timestamps = Flags.of("timestamps", timestampsParam);
+        boolean follow = Flags.of(request, "follow");
+        boolean timestamps = Flags.of(request, "timestamps");
         SpecObject run = find(name, session);
         ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
         String containerId = status.path("containerId").asText(null);

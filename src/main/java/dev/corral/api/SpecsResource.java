@@ -83,10 +83,10 @@ public class SpecsResource {
                                              @QueryParam("wait") String waitParam,
                                              @QueryParam("timeout") String timeout,
                                              @Context HttpServerRequest request) {
-        boolean dryRun = Flags.of("dryRun", dryRunParam);
-        boolean wait = Flags.of("wait", waitParam) && !dryRun;
+        boolean dryRun = Flags.of(request, "dryRun");
+        boolean wait = Flags.of(request, "wait") && !dryRun;
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
-        IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
+        IfMatch ifMatch = IfMatch.parse(request.getHeader("If-Match"));
         SpecParser.Format format = MediaTypes.formatOf(contentType);
         // Taken before anything is stored: a wait refused with 429 must leave nothing applied.
         StreamLimits.Permit permit = wait ? streams.acquire(request, "waiting") : null;
@@ -185,8 +185,9 @@ public class SpecsResource {
     @Path("{kind}/{name}")
     @Produces(MediaType.APPLICATION_JSON)
     public DeleteReply delete(@PathParam("kind") String kind, @PathParam("name") String name,
-                              @HeaderParam("If-Match") String ifMatch) {
-        return remove(key(kind, null, name), ifMatch);
+                              @Context HttpServerRequest request) {
+        // The raw header: an empty If-Match must be refused, not read as none.
+        return remove(key(kind, null, name), request.getHeader("If-Match"));
     }
 
     @DELETE
@@ -194,8 +195,8 @@ public class SpecsResource {
     @Path("{kind}/{session}/{name}")
     @Produces(MediaType.APPLICATION_JSON)
     public DeleteReply deleteInSession(@PathParam("kind") String kind, @PathParam("session") String session,
-                                       @PathParam("name") String name, @HeaderParam("If-Match") String ifMatch) {
-        return remove(key(kind, session, name), ifMatch);
+                                       @PathParam("name") String name, @Context HttpServerRequest request) {
+        return remove(key(kind, session, name), request.getHeader("If-Match"));
     }
 
     private Response read(ObjectKey key) {

@@ -72,8 +72,11 @@ public final class YamlSupport {
         options.setIndentWithIndicator(true);
         options.setWidth(120);
         options.setSplitLines(false);
-        return new Yaml(new CoreConstructor(new LoaderOptions()), new Representer(options), options, new LoaderOptions(),
-                new DumpResolver());
+        // Strings with characters YAML cannot print plainly are written double-quoted with escapes, not as
+        // !!binary (which Corral's own parser refuses), so that every listing can be applied back.
+        options.setNonPrintableStyle(DumperOptions.NonPrintableStyle.ESCAPE);
+        return new Yaml(new CoreConstructor(new LoaderOptions()), new LineBreakSafeRepresenter(options), options,
+                new LoaderOptions(), new DumpResolver());
     }
 
     /**
@@ -183,6 +186,27 @@ public final class YamlSupport {
                                 "\"" + text + "\" is not a YAML 1.2 number");
                     }
                     return d;
+                }
+            });
+        }
+    }
+
+    /**
+     * Writes strings holding NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR double-quoted, where they
+     * are escaped ({@code \N}, {@code \L}, {@code \P}): in any other style a YAML reader takes them
+     * for line breaks and reads back {@code \n}.
+     */
+    private static final class LineBreakSafeRepresenter extends Representer {
+        LineBreakSafeRepresenter(DumperOptions options) {
+            super(options);
+            this.representers.put(String.class, new RepresentString() {
+                @Override
+                public Node representData(Object data) {
+                    String s = data.toString();
+                    if (s.indexOf('\u0085') >= 0 || s.indexOf('\u2028') >= 0 || s.indexOf('\u2029') >= 0) {
+                        return representScalar(Tag.STR, s, DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+                    }
+                    return super.representData(data);
                 }
             });
         }

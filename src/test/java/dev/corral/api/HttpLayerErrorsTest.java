@@ -289,8 +289,29 @@ class HttpLayerErrorsTest {
                 }
             }
             String length = headers.get("content-length");
-            byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
+            byte[] body = length != null ? in.readNBytes(Integer.parseInt(length))
+                    : "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? dechunk(in) : in.readAllBytes();
             return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A chunked body, decoded (chunk sizes in hex, each chunk followed by CRLF, a last chunk of 0). */
+    static byte[] dechunk(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            int size = Integer.parseInt(line.toString().split(";")[0].trim(), 16);
+            if (size == 0) {
+                return out.toByteArray();
+            }
+            out.write(in.readNBytes(size));
+            in.readNBytes(2);
         }
     }
 

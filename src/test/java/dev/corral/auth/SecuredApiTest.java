@@ -56,8 +56,8 @@ class SecuredApiTest {
                 new Endpoint("GET /sources", Role.READ, r -> r.get("/sources"), true),
                 new Endpoint("GET /pools", Role.READ, r -> r.get("/pools"), true),
                 new Endpoint("GET /runs/x", Role.READ, r -> r.get("/runs/x"), true),
-                new Endpoint("GET /q/metrics", Role.READ, r -> r.get("/q/metrics"), true),
-                new Endpoint("GET /q/openapi", Role.READ, r -> r.get("/q/openapi"), true),
+                new Endpoint("GET /q/metrics", Role.READ, r -> r.get("/q/metrics"), false),
+                new Endpoint("GET /q/openapi", Role.READ, r -> r.get("/q/openapi"), false),
                 new Endpoint("POST /runs", Role.RUN, r -> r.contentType("application/json")
                         .body("{\"language\": \"bash\", \"code\": \"true\"}").post("/runs"), true),
                 new Endpoint("POST /runs/x/cancel", Role.RUN, r -> r.post("/runs/x/cancel"), true),

@@ -149,7 +149,7 @@ final class HostileGen {
         }
         boolean json = r.nextInt(4) != 0;
         byte[] bytes = (json ? Render.json(body) : Render.yaml(body)).getBytes(StandardCharsets.UTF_8);
-        String query = r.nextInt(10) == 0 ? "?wait=" + pick(r, "maybe", "true&timeout=1ms", "false", "") : "";
+        String query = r.nextInt(10) == 0 ? "?wait=" + pick(r, "maybe", "true&timeout=1ms", "false", "&timeout=1ms") : "";
         return new Req("POST /runs form " + what, "POST", "/runs" + query,
                 headers("Content-Type", json ? "application/json" : "application/yaml"), bytes);
     }
@@ -352,7 +352,7 @@ final class HostileGen {
                 Map<String, Object> d = doc(r, pick(r, "Tool", "Relic", "ToolRun", "Session"), r.nextBoolean());
                 Object wrong = pick(r, "60", true, List.of(1), map("a", 1), null, 5, 1.5, "");
                 switch (r.nextInt(7)) {
-                    case 0 -> d.put("metadata", List.of(wrong));
+                    case 0 -> d.put("metadata", java.util.Collections.singletonList(wrong));
                     case 1 -> d.put("spec", wrong);
                     case 2 -> d.put("kind", wrong);
                     case 3 -> meta(d).put("name", wrong);
