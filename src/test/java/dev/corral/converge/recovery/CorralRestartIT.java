@@ -102,7 +102,8 @@ class CorralRestartIT {
             await().atMost(CONVERGE).until(() -> "Succeeded".equals(runPhase(second, run)));
             JsonPath r = JsonPath.from(second.get("/runs/" + run).body());
             assertEquals(1, r.getInt("status.result"), "started once: " + r.prettify());
-            assertTrue(Docker.containers("corral.dev/name=" + run).isEmpty());
+            // Removed at collection, which follows the status write by a moment: waited for, not raced.
+            await().atMost(CONVERGE).until(() -> Docker.containers("corral.dev/name=" + run).isEmpty());
         }
     }
 
