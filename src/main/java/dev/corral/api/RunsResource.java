@@ -90,6 +90,7 @@ public class RunsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a run", description = "Body: a ToolRun spec, {\"tool\", \"session\", \"parameters\"} or "
             + "{\"language\", \"code\", \"timeoutSeconds\"}. ?wait=true answers when it has finished.")
+    // wait is declared for the API description; its value is read from the raw request (Flags).
     public CompletionStage<Response> create(byte[] body, @HeaderParam("Content-Type") String contentType,
                                             @QueryParam("wait") String waitParam, @QueryParam("timeout") String timeout,
                                             @Context HttpServerRequest request) {
@@ -193,6 +194,7 @@ public class RunsResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "A run's stdout and stderr", description = "?follow=true streams them as server-sent events "
             + "(event stdout or stderr, then end) until the run ends; ?timestamps=true prefixes each line")
+    // follow and timestamps: declared for the API description, read from the raw request (Flags).
     public void logs(@PathParam("name") String name, @QueryParam("session") String session,
                      @QueryParam("follow") String followParam, @QueryParam("timestamps") String timestampsParam,
                      @Context SseEventSink sink, @Context Sse sse, @Context HttpServerRequest request) {

@@ -76,6 +76,8 @@ public class SpecsResource {
     @Operation(summary = "Apply specs, all or nothing",
             description = "YAML (one or many documents separated by ---) or JSON (an object, an array, or {\"items\": [...]}).")
     @RequestBody(content = {@Content(mediaType = MediaTypes.YAML), @Content(mediaType = MediaType.APPLICATION_JSON)})
+    // If-Match, dryRun and wait are declared for the API description; their values are read from the raw
+    // request (IfMatch, Flags), where an empty value is not taken for an absent one.
     public CompletionStage<ApplyReply> apply(byte[] body,
                                              @HeaderParam("Content-Type") String contentType,
                                              @HeaderParam("If-Match") String ifMatchHeader,
