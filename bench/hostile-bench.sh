@@ -38,7 +38,8 @@ try_start() {
   local data=$1; shift
   PORT=$(free_port)
   echo "=== start $(date +%H:%M:%S) $*" >>"$WORK/corral.log"
-  java -Dcorral.data-dir="$data" -Dcorral.instance="$INSTANCE" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" "$@" \
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options (bench/lib.sh: deploy/jvm.options)
+  java $JAVA_OPTS -Dcorral.data-dir="$data" -Dcorral.instance="$INSTANCE" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" "$@" \
     -jar "$JAR" >>"$WORK/corral.log" 2>&1 &
   CORRAL_PID=$!
   for _ in $(seq 1200); do
@@ -58,7 +59,6 @@ python3 bench/hostile_driver.py --port "$PORT" --requests "$REQUESTS" --max-seco
 alive_after=yes; kill -0 "$CORRAL_PID" 2>/dev/null || alive_after=no
 rss_after=$( [ "$alive_after" = yes ] && rss || echo "-")
 rss_peak=$( [ "$alive_after" = yes ] && hwm || echo "-")
-list_json=$(curl -s -m 60 -H 'Accept: application/json' "127.0.0.1:$PORT/specs" | sha256sum | cut -c1-16)
 json_items=$(curl -s -m 60 -H 'Accept: application/json' "127.0.0.1:$PORT/specs" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo "unreadable")
 yaml_code=$(curl -s -m 60 -o "$WORK/list.yaml" -w '%{http_code}' -H 'Accept: application/yaml' "127.0.0.1:$PORT/specs" || echo "none")
 yaml_docs=$(grep -c '^apiVersion:' "$WORK/list.yaml" 2>/dev/null || echo 0)
@@ -67,6 +67,8 @@ log "probing $STREAMS follow streams on a pending run"
 streams=$(python3 bench/hostile_driver.py --port "$PORT" --requests 0 --streams "$STREAMS" --timeout 10 2>/dev/null \
   | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["streams"]))' || echo '"probe failed"')
 
+# The listing to compare with after the restart: taken now, since the streams probe declared a run.
+list_json=$(curl -s -m 60 -H 'Accept: application/json' "127.0.0.1:$PORT/specs" | sha256sum | cut -c1-16)
 log "kill -9 and restart"
 kill -9 "$CORRAL_PID"; wait "$CORRAL_PID" 2>/dev/null || true; CORRAL_PID=
 t0=$(date +%s%N)

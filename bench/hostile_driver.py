@@ -321,7 +321,8 @@ class Gen:
             if r.random() < 0.4:
                 p = r.choice(["dryRun", "wait"])
                 v = r.choice(["maybe", "", "1", "0", "yes", "%00"])
-                t = r.choice(["", "&timeout=999999999999999999m", "&timeout=-1s", "&timeout=%00", "&timeout=1e3"])
+                # No bare "": with the loop off a real wait lasts its default 60 s, past the driver's 30 s.
+                t = r.choice(["&timeout=2s", "&timeout=999999999999999999m", "&timeout=-1s", "&timeout=%00", "&timeout=1e3"])
                 return "query put", "PUT", "/specs?%s=%s%s" % (p, v, t), {"Content-Type": "application/yaml"}, enc(to_yaml(self.doc("Session")))
             q = r.choice(["kind=Pod", "kind=%zz", "selector=a=b=c", "selector=!", "selector=" + "a," * 3000, "session=%00",
                           "x=" + "a" * 5000, "%", "&&&", "kind=tool%"])

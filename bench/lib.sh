@@ -6,6 +6,9 @@
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# The JVM options Corral runs with in production (deploy/jvm.options), unless JAVA_OPTS says otherwise:
+# a benchmark measures what users run.
+JAVA_OPTS=${JAVA_OPTS:-$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 rm_label() { # remove containers, then networks, carrying label $1
@@ -26,7 +29,8 @@ start_corral() {
   local data=$1; shift
   PORT=$(free_port)
   echo "=== start $(date +%H:%M:%S) $*" >>"$WORK/corral.log"
-  java -Dcorral.data-dir="$data" -Dcorral.instance="$INSTANCE" -Dquarkus.http.port="$PORT" "$@" \
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java $JAVA_OPTS -Dcorral.data-dir="$data" -Dcorral.instance="$INSTANCE" -Dquarkus.http.port="$PORT" "$@" \
     -jar "$JAR" >>"$WORK/corral.log" 2>&1 &
   CORRAL_PID=$!
   for _ in $(seq 600); do

@@ -25,7 +25,8 @@ fi
 if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
   if [ -f /deployments/quarkus-run.jar ]; then
     if [ -z "${JAVA_OPTS+set}" ]; then
-      # deploy/run.sh's settings: a capped heap with the serial collector, which gives freed memory back.
+      # deploy/jvm.options (as deploy/run.sh): a capped heap with the serial collector, which gives freed
+      # memory back; the cap lowered to 60 % of a smaller container memory limit.
       heap=512
       limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo max)
       case "$limit" in
@@ -33,7 +34,7 @@ if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
         *) [ "$limit" -ge 1099511627776 ] || { l=$((limit * 6 / 10 / 1048576)); [ "$l" -ge "$heap" ] || heap=$l; } ;;
       esac
       [ "$heap" -ge 64 ] || heap=64
-      JAVA_OPTS="-XX:+UseSerialGC -Xms32m -Xmx${heap}m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m"
+      JAVA_OPTS=$(grep -v '^#' /deployments/jvm.options | sed "s/^-Xmx.*/-Xmx${heap}m/" | tr '\n' ' ')
     fi
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
     set -- java $JAVA_OPTS "$@" -jar /deployments/quarkus-run.jar
