@@ -2,10 +2,10 @@ package dev.corral.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.spec.FieldError;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.schema.FieldError;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
 import jakarta.annotation.PostConstruct;
@@ -141,7 +141,7 @@ public class Policy {
 
     private static boolean finished(SpecObject run) {
         String phase = run.status() == null ? null : run.status().path("phase").asText(null);
-        return dev.corral.runs.RunPhases.finished(phase);
+        return dev.corral.spec.RunPhases.finished(phase);
     }
 
     /** A glob as a regular expression: {@code *} any characters (slashes too), {@code ?} one. */

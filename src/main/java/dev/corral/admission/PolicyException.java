@@ -1,7 +1,7 @@
 package dev.corral.admission;
 
-import dev.corral.spec.FieldError;
 import dev.corral.spec.InvalidSpecException;
+import dev.corral.spec.schema.FieldError;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.corral.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.corral.spec.FieldError;
+import dev.corral.spec.schema.FieldError;
 
 import java.util.List;
 

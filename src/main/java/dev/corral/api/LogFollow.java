@@ -2,9 +2,9 @@ package dev.corral.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.runs.Launcher;
-import dev.corral.runs.RunPhases;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.spec.Json;
+import dev.corral.spec.RunPhases;
 import dev.corral.spec.SpecObject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;

@@ -1,13 +1,13 @@
 package dev.corral.api;
 
+import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
-import dev.corral.reconcile.Controller;
 import dev.corral.runs.Runner;
+import dev.corral.runs.WarmPools;
 import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
-import dev.corral.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -31,7 +31,7 @@ public class PoolsResource {
     @Inject
     SpecStore store;
     @Inject
-    Controller controller;
+    WarmPools warmPools;
     @Inject
     CorralConfig config;
 
@@ -44,13 +44,13 @@ public class PoolsResource {
         for (Runner r : Runner.values()) {
             int size = r.poolSize(runs);
             if (size > 0) {
-                views.add(new PoolView("runner/" + r.language(), size, controller.idleWarm(r.poolKey())));
+                views.add(new PoolView("runner/" + r.language(), size, warmPools.idleCount(r.poolKey())));
             }
         }
         for (SpecObject tool : store.list(Query.ofKind(Kind.Tool))) {
             int size = tool.spec().path("pool").path("size").asInt(0);
             if (size > 0) {
-                views.add(new PoolView("tool/" + tool.metadata().name(), size, controller.idleWarm(tool.key())));
+                views.add(new PoolView("tool/" + tool.metadata().name(), size, warmPools.idleCount(tool.key())));
             }
         }
         return views;

@@ -1,9 +1,9 @@
 package dev.corral.api;
 
 import dev.corral.config.CorralConfig;
-import dev.corral.runs.RunPhases;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.RunPhases;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;

@@ -2,25 +2,30 @@ package dev.corral.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.corral.admission.Policy;
+import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
 import dev.corral.runs.Launcher;
-import dev.corral.runs.RunPhases;
 import dev.corral.runs.RunFiles;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.Logs;
 import dev.corral.spec.Json;
+import dev.corral.spec.JsonLimits;
 import dev.corral.spec.Kind;
 import dev.corral.spec.Metadata;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.RunPhases;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.SpecParser;
 import dev.corral.spec.SpecValidator;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.Change;
+import dev.corral.store.ConflictException;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
-import dev.corral.auth.Role;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -39,20 +44,14 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.corral.spec.JsonLimits;
-import dev.corral.store.ConflictException;
-import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
-
 import java.nio.file.Files;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Tool runs as an API: a thin layer over {@code ToolRun} specs. Creating a run is applying a

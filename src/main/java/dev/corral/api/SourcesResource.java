@@ -1,13 +1,13 @@
 package dev.corral.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.corral.auth.Role;
 import dev.corral.gitops.SourceRegistry;
-import dev.corral.spec.FieldError;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.schema.FieldError;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
-import dev.corral.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

@@ -1,6 +1,7 @@
 package dev.corral.api;
 
-import dev.corral.reconcile.Readiness;
+import dev.corral.loop.Controller;
+import dev.corral.loop.Readiness;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.SpecStore;
@@ -53,7 +54,12 @@ public class StatusWaiter {
     private record Waiter(Predicate<SpecObject> done, CompletableFuture<SpecObject> future) {
     }
 
-    private static final Predicate<SpecObject> CONVERGED = o -> Readiness.of(o) != Readiness.Outcome.Waiting;
+    @Inject
+    Controller controller;
+
+    private boolean converged(SpecObject o) {
+        return controller.readiness(o) != Readiness.Outcome.Waiting;
+    }
 
     void listen(@Observes StartupEvent ev) {
         store.addListener(this::onEvent);
@@ -90,7 +96,7 @@ public class StatusWaiter {
     public CompletableFuture<List<Waited>> await(List<ObjectKey> keys, Duration timeout) {
         List<CompletableFuture<SpecObject>> futures = new ArrayList<>();
         for (ObjectKey k : keys) {
-            futures.add(register(k, CONVERGED, timeout).future());
+            futures.add(register(k, this::converged, timeout).future());
         }
         CompletableFuture<List<Waited>> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApplyAsync(x -> {
@@ -100,7 +106,7 @@ public class StatusWaiter {
                         if (o == TIMED_OUT) {
                             out.add(new Waited(keys.get(i), "TimedOut", store.get(keys.get(i)).orElse(null)));
                         } else {
-                            out.add(new Waited(keys.get(i), o == null ? "Deleted" : Readiness.of(o).name(), o));
+                            out.add(new Waited(keys.get(i), o == null ? "Deleted" : controller.readiness(o).name(), o));
                         }
                     }
                     return out;

@@ -1,6 +1,6 @@
 package dev.corral.gitops;
 
-import dev.corral.spec.FieldError;
+import dev.corral.spec.schema.FieldError;
 import dev.corral.store.ConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 

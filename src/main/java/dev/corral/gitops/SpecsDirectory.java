@@ -2,12 +2,12 @@ package dev.corral.gitops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.spec.FieldError;
 import dev.corral.spec.InvalidSpecException;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.SpecParser;
 import dev.corral.spec.SpecValidator;
+import dev.corral.spec.schema.FieldError;
 import dev.corral.store.Action;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.Change;

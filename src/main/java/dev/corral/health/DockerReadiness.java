@@ -1,6 +1,6 @@
 package dev.corral.health;
 
-import dev.corral.reconcile.Controller;
+import dev.corral.loop.Controller;
 import dev.corral.runtime.ContainerRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

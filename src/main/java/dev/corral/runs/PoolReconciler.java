@@ -2,9 +2,11 @@ package dev.corral.runs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.reconcile.ObservedState;
-import dev.corral.reconcile.ReconcileException;
-import dev.corral.reconcile.Result;
+import dev.corral.loop.KindReconciler;
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.Readiness;
+import dev.corral.loop.ReconcileException;
+import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ImageDefaults;
@@ -12,6 +14,7 @@ import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.Labels;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.spec.Json;
+import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.SpecStore;
@@ -19,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps a warm pool at its size: {@code pool.size} idle containers of a Tool (or
@@ -28,7 +32,7 @@ import java.util.Map;
  * started by this process are removed, and missing ones created. Writes the Tool's
  * {@code status.pool}.
  */
-public final class PoolReconciler {
+public final class PoolReconciler implements KindReconciler {
 
     private static final Logger LOG = Logger.getLogger(PoolReconciler.class);
 
@@ -47,11 +51,36 @@ public final class PoolReconciler {
         this.config = config;
     }
 
+    @Override
+    public Set<Kind> kinds() {
+        return Set.of(Kind.Tool);
+    }
+
+    /** Tools are templates: nothing to wait for. */
+    @Override
+    public Readiness.Outcome readiness(SpecObject tool) {
+        return Readiness.Outcome.Ready;
+    }
+
     /** The runner pools' keys: reconciled at every resync, whether or not they own anything yet. */
-    public static List<ObjectKey> runnerKeys() {
+    @Override
+    public List<ObjectKey> resyncKeys() {
         return java.util.Arrays.stream(Runner.values()).map(Runner::poolKey).toList();
     }
 
+    /** Idle warm containers would not be trusted by the next start (it replaces them): they go now. */
+    @Override
+    public void shutdown() {
+        for (String id : pools.drainIdle()) {
+            try {
+                runtime.removeContainer(id);
+            } catch (RuntimeException e) {
+                LOG.debugf("warm container %s not removed at shutdown: %s", id, e.getMessage());
+            }
+        }
+    }
+
+    @Override
     public Result reconcile(ObjectKey key, SpecObject tool) {
         Runner runner = Runner.ofPoolKey(key).orElse(null);
         int wanted = runner != null ? runner.poolSize(config)

@@ -3,8 +3,8 @@ package dev.corral.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.reconcile.ContainerSpecs;
-import dev.corral.reconcile.ResourceNames;
+import dev.corral.ownership.Ownership;
+import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.ImageDefaults;
 import dev.corral.runtime.Labels;
@@ -168,7 +168,7 @@ public final class RunContainers {
         event.put("createdAt", String.valueOf(run.metadata().createdAt()));
         files.put("data/event.json", json(event));
 
-        Map<String, String> labels = ContainerSpecs.ownerLabels(run);
+        Map<String, String> labels = Ownership.of(run);
         labels.put(Labels.SPEC_HASH, "run");
         Map<String, String> env = new TreeMap<>(shape.env());
         env.putAll(runEnv);
@@ -181,13 +181,7 @@ public final class RunContainers {
 
     /** One idle container of a warm pool: the shape's limits and lock-down, waiting for its run. */
     public static ContainerRequest warm(Shape shape, String name) {
-        Map<String, String> labels = new TreeMap<>();
-        labels.put(Labels.MANAGED, "true");
-        labels.put(Labels.KIND, shape.pool().kind().name());
-        labels.put(Labels.NAME, shape.pool().name());
-        labels.put(Labels.POOL, "true");
-        labels.put(Labels.SPEC_HASH, shape.hash());
-        return request(shape, name, labels, Launcher.warm(shape.command()), shape.env(), null, true);
+        return request(shape, name, Ownership.warm(shape.pool(), shape.hash()), Launcher.warm(shape.command()), shape.env(), null, true);
     }
 
     /** A run container of this shape: its limits and lock-down, the launcher first, stdin open for a warm one. */

@@ -3,9 +3,11 @@ package dev.corral.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.reconcile.ObservedState;
-import dev.corral.reconcile.Result;
-import dev.corral.reconcile.ReconcileException;
+import dev.corral.loop.KindReconciler;
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.Readiness;
+import dev.corral.loop.ReconcileException;
+import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
@@ -18,6 +20,7 @@ import dev.corral.runtime.StreamedOutput;
 import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.RunPhases;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.NotFoundException;
 import dev.corral.store.SpecStore;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -42,7 +46,7 @@ import java.util.function.Consumer;
  * start it, enforce its deadline, collect its output and result, remove the container, and
  * finally collect the record after {@code ttlSecondsAfterFinished}.
  */
-public final class RunReconciler {
+public final class RunReconciler implements KindReconciler {
 
     private static final Logger LOG = Logger.getLogger(RunReconciler.class);
     private static final Duration SLOT_WAIT = Duration.ofSeconds(1);
@@ -81,6 +85,43 @@ public final class RunReconciler {
         this.enqueue = enqueue;
     }
 
+    @Override
+    public Set<Kind> kinds() {
+        return Set.of(Kind.ToolRun);
+    }
+
+    @Override
+    public Readiness.Outcome readiness(SpecObject run) {
+        return readinessOf(run);
+    }
+
+    /** A run is done when it has finished: Succeeded is Ready, any other end is Failed. */
+    public static Readiness.Outcome readinessOf(SpecObject run) {
+        String phase = run.status() == null ? "" : run.status().path("phase").asText("");
+        if (!RunPhases.finished(phase)) {
+            return Readiness.Outcome.Waiting;
+        }
+        return RunPhases.SUCCEEDED.equals(phase) ? Readiness.Outcome.Ready : Readiness.Outcome.Failed;
+    }
+
+    /** A claimed warm container keeps its pool's labels: its events concern the run that claimed it. */
+    @Override
+    public ObjectKey claimant(String containerId) {
+        return pools.claimant(containerId);
+    }
+
+    /** Warm containers given to runs before a restart stay theirs (the runs' status names them). */
+    public void recoverClaims() {
+        for (SpecObject run : store.list(dev.corral.store.Query.ofKind(Kind.ToolRun))) {
+            var st = run.status();
+            if (st != null && st.path("pooled").asBoolean(false) && st.hasNonNull("containerId")
+                    && !RunPhases.finished(st.path("phase").asText(null))) {
+                pools.recover(st.get("containerId").asText(), run.key());
+            }
+        }
+    }
+
+    @Override
     public Result reconcile(ObjectKey key, SpecObject run) {
         List<ObservedContainer> owned = new java.util.ArrayList<>(observed.containersOf(key));
         // A warm container keeps its pool's labels: the run's status (and the claim) name it.

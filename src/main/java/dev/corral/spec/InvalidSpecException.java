@@ -1,5 +1,7 @@
 package dev.corral.spec;
 
+import dev.corral.spec.schema.FieldError;
+
 import java.util.List;
 
 /** One or more documents are invalid; carries every error found, each with its document and path. */

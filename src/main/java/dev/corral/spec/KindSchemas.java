@@ -3,6 +3,7 @@ package dev.corral.spec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.spec.schema.AnyObjectSchema;
 import dev.corral.spec.schema.BooleanSchema;
+import dev.corral.spec.schema.FieldError;
 import dev.corral.spec.schema.IntegerSchema;
 import dev.corral.spec.schema.ListSchema;
 import dev.corral.spec.schema.MapSchema;
@@ -160,7 +161,7 @@ final class KindSchemas {
                 .rule(KindSchemas::toolOrCode);
     }
 
-    private static void toolOrCode(ObjectNode spec, String path, List<dev.corral.spec.FieldError> errors) {
+    private static void toolOrCode(ObjectNode spec, String path, List<dev.corral.spec.schema.FieldError> errors) {
         boolean tool = spec.has("tool");
         boolean language = spec.has("language");
         if (tool == language) {

@@ -1,7 +1,7 @@
 package dev.corral.store;
 
-import dev.corral.spec.FieldError;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.schema.FieldError;
 
 import java.util.List;
 

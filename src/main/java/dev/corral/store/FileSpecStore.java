@@ -1,13 +1,13 @@
 package dev.corral.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.corral.spec.FieldError;
 import dev.corral.spec.InvalidSpecException;
 import dev.corral.spec.Json;
 import dev.corral.spec.JsonLimits;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.schema.FieldError;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.corral.runs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.reconcile.ObservedState;
+import dev.corral.loop.ObservedState;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
 import dev.corral.runtime.ImageDefaults;
@@ -13,6 +13,7 @@ import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.Metadata;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.RunPhases;
 import dev.corral.spec.SpecObject;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.FileSpecStore;

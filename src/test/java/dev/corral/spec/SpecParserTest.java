@@ -1,6 +1,7 @@
 package dev.corral.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.spec.schema.FieldError;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package dev.corral.spec.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.corral.spec.FieldError;
 
 import java.util.List;
 

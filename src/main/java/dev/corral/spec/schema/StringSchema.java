@@ -1,7 +1,6 @@
 package dev.corral.spec.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.corral.spec.FieldError;
 
 import java.util.List;
 import java.util.Set;

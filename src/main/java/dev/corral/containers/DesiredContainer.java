@@ -1,0 +1,32 @@
+package dev.corral.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.runtime.ContainerRequest;
+import dev.corral.spec.ObjectKey;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one Relic or Agent asks of the engine, derived from its spec.
+ *
+ * @param hash          the spec-hash label: changes exactly when the container must be re-created
+ * @param wantRunning   false for an Agent with {@code state: Stopped}
+ * @param health        the spec's {@code health} block, or null
+ * @param volumes       named volumes to create (with labels) before the container
+ * @param network       the session network the container joins, or null
+ * @param internalUrl   {@code http://<name>:<port>} for relics with a port, or null
+ */
+public record DesiredContainer(ObjectKey key, String uid, long generation, String name, String hash,
+                               ContainerRequest request, boolean wantRunning, String restartPolicy,
+                               String pullPolicy, JsonNode health, Map<String, Map<String, String>> volumes,
+                               String network, String internalUrl) {
+
+    public String image() {
+        return request.image();
+    }
+
+    public List<String> volumeNames() {
+        return List.copyOf(volumes.keySet());
+    }
+}

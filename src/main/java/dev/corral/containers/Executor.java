@@ -1,0 +1,225 @@
+package dev.corral.containers;
+
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.ReconcileException;
+import dev.corral.ownership.Ownership;
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.EngineException;
+import dev.corral.runtime.ImageUnavailableException;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.NameConflictException;
+import dev.corral.runtime.NetworkRequest;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
+import dev.corral.runtime.ObservedVolume;
+import dev.corral.runtime.OwnContainer;
+import dev.corral.spec.ObjectKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Walks a plan and carries no decisions of its own: stages in order, the actions of a stage in
+ * parallel. Every step is idempotent (the runtime treats "already done" answers as success; a
+ * create that meets its own earlier container adopts it), so a plan can be repeated after a crash.
+ * Keeps {@link ObservedState} up to date with what it did.
+ */
+public final class Executor {
+
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final ExecutorService parallel;
+    private final Duration stopGrace;
+    private final OwnContainer own;
+
+    public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace,
+                    OwnContainer own) {
+        this.runtime = runtime;
+        this.observed = observed;
+        this.parallel = parallel;
+        this.stopGrace = stopGrace;
+        this.own = own;
+    }
+
+    /** Runs the plan for {@code key}; throws the first failure after its stage has finished. */
+    /** Stops the pool that runs a plan's independent steps in parallel. */
+    public void shutdown() {
+        parallel.shutdownNow();
+    }
+
+    public void execute(ObjectKey key, Plan plan) {
+        Map<String, String> created = new ConcurrentHashMap<>();
+        for (List<PlannedAction> stage : plan.stages()) {
+            if (stage.size() == 1) {
+                run(key, stage.get(0), created);
+                continue;
+            }
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (PlannedAction a : stage) {
+                futures.add(CompletableFuture.runAsync(() -> run(key, a, created), parallel));
+            }
+            java.lang.RuntimeException first = null;
+            for (CompletableFuture<Void> f : futures) {
+                try {
+                    f.join();
+                } catch (CompletionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof java.lang.RuntimeException r ? r : e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private void run(ObjectKey key, PlannedAction a, Map<String, String> created) {
+        switch (a.op()) {
+            case CreateNetwork -> createNetwork((NetworkRequest) a.payload());
+            case CreateVolume -> {
+                @SuppressWarnings("unchecked")
+                Map<String, String> labels = (Map<String, String>) a.payload();
+                runtime.createVolume(a.target(), labels);
+                observed.put(new ObservedVolume(a.target(), labels));
+            }
+            case CreateContainer -> created.put(a.target(), createContainer(key, (DesiredContainer) a.payload()));
+            case StartContainer -> start(a.payload() != null ? (String) a.payload() : created.get(a.target()));
+            case StopContainer -> {
+                runtime.stopContainer((String) a.payload(), stopGrace);
+                observed.setState((String) a.payload(), "exited");
+            }
+            case RemoveContainer -> {
+                runtime.removeContainer((String) a.payload());
+                observed.removeContainer((String) a.payload());
+            }
+            case RemoveVolume -> {
+                runtime.removeVolume(a.target());
+                observed.removeVolume(a.target());
+            }
+            case ConnectNetwork -> {
+                Planner.Connect c = (Planner.Connect) a.payload();
+                runtime.connect(c.networkId(), c.containerId(), c.aliases());
+                observed.setNetwork(c.containerId(), c.network(), c.networkId());
+            }
+            case RemoveNetwork -> {
+                removeNetwork(a.target(), (String) a.payload());
+                observed.removeNetwork(a.target());
+            }
+        }
+    }
+
+    /** Corral's own container, if it probes there, leaves first: a network with endpoints cannot be removed. */
+    private void removeNetwork(String name, String id) {
+        own.leave(name, id, false);
+        try {
+            runtime.removeNetwork(id);
+        } catch (EngineException e) {
+            if (own.self().isEmpty() || !String.valueOf(e.getMessage()).contains("active endpoints")) {
+                throw e;
+            }
+            // Attached without our knowing (a stale picture, or by hand): leave anyway and try again once.
+            own.leave(name, id, true);
+            runtime.removeNetwork(id);
+        }
+    }
+
+    private void createNetwork(NetworkRequest r) {
+        try {
+            String id = runtime.createNetwork(r);
+            observed.put(new ObservedNetwork(id, r.name(), r.labels(), r.subnet(), r.internal()));
+        } catch (NameConflictException e) {
+            // Our picture was stale, or someone else owns the name: look.
+            ObservedNetwork existing = runtime.listNetworks().stream().filter(n -> n.name().equals(r.name()))
+                    .findFirst().orElse(null);
+            if (existing == null) {
+                throw ReconcileException.terminal("NameConflict", "network " + r.name()
+                        + " exists and is not Corral's; remove it or rename the session", e);
+            }
+            observed.put(existing);
+        }
+    }
+
+    private String createContainer(ObjectKey key, DesiredContainer d) {
+        for (var m : d.request().mounts()) {
+            String problem = m.bind() ? own.hostPathProblem(m.source()) : null;
+            if (problem != null) {
+                throw ReconcileException.terminal("CodeNotShared", problem, null);
+            }
+        }
+        try {
+            runtime.ensureImage(d.image(), d.pullPolicy());
+        } catch (ImageUnavailableException e) {
+            if (!e.mayPull()) {
+                throw ReconcileException.terminal("ImagePullFailed", e.getMessage(), e);
+            }
+            throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
+        }
+        try {
+            String id = runtime.createContainer(d.request());
+            observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created", attached(d)));
+            return id;
+        } catch (ImageUnavailableException e) {
+            throw ReconcileException.retryable("ImagePullFailed", e.getMessage(), e);
+        } catch (NameConflictException e) {
+            return adopt(key, d, e);
+        } catch (EngineException e) {
+            if (e.terminal()) {
+                throw ReconcileException.terminal("InvalidContainerSpec", "the engine refused the container: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The name is taken: ours from an earlier try (adopt or replace it) or someone else's (terminal). */
+    private String adopt(ObjectKey key, DesiredContainer d, NameConflictException conflict) {
+        ContainerDetails c = runtime.inspectContainer(d.name()).orElse(null);
+        if (c == null) {
+            throw ReconcileException.retryable("NameConflict", "name " + d.name() + " was taken and is free again", conflict);
+        }
+        if (!key.equals(Ownership.ownerOf(c.labels()))) {
+            throw ReconcileException.terminal("NameConflict", "container name " + d.name() + " is taken by container "
+                    + c.id().substring(0, 12) + ", which Corral does not own; remove or rename it", conflict);
+        }
+        ObservedContainer seen = new ObservedContainer(c.id(), d.name(), c.labels(), c.running() ? "running" : "exited");
+        if (d.hash().equals(c.labels().get(Labels.SPEC_HASH)) && (d.uid() == null || d.uid().equals(c.labels().get(Labels.UID)))) {
+            observed.put(seen);
+            return c.id();
+        }
+        runtime.removeContainer(c.id());
+        observed.removeContainer(c.id());
+        String id = runtime.createContainer(d.request());
+        observed.put(new ObservedContainer(id, d.name(), d.request().labels(), "created", attached(d)));
+        return id;
+    }
+
+    /** The network a new container joined, as the list call would show it (unknown if the network is not seen yet). */
+    private Map<String, String> attached(DesiredContainer d) {
+        return observed.network(d.network()).map(n -> Map.of(d.network(), n.id())).orElse(null);
+    }
+
+    private void start(String id) {
+        try {
+            runtime.startContainer(id);
+            observed.setState(id, "running");
+        } catch (EngineException e) {
+            if (e.status() == 404 && String.valueOf(e.getMessage()).contains("network")) {
+                // Its network was removed behind our back and re-created: this container points at the old one.
+                runtime.removeContainer(id);
+                observed.removeContainer(id);
+                throw ReconcileException.retryable("NetworkGone", "the container's network was re-created; re-creating it", e);
+            }
+            if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
+                throw ReconcileException.terminal("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}

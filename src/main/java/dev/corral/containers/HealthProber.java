@@ -1,0 +1,207 @@
+package dev.corral.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.ExecResult;
+import dev.corral.spec.ObjectKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs health probes the way the kubelet does: from Corral, against the container's address
+ * (HTTP GET, 2xx/3xx healthy; TCP connect) or inside it (exec, exit 0 healthy), after the initial
+ * delay, every period, each with its timeout. It only records results and wakes the object's
+ * reconcile when something that matters changes (first pass, first failure, threshold reached,
+ * recovery): deciding to restart is the planner's job.
+ */
+public final class HealthProber {
+
+    private static final Logger LOG = Logger.getLogger(HealthProber.class);
+
+    private final ContainerRuntime runtime;
+    private final Consumer<ObjectKey> wake;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final HttpClient http;
+    private final Map<ObjectKey, Watch> watches = new ConcurrentHashMap<>();
+
+    public HealthProber(ContainerRuntime runtime, Consumer<ObjectKey> wake, MeterRegistry registry, Clock clock, int threads) {
+        this.runtime = runtime;
+        this.wake = wake;
+        this.registry = registry;
+        this.clock = clock;
+        this.scheduler = Executors.newScheduledThreadPool(threads, r -> {
+            Thread t = new Thread(r, "corral-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private final class Watch {
+        final ObjectKey key;
+        final String containerId;
+        final JsonNode health;
+        final String address;
+        final Instant since;
+        volatile boolean passed;
+        volatile int failures;
+        volatile String lastMessage;
+        volatile ScheduledFuture<?> next;
+        volatile boolean cancelled;
+
+        Watch(ObjectKey key, String containerId, JsonNode health, String address, Instant since) {
+            this.key = key;
+            this.containerId = containerId;
+            this.health = health;
+            this.address = address;
+            this.since = since;
+        }
+
+        void run() {
+            if (cancelled) {
+                return;
+            }
+            String failure = probe(this);
+            boolean ok = failure == null;
+            counter(key.kind().name(), ok ? "success" : "failure").increment();
+            int threshold = health.path("failureThreshold").asInt(3);
+            boolean matters;
+            if (ok) {
+                matters = !passed || failures > 0;
+                passed = true;
+                failures = 0;
+                lastMessage = null;
+            } else {
+                failures++;
+                lastMessage = failure;
+                matters = (passed && (failures == 1 || failures == threshold)) || (!passed && failures == 1);
+            }
+            if (matters && !cancelled) {
+                wake.accept(key);
+            }
+            if (!cancelled) {
+                next = scheduler.schedule(this::run, health.path("periodSeconds").asLong(10), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * Starts probing a container (a no-op if it is already probed).
+     *
+     * @param address the container's IP address for http and tcp probes
+     */
+    public void watch(ObjectKey key, String containerId, JsonNode health, String address) {
+        Watch current = watches.get(key);
+        if (current != null && current.containerId.equals(containerId) && current.health.equals(health)
+                && java.util.Objects.equals(current.address, address)) {
+            return;
+        }
+        Watch w = new Watch(key, containerId, health, address,
+                current != null && current.containerId.equals(containerId) ? current.since : clock.instant());
+        if (current != null && current.containerId.equals(containerId)) {
+            w.passed = current.passed;
+        }
+        watches.put(key, w);
+        if (current != null) {
+            cancel(current);
+        }
+        long delay = health.path("initialDelaySeconds").asLong(0);
+        w.next = scheduler.schedule(w::run, delay * 1000, TimeUnit.MILLISECONDS);
+    }
+
+    public boolean watching(ObjectKey key, String containerId) {
+        Watch w = watches.get(key);
+        return w != null && w.containerId.equals(containerId);
+    }
+
+    /** Stops probing an object (its container ended or is gone). */
+    public void stop(ObjectKey key) {
+        Watch w = watches.remove(key);
+        if (w != null) {
+            cancel(w);
+        }
+    }
+
+    public ProbeView view(ObjectKey key) {
+        Watch w = watches.get(key);
+        return w == null ? null : new ProbeView(w.containerId, w.since, w.passed, w.failures, w.lastMessage);
+    }
+
+    public void shutdown() {
+        scheduler.shutdownNow();
+    }
+
+    private void cancel(Watch w) {
+        w.cancelled = true;
+        if (w.next != null) {
+            w.next.cancel(false);
+        }
+    }
+
+    /** Runs one probe; null when healthy, else why not. */
+    private String probe(Watch w) {
+        Duration timeout = Duration.ofSeconds(w.health.path("timeoutSeconds").asLong(1));
+        try {
+            if (w.health.has("exec")) {
+                List<String> cmd = new java.util.ArrayList<>();
+                w.health.get("exec").get("command").forEach(c -> cmd.add(c.asText()));
+                ExecResult r = runtime.exec(w.containerId, cmd, timeout);
+                if (r.exitCode() == null) {
+                    return "exec probe timed out after " + timeout.toSeconds() + " s";
+                }
+                return r.succeeded() ? null : "exec probe exited with " + r.exitCode();
+            }
+            if (w.address == null) {
+                return "the container has no address on its network";
+            }
+            if (w.health.has("tcp")) {
+                int port = w.health.get("tcp").get("port").asInt();
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(w.address, port), (int) timeout.toMillis());
+                }
+                return null;
+            }
+            JsonNode h = w.health.get("http");
+            URI uri = URI.create("http://" + w.address + ":" + h.get("port").asInt() + h.path("path").asText("/"));
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() >= 200 && r.statusCode() < 400 ? null : "HTTP probe got " + r.statusCode();
+        } catch (IOException e) {
+            return "probe failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "probe interrupted";
+        } catch (java.lang.RuntimeException e) {
+            LOG.debugf(e, "probe of %s failed", w.key);
+            return "probe failed: " + e.getMessage();
+        }
+    }
+
+    private Counter counter(String kind, String result) {
+        return Counter.builder("corral_probe_results_total").description("Health probe results")
+                .tag("kind", kind).tag("result", result).register(registry);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.corral.loop;
+
+import dev.corral.ownership.Ownership;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
+import dev.corral.runtime.ObservedVolume;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Corral's picture of the engine: refreshed whole by each resync (one list call per resource
+ * type), patched by the executor after each action and by engine events in between. It may be
+ * briefly stale; that is safe because names are deterministic (a stale "missing" makes a create
+ * that answers 409, which is resolved by adopting) and removal of a missing thing succeeds.
+ */
+public final class ObservedState {
+
+    private final Map<String, ObservedContainer> containers = new ConcurrentHashMap<>();
+    private final Map<String, ObservedNetwork> networks = new ConcurrentHashMap<>();
+    private final Map<String, ObservedVolume> volumes = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+
+    /** When each container entry was last changed by an event or an action, and when entries were removed. */
+    private final Map<String, Long> touched = new ConcurrentHashMap<>();
+    private final Map<String, Long> removed = new ConcurrentHashMap<>();
+
+    /** A clock for {@link #replace}: read it before listing. */
+    public static long stamp() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Replaces the picture with what was listed from {@code listedAt} on. A container changed or
+     * removed after that (by an event or an action) keeps its newer state: a slow list must not
+     * put back a "created" container that has since run, nor one that is gone.
+     */
+    public synchronized void replace(long listedAt, List<ObservedContainer> c, List<ObservedNetwork> n,
+                                     List<ObservedVolume> v) {
+        Map<String, ObservedContainer> newer = new java.util.HashMap<>();
+        containers.forEach((id, x) -> {
+            Long t = touched.get(id);
+            if (t != null && t - listedAt > 0) {
+                newer.put(id, x);
+            }
+        });
+        containers.clear();
+        for (ObservedContainer x : c) {
+            Long r = removed.get(x.id());
+            if (r == null || r - listedAt <= 0) {
+                containers.put(x.id(), x);
+            }
+        }
+        containers.putAll(newer);
+        touched.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
+        removed.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
+        networks.clear();
+        n.forEach(x -> networks.put(x.name(), x));
+        volumes.clear();
+        v.forEach(x -> volumes.put(x.name(), x));
+        loaded = true;
+    }
+
+    /** True once a first resync has listed the engine. */
+    public boolean loaded() {
+        return loaded;
+    }
+
+    public void put(ObservedContainer c) {
+        containers.put(c.id(), c);
+        touched.put(c.id(), stamp());
+    }
+
+    public void removeContainer(String id) {
+        containers.remove(id);
+        touched.remove(id);
+        removed.put(id, stamp());
+    }
+
+    /** Records a new state word for a known container (from an event or an action). */
+    public void setState(String id, String state) {
+        if (containers.computeIfPresent(id, (k, c) -> c.withState(state)) != null) {
+            touched.put(id, stamp());
+        }
+    }
+
+    /** Records that a container joined ({@code networkId} non-null) or left a network. */
+    public void setNetwork(String containerId, String network, String networkId) {
+        containers.computeIfPresent(containerId, (k, c) -> {
+            Map<String, String> n = new java.util.HashMap<>(c.networks() == null ? Map.of() : c.networks());
+            if (networkId == null) {
+                n.remove(network);
+            } else {
+                n.put(network, networkId);
+            }
+            return c.withNetworks(n);
+        });
+        touched.put(containerId, stamp());
+    }
+
+    public Optional<ObservedContainer> container(String id) {
+        return Optional.ofNullable(containers.get(id));
+    }
+
+    public void put(ObservedNetwork n) {
+        networks.put(n.name(), n);
+    }
+
+    public void removeNetwork(String name) {
+        networks.remove(name);
+    }
+
+    public void removeNetworkById(String id) {
+        networks.values().removeIf(n -> n.id().equals(id));
+    }
+
+    public void put(ObservedVolume v) {
+        volumes.put(v.name(), v);
+    }
+
+    public void removeVolume(String name) {
+        volumes.remove(name);
+    }
+
+    public Optional<ObservedNetwork> network(String name) {
+        return Optional.ofNullable(networks.get(name));
+    }
+
+    public Set<String> volumeNames() {
+        return new HashSet<>(volumes.keySet());
+    }
+
+    public Collection<ObservedNetwork> networks() {
+        return List.copyOf(networks.values());
+    }
+
+    /** Containers whose labels name this object, in name order. */
+    public List<ObservedContainer> containersOf(ObjectKey key) {
+        List<ObservedContainer> out = new ArrayList<>();
+        for (ObservedContainer c : containers.values()) {
+            if (key.equals(Ownership.ownerOf(c.labels()))) {
+                out.add(c);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ObservedContainer::name).thenComparing(ObservedContainer::id));
+        return out;
+    }
+
+    public List<ObservedContainer> containersInSession(String session) {
+        return containers.values().stream().filter(c -> session.equals(c.label(Labels.SESSION)))
+                .sorted(java.util.Comparator.comparing(ObservedContainer::name)).toList();
+    }
+
+    public List<ObservedVolume> volumesInSession(String session) {
+        return volumes.values().stream().filter(v -> session.equals(v.label(Labels.SESSION))
+                        && !Kind.Agent.name().equals(v.label(Labels.KIND)))
+                .sorted(java.util.Comparator.comparing(ObservedVolume::name)).toList();
+    }
+
+    public List<ObservedVolume> volumesOf(ObjectKey agent) {
+        return volumes.values().stream().filter(v -> Kind.Agent.name().equals(v.label(Labels.KIND))
+                        && agent.name().equals(v.label(Labels.NAME)))
+                .sorted(java.util.Comparator.comparing(ObservedVolume::name)).toList();
+    }
+
+    /** Every object that owns something on the engine: resync reconciles these too, so garbage is found. */
+    public Set<ObjectKey> owners() {
+        Set<ObjectKey> keys = new HashSet<>();
+        containers.values().forEach(c -> add(keys, Ownership.ownerOf(c.labels())));
+        networks.values().forEach(n -> add(keys, Ownership.ownerOf(n.labels())));
+        volumes.values().forEach(v -> add(keys, Ownership.ownerOf(v.labels())));
+        return keys;
+    }
+
+    public int containerCount() {
+        return containers.size();
+    }
+
+    public List<ObservedContainer> containers() {
+        return List.copyOf(containers.values());
+    }
+
+    private static void add(Set<ObjectKey> keys, ObjectKey k) {
+        if (k != null) {
+            keys.add(k);
+        }
+    }
+
+}

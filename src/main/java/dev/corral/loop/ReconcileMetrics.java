@@ -1,0 +1,75 @@
+package dev.corral.loop;
+
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The reconcile loop's Prometheus metrics ({@code corral_reconcile_*}, {@code corral_workqueue_*}, ...). */
+public final class ReconcileMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<ObjectKey, String> phases = new ConcurrentHashMap<>();
+    private final Set<String> phaseGauges = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger poolFree = new AtomicInteger(-1);
+    private final Counter retries;
+
+    public ReconcileMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
+        this.registry = registry;
+        Gauge.builder("corral_workqueue_depth", queueDepth).description("Keys waiting to be reconciled")
+                .register(registry);
+        Gauge.builder("corral_network_pool_free", poolFree, AtomicInteger::get)
+                .description("Free subnets in the session network pool (-1: not yet known)").register(registry);
+        retries = Counter.builder("corral_workqueue_retries_total").description("Keys re-queued after a failure")
+                .register(registry);
+    }
+
+    public void reconciled(Kind kind, Result result, Duration took) {
+        Counter.builder("corral_reconcile_total").description("Reconciles by kind and result")
+                .tag("kind", kind.name()).tag("result", result.metricName()).register(registry).increment();
+        Timer.builder("corral_reconcile_duration_seconds").description("Time per reconcile")
+                .tag("kind", kind.name()).register(registry).record(took);
+    }
+
+    public void retried() {
+        retries.increment();
+    }
+
+    public void restarted(Kind kind) {
+        Counter.builder("corral_container_restarts_total").description("Containers restarted after they ended")
+                .tag("kind", kind.name()).register(registry).increment();
+    }
+
+    /** Records an object's phase, for {@code corral_managed_containers{kind,phase}}. */
+    public void phase(ObjectKey key, String phase) {
+        if (key.kind() != Kind.Relic && key.kind() != Kind.Agent) {
+            return;
+        }
+        phases.put(key, phase);
+        String id = key.kind().name() + "/" + phase;
+        if (phaseGauges.add(id)) {
+            Gauge.builder("corral_managed_containers", phases,
+                            m -> m.entrySet().stream().filter(e -> e.getKey().kind() == key.kind()
+                                    && e.getValue().equals(phase)).count())
+                    .description("Managed Relics and Agents by phase")
+                    .tag("kind", key.kind().name()).tag("phase", phase).register(registry);
+        }
+    }
+
+    public void forget(ObjectKey key) {
+        phases.remove(key);
+    }
+
+    public void poolFree(int free) {
+        poolFree.set(free);
+    }
+}

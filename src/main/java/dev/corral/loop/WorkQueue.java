@@ -1,0 +1,127 @@
+package dev.corral.loop;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A work queue of keys, like client-go's: a key waits in the queue at most once (bursts merge),
+ * is handed to one worker at a time (a key added while being processed is queued again when the
+ * worker is done), and failures come back after a per-key exponential backoff that success resets.
+ */
+public final class WorkQueue<K> {
+
+    private final Backoff backoff;
+    private final LinkedHashSet<K> queue = new LinkedHashSet<>();
+    private final Set<K> processing = new HashSet<>();
+    private final Set<K> dirtyWhileProcessing = new HashSet<>();
+    private final Map<K, Integer> failures = new HashMap<>();
+    private final ScheduledExecutorService timers;
+    private boolean shutdown;
+
+    public WorkQueue(Duration retryBase, Duration retryMax) {
+        this.backoff = new Backoff(retryBase, retryMax);
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "corral-queue-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Queues a key now (a no-op if it already waits). */
+    public synchronized void add(K key) {
+        if (shutdown) {
+            return;
+        }
+        if (processing.contains(key)) {
+            dirtyWhileProcessing.add(key);
+            return;
+        }
+        if (queue.add(key)) {
+            notifyAll();
+        }
+    }
+
+    /** Queues a key after a delay. */
+    public void addAfter(K key, Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            add(key);
+            return;
+        }
+        synchronized (this) {
+            if (shutdown) {
+                return;
+            }
+        }
+        try {
+            timers.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shut down meanwhile: nothing will take the key anyway.
+        }
+    }
+
+    /** Queues a key after its backoff: base × 2^(failures so far), capped. */
+    public Duration addRateLimited(K key) {
+        int n;
+        synchronized (this) {
+            n = failures.merge(key, 1, Integer::sum);
+        }
+        Duration d = backoff(n);
+        addAfter(key, d);
+        return d;
+    }
+
+    Duration backoff(int failureCount) {
+        return backoff.delay(failureCount);
+    }
+
+    /** Forgets a key's failures: the next failure starts from the base delay again. */
+    public synchronized void forget(K key) {
+        failures.remove(key);
+    }
+
+    public synchronized int failures(K key) {
+        return failures.getOrDefault(key, 0);
+    }
+
+    /** Blocks until a key is available (and marks it as processing), or returns null after shutdown. */
+    public synchronized K take() throws InterruptedException {
+        while (queue.isEmpty() && !shutdown) {
+            wait();
+        }
+        if (shutdown) {
+            return null;
+        }
+        var it = queue.iterator();
+        K key = it.next();
+        it.remove();
+        processing.add(key);
+        return key;
+    }
+
+    /** The worker is finished with the key; if it was added meanwhile, it goes back in the queue. */
+    public synchronized void done(K key) {
+        processing.remove(key);
+        if (dirtyWhileProcessing.remove(key) && !shutdown) {
+            queue.add(key);
+            notifyAll();
+        }
+    }
+
+    public synchronized int depth() {
+        return queue.size();
+    }
+
+    public synchronized void shutdown() {
+        shutdown = true;
+        queue.clear();
+        notifyAll();
+        timers.shutdownNow();
+    }
+}

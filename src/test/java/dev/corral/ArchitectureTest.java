@@ -1,0 +1,73 @@
+package dev.corral;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package rule, checked on the compiled classes of {@code src/main}: the layers of
+ * docs/architecture.md, each using only those below it, and no cycle between any two packages. A new
+ * package must be placed here; an import that breaks the rule fails this test with the offending
+ * line.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMain() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.corral");
+    }
+
+    /** Top to bottom; a layer may use any layer below it, never one above. */
+    static ArchRule layers() {
+        return layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("api").definedBy("dev.corral.api..")
+                .layer("health").definedBy("dev.corral.health..")
+                .layer("gitops").definedBy("dev.corral.gitops..")
+                .layer("containers").definedBy("dev.corral.containers..")
+                .layer("runs").definedBy("dev.corral.runs..")
+                .layer("loop").definedBy("dev.corral.loop..")
+                .layer("ownership").definedBy("dev.corral.ownership..")
+                .layer("runtime").definedBy("dev.corral.runtime..")
+                .layer("admission").definedBy("dev.corral.admission..")
+                .layer("store").definedBy("dev.corral.store..")
+                .layer("spec").definedBy("dev.corral.spec..")
+                .layer("auth").definedBy("dev.corral.auth..")
+                .layer("audit").definedBy("dev.corral.audit..")
+                .layer("config").definedBy("dev.corral.config..")
+                .whereLayer("api").mayNotBeAccessedByAnyLayer()
+                .whereLayer("health").mayNotBeAccessedByAnyLayer()
+                .whereLayer("gitops").mayOnlyBeAccessedByLayers("api", "health")
+                // The two kind families are siblings: neither knows the other.
+                .whereLayer("containers").mayOnlyBeAccessedByLayers("api", "health")
+                .whereLayer("runs").mayOnlyBeAccessedByLayers("api", "health")
+                .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "api", "health")
+                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "api", "health")
+                // The engine's door: nothing of Corral's model above it but the configuration.
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "api",
+                        "health")
+                .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("admission", "loop", "containers", "runs", "gitops",
+                        "api", "health")
+                .whereLayer("auth").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("api");
+    }
+
+    @Test
+    void layersOnlyUseLayersBelowThem() {
+        layers().check(main);
+    }
+
+    @Test
+    void noCyclesBetweenPackages() {
+        slices().matching("dev.corral.(**)").should().beFreeOfCycles().check(main);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.corral.loop;
+
+import dev.corral.runtime.ObservedContainer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A slow resync list must not undo what events and actions recorded after it was taken. */
+class ObservedStateTest {
+
+    private static final Map<String, String> LABELS = Map.of("corral.dev/managed", "true", "corral.dev/kind", "ToolRun",
+            "corral.dev/name", "r1");
+
+    @Test
+    void aListTakenBeforeAChangeDoesNotOverwriteIt() {
+        ObservedState s = new ObservedState();
+        s.put(new ObservedContainer("c1", "corral-toolrun-r1", LABELS, "created"));
+        long listedAt = ObservedState.stamp();
+        List<ObservedContainer> staleList = List.of(new ObservedContainer("c1", "corral-toolrun-r1", LABELS, "created"));
+        // Meanwhile the run started and ended (events), and another container was removed.
+        s.setState("c1", "running");
+        s.setState("c1", "exited");
+        s.replace(listedAt, staleList, List.of(), List.of());
+        assertEquals("exited", s.container("c1").orElseThrow().state());
+    }
+
+    @Test
+    void aListTakenBeforeARemovalDoesNotResurrectIt() {
+        ObservedState s = new ObservedState();
+        s.put(new ObservedContainer("c2", "x", LABELS, "exited"));
+        long listedAt = ObservedState.stamp();
+        s.removeContainer("c2");
+        s.replace(listedAt, List.of(new ObservedContainer("c2", "x", LABELS, "exited")), List.of(), List.of());
+        assertTrue(s.container("c2").isEmpty());
+    }
+
+    @Test
+    void aListTakenAfterwardsIsTheTruth() {
+        ObservedState s = new ObservedState();
+        s.put(new ObservedContainer("c3", "x", LABELS, "running"));
+        s.replace(ObservedState.stamp(), List.of(new ObservedContainer("c3", "x", LABELS, "exited")), List.of(), List.of());
+        assertEquals("exited", s.container("c3").orElseThrow().state());
+        s.replace(ObservedState.stamp(), List.of(), List.of(), List.of());
+        assertTrue(s.container("c3").isEmpty(), "gone from a later list: gone");
+    }
+}

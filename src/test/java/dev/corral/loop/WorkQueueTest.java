@@ -1,0 +1,331 @@
+package dev.corral.loop;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class WorkQueueTest {
+
+    static final Duration BASE = Duration.ofMillis(10);
+    static final Duration MAX = Duration.ofSeconds(1);
+
+    final WorkQueue<String> q = new WorkQueue<>(BASE, MAX);
+
+    @AfterEach
+    void shutdown() {
+        q.shutdown();
+    }
+
+    /** take() in the background, so a test can check that it blocks. */
+    CompletableFuture<String> takeAsync() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void waitingKeysAreDeduplicated() throws Exception {
+        q.add("a");
+        q.add("b");
+        q.add("a");
+        q.add("a");
+        assertEquals(2, q.depth());
+        assertEquals("a", q.take());
+        assertEquals("b", q.take());
+        assertEquals(0, q.depth());
+    }
+
+    @Test
+    void keysComeOutInFirstAddedOrder() throws Exception {
+        for (String k : List.of("c", "a", "b", "a", "c")) {
+            q.add(k);
+        }
+        assertEquals(List.of("c", "a", "b"), List.of(q.take(), q.take(), q.take()));
+    }
+
+    @Test
+    void keyBeingProcessedIsNotHandedOutAgain() throws Exception {
+        q.add("a");
+        assertEquals("a", q.take());
+        q.add("a");
+        assertEquals(0, q.depth(), "a key added while processing waits for done()");
+        q.add("b");
+        assertEquals("b", q.take(), "the other key is handed out, not the one in process");
+        CompletableFuture<String> next = takeAsync();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
+        q.done("a");
+        assertEquals("a", next.get(5, TimeUnit.SECONDS), "re-added after done()");
+        q.done("a");
+        q.done("b");
+        assertEquals(0, q.depth());
+    }
+
+    @Test
+    void doneWithoutReAddLeavesNothing() throws Exception {
+        q.add("a");
+        assertEquals("a", q.take());
+        q.done("a");
+        assertEquals(0, q.depth());
+        q.add("a");
+        assertEquals(1, q.depth(), "after done() the key can be queued again");
+    }
+
+    @Test
+    void manyAddsWhileProcessingQueueOnce() throws Exception {
+        q.add("a");
+        q.take();
+        q.add("a");
+        q.add("a");
+        q.add("a");
+        q.done("a");
+        assertEquals(1, q.depth());
+        assertEquals("a", q.take());
+        q.done("a");
+        assertEquals(0, q.depth());
+    }
+
+    @Test
+    void takeBlocksUntilAdd() throws Exception {
+        CompletableFuture<String> f = takeAsync();
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> !f.isDone());
+        q.add("x");
+        assertEquals("x", f.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void addAfterDelays() throws Exception {
+        long start = System.nanoTime();
+        q.addAfter("a", Duration.ofMillis(300));
+        assertEquals(0, q.depth());
+        await().atMost(Duration.ofSeconds(5)).until(() -> q.depth() == 1);
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "not before the delay");
+        assertEquals("a", q.take());
+    }
+
+    @Test
+    void addAfterZeroOrNegativeIsImmediate() {
+        q.addAfter("a", Duration.ZERO);
+        q.addAfter("b", Duration.ofMillis(-5));
+        assertEquals(2, q.depth());
+    }
+
+    @Test
+    void addAfterMergesWithAWaitingKey() {
+        q.add("a");
+        q.addAfter("a", Duration.ofMillis(50));
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> q.depth() == 1);
+    }
+
+    @Test
+    void backoffDoublesAndIsCapped() {
+        assertEquals(Duration.ofMillis(10), q.backoff(1));
+        assertEquals(Duration.ofMillis(20), q.backoff(2));
+        assertEquals(Duration.ofMillis(40), q.backoff(3));
+        assertEquals(Duration.ofMillis(640), q.backoff(7));
+        assertEquals(MAX, q.backoff(8)); // 1280 ms > 1 s
+        assertEquals(MAX, q.backoff(31));
+        assertEquals(MAX, q.backoff(32));
+        assertEquals(MAX, q.backoff(100));
+        assertEquals(MAX, q.backoff(Integer.MAX_VALUE));
+    }
+
+    @Test
+    void backoffNeverOverflowsWithALargeBase() {
+        WorkQueue<String> slow = new WorkQueue<>(Duration.ofHours(1), Duration.ofDays(1));
+        try {
+            for (int n = 1; n < 100; n++) {
+                assertTrue(slow.backoff(n).compareTo(Duration.ofDays(1)) <= 0);
+            }
+        } finally {
+            slow.shutdown();
+        }
+    }
+
+    @Test
+    void rateLimitedDoublesPerFailureAndForgetResets() {
+        assertEquals(Duration.ofMillis(10), q.addRateLimited("a"));
+        assertEquals(Duration.ofMillis(20), q.addRateLimited("a"));
+        assertEquals(Duration.ofMillis(40), q.addRateLimited("a"));
+        assertEquals(3, q.failures("a"));
+        assertEquals(Duration.ofMillis(10), q.addRateLimited("b"), "per key");
+        q.forget("a");
+        assertEquals(0, q.failures("a"));
+        assertEquals(Duration.ofMillis(10), q.addRateLimited("a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> q.depth() == 2);
+    }
+
+    @Test
+    void rateLimitedIsCapped() {
+        Duration last = null;
+        for (int i = 0; i < 20; i++) {
+            last = q.addRateLimited("a");
+        }
+        assertEquals(MAX, last);
+        assertEquals(20, q.failures("a"));
+    }
+
+    @Test
+    void shutdownReleasesBlockedTake() throws Exception {
+        CompletableFuture<String> f = takeAsync();
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> !f.isDone());
+        q.shutdown();
+        assertNull(f.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void afterShutdownTakeReturnsNullAndAddsAreIgnored() throws Exception {
+        q.add("a");
+        q.shutdown();
+        assertNull(q.take(), "waiting keys are dropped");
+        q.add("b");
+        q.addAfter("c", Duration.ofMillis(10));
+        q.addRateLimited("d");
+        assertEquals(0, q.depth());
+        assertNull(q.take());
+    }
+
+    @Test
+    void delayedAddFiringAfterShutdownIsIgnored() throws Exception {
+        q.addAfter("a", Duration.ofMillis(50));
+        q.shutdown();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> q.depth() == 0);
+        assertNull(q.take());
+    }
+
+    @Test
+    void addAfterRacingShutdownNeverThrows() throws Exception {
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        for (int i = 0; i < 20_000 && error.get() == null; i++) {
+            WorkQueue<String> queue = new WorkQueue<>(BASE, MAX);
+            java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+            Thread adder = new Thread(() -> {
+                try {
+                    barrier.await();
+                    queue.addAfter("a", Duration.ofMillis(5));
+                } catch (Throwable t) {
+                    error.compareAndSet(null, t);
+                }
+            });
+            adder.start();
+            barrier.await();
+            queue.shutdown();
+            adder.join();
+        }
+        assertNull(error.get(), String.valueOf(error.get()));
+    }
+
+    @Test
+    void doneAfterShutdownDoesNotRequeue() throws Exception {
+        q.add("a");
+        assertEquals("a", q.take());
+        q.add("a");
+        q.shutdown();
+        q.done("a");
+        assertEquals(0, q.depth());
+    }
+
+    @Test
+    void noKeyIsProcessedByTwoWorkersAtOnce() throws Exception {
+        int workers = 8;
+        int keys = 10;
+        Set<String> inFlight = ConcurrentHashMap.newKeySet();
+        Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
+        AtomicReference<String> violation = new AtomicReference<>();
+        AtomicInteger busy = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch started = new CountDownLatch(workers);
+        for (int w = 0; w < workers; w++) {
+            Thread t = new Thread(() -> {
+                started.countDown();
+                while (true) {
+                    String k;
+                    try {
+                        k = q.take();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (k == null) {
+                        return;
+                    }
+                    busy.incrementAndGet();
+                    try {
+                        if (!inFlight.add(k)) {
+                            violation.compareAndSet(null, k + " handed to two workers at once");
+                        }
+                        processed.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet();
+                        // a little work, during which producers re-add the key
+                        long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(50);
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        inFlight.remove(k);
+                    } finally {
+                        q.done(k);
+                        busy.decrementAndGet();
+                    }
+                }
+            }, "worker-" + w);
+            t.start();
+            threads.add(t);
+        }
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+
+        int producers = 4;
+        List<Thread> ps = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int seed = p;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < 5000; i++) {
+                    q.add("k" + ((i + seed) % keys));
+                    if (i % 500 == 0) {
+                        q.addAfter("k" + (i % keys), Duration.ofMillis(1));
+                    }
+                }
+            }, "producer-" + p);
+            t.start();
+            ps.add(t);
+        }
+        for (Thread t : ps) {
+            t.join(20_000);
+        }
+        // Every key added is eventually processed, and the queue drains.
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.depth() == 0 && busy.get() == 0
+                && processed.size() == keys);
+        // A last add after everything settled is processed once more.
+        int before = processed.get("k3").get();
+        q.add("k3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> processed.get("k3").get() > before);
+
+        q.shutdown();
+        for (Thread t : threads) {
+            t.join(5_000);
+            assertFalse(t.isAlive(), t.getName() + " did not stop after shutdown");
+        }
+        assertNull(violation.get(), violation.get());
+        assertTrue(inFlight.isEmpty());
+    }
+}
