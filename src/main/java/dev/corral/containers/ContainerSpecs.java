@@ -3,6 +3,7 @@ package dev.corral.containers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.ownership.Ownership;
+import dev.corral.ownership.SpecHash;
 import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.Labels;
@@ -10,10 +11,7 @@ import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,17 +79,10 @@ public final class ContainerSpecs {
                 spec.path("imagePullPolicy").asText("IfNotPresent"), spec.get("health"), volumes, network, url);
     }
 
-    /** SHA-256 of the canonical spec minus {@link #NOT_HASHED}, shortened to 16 hex digits. */
+    /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}. */
     static String hash(ObjectNode spec) {
         ObjectNode copy = spec.deepCopy();
         NOT_HASHED.forEach(copy::remove);
-        try {
-            byte[] canonical = Json.MAPPER.writer().with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                    .writeValueAsBytes(Json.MAPPER.treeToValue(copy, Object.class));
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpecHash.of(copy);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
 import dev.corral.ownership.Ownership;
+import dev.corral.ownership.SpecHash;
 import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.ImageDefaults;
@@ -45,14 +46,17 @@ public final class RunContainers {
 
         /** Identifies warm containers built from this shape: a changed Tool, or a new image, makes idle ones stale. */
         public String hash() {
-            try {
-                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
-                        (image + "\0" + imageId + "\0" + command + "\0" + env + "\0" + memoryMb + "\0" + cpus + "\0" + pids + "\0" + uid
-                                + "\0" + inline).getBytes(StandardCharsets.UTF_8));
-                return java.util.HexFormat.of().formatHex(d, 0, 8);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            Map<String, Object> fields = new java.util.TreeMap<>();
+            fields.put("image", image);
+            fields.put("imageId", imageId);
+            fields.put("command", command);
+            fields.put("env", env);
+            fields.put("memoryMb", memoryMb);
+            fields.put("cpus", cpus);
+            fields.put("pids", pids);
+            fields.put("uid", uid);
+            fields.put("inline", inline);
+            return SpecHash.of(fields);
         }
     }
 
