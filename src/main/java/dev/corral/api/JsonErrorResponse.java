@@ -10,14 +10,14 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Writes an {@link ErrorBody} straight onto the Vert.x response, for the errors Corral answers
- * below RESTEasy (route filters, router failures), where no exception mapper runs.
+ * below RESTEasy (route filters, router failures, the bearer challenge), where no exception mapper runs.
  */
-final class JsonErrorResponse {
+public final class JsonErrorResponse {
 
     private JsonErrorResponse() {
     }
 
-    static void send(RoutingContext rc, int status, String message) {
+    public static void send(RoutingContext rc, int status, String message) {
         HttpServerResponse response = rc.response();
         if (response.ended() || response.closed()) {
             return;

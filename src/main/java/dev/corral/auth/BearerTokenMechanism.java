@@ -1,5 +1,6 @@
 package dev.corral.auth;
 
+import dev.corral.api.JsonErrorResponse;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -43,6 +44,18 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         }
         return identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(header.substring(7).strip(),
                 "bearer")));
+    }
+
+    /**
+     * The 401 of a route outside the resources ({@code /q/metrics}, {@code /q/openapi}, the Swagger
+     * UI), where Quarkus's path authorizer sends the challenge itself and would end the response
+     * with an empty body: Corral's JSON error, as the exception mappers send for the resources.
+     */
+    @Override
+    public Uni<Boolean> sendChallenge(RoutingContext context) {
+        context.response().putHeader("WWW-Authenticate", "Bearer realm=\"corral\"");
+        JsonErrorResponse.send(context, 401, "a valid token is required: send Authorization: Bearer <token>");
+        return Uni.createFrom().item(true);
     }
 
     @Override

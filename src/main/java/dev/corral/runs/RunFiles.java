@@ -135,9 +135,13 @@ public final class RunFiles {
         }
     }
 
-    /** Where a run's output files are kept, under the data directory, until its record is collected. */
+    /**
+     * Where a run's output files are kept, under the data directory, until its record is collected.
+     * Absolute and normalized: the files are checked to stay under it after {@code normalize()},
+     * which a relative data directory such as the default {@code ./data} would never pass.
+     */
     public static Path dir(Path dataDir, String uid) {
-        return dataDir.resolve("run-files").resolve(uid);
+        return dataDir.resolve("run-files").resolve(uid).toAbsolutePath().normalize();
     }
 
     /** Deletes a run's kept files (best effort: a leftover is harmless and logged). */
