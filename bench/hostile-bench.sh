@@ -28,7 +28,7 @@ WORK=$(mktemp -d /tmp/corral-hostile-bench.XXXXXX)
 INSTANCE=hostile-bench
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
-trap 'stop_corral; rm -rf "$WORK"' EXIT
+trap 'stop_corral; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
 hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }

@@ -51,6 +51,11 @@ public class RouterErrorsAsJson {
             JsonErrorResponse.send(rc, 403, "this token's role does not allow this request");
             return;
         }
+        // The client went away while its body was read: nobody to answer, and nothing went wrong here.
+        if (failure instanceof io.vertx.core.http.HttpClosedException) {
+            LOG.debugf("%s %s: the client closed the connection", rc.request().method(), rc.request().path());
+            return;
+        }
         int status = rc.statusCode();
         if (status < 400) {
             status = failure instanceof HttpException http ? http.getStatusCode() : 500;
