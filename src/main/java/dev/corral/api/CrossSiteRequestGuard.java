@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import dev.corral.http.JsonErrorResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;

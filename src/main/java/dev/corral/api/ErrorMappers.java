@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import dev.corral.http.ErrorBody;
 import dev.corral.spec.InvalidSpecException;
 import dev.corral.store.ConflictException;
 import dev.corral.store.NotFoundException;

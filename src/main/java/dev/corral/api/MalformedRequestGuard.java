@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import dev.corral.http.JsonErrorResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;

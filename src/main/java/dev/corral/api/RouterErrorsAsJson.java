@@ -1,6 +1,7 @@
 package dev.corral.api;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.http.JsonErrorResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

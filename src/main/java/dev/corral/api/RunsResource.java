@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.corral.admission.Policy;
 import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
+import dev.corral.http.ErrorBody;
 import dev.corral.runs.Launcher;
 import dev.corral.runs.RunFiles;
 import dev.corral.runtime.ContainerRuntime;

@@ -1,6 +1,6 @@
 package dev.corral.auth;
 
-import dev.corral.api.JsonErrorResponse;
+import dev.corral.http.JsonErrorResponse;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,4 +1,4 @@
-package dev.corral.api;
+package dev.corral.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.spec.Json;

@@ -1,4 +1,4 @@
-package dev.corral.api;
+package dev.corral.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.corral.spec.schema.FieldError;
