@@ -13,6 +13,7 @@ import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.math.BigInteger;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -154,18 +155,8 @@ public final class YamlSupport {
     private static final class CoreConstructor extends SafeConstructor {
         CoreConstructor(LoaderOptions options) {
             super(options);
-            yamlConstructors.put(Tag.INT, new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    String text = constructScalar((ScalarNode) node);
-                    Number n = parseInt(text);
-                    if (n == null) {
-                        throw new ScalarException("while constructing an integer", node,
-                                "\"" + text + "\" is not a YAML 1.2 integer (decimal, 0o octal or 0x hexadecimal)");
-                    }
-                    return n;
-                }
-            });
+            yamlConstructors.put(Tag.INT, scalar("an integer", YamlSupport::parseInt,
+                    "is not a YAML 1.2 integer (decimal, 0o octal or 0x hexadecimal)"));
             // Tags the docs refuse, which SafeConstructor would build into plain maps or dates that pass as
             // ordinary values: built as a marker instead, which the tree conversion refuses with its path.
             for (Tag t : new Tag[]{Tag.OMAP, Tag.TIMESTAMP}) {
@@ -176,18 +167,23 @@ public final class YamlSupport {
                     }
                 });
             }
-            yamlConstructors.put(Tag.FLOAT, new AbstractConstruct() {
+            yamlConstructors.put(Tag.FLOAT, scalar("a float", YamlSupport::parseFloat, "is not a YAML 1.2 number"));
+        }
+
+        /** A scalar read by {@code parse}, whose null answer is refused with {@code expectation}. */
+        private AbstractConstruct scalar(String what, Function<String, Object> parse,
+                                         String expectation) {
+            return new AbstractConstruct() {
                 @Override
                 public Object construct(Node node) {
                     String text = constructScalar((ScalarNode) node);
-                    Double d = parseFloat(text);
-                    if (d == null) {
-                        throw new ScalarException("while constructing a float", node,
-                                "\"" + text + "\" is not a YAML 1.2 number");
+                    Object value = parse.apply(text);
+                    if (value == null) {
+                        throw new ScalarException("while constructing " + what, node, "\"" + text + "\" " + expectation);
                     }
-                    return d;
+                    return value;
                 }
-            });
+            };
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.corral.spec.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -17,6 +18,9 @@ import java.util.Map;
  * holds (rules must tolerate fields that failed their own checks).
  */
 public final class ObjectSchema extends Schema {
+
+    /** Only for defaults, which are plain values: no module or setting of Corral's mapper matters. */
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     /** A check across fields of a valid object; adds errors with paths under {@code path}. */
     @FunctionalInterface
@@ -46,20 +50,9 @@ public final class ObjectSchema extends Schema {
         return this;
     }
 
+    /** A default given as a Java value (a string, a boolean, a number, a list or map of such) or a tree. */
     private static JsonNode toNode(Object value) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        if (value instanceof JsonNode n) {
-            return n;
-        } else if (value instanceof String s) {
-            return f.textNode(s);
-        } else if (value instanceof Boolean b) {
-            return f.booleanNode(b);
-        } else if (value instanceof Integer i) {
-            return f.numberNode(i);
-        } else if (value instanceof Double d) {
-            return f.numberNode(d);
-        }
-        throw new IllegalArgumentException("unsupported default " + value);
+        return PLAIN.valueToTree(value);
     }
 
     /** A field name that is never accepted, with the reason given to the user. */
