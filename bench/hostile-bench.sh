@@ -59,6 +59,11 @@ python3 bench/hostile_driver.py --port "$PORT" --requests "$REQUESTS" --max-seco
 alive_after=yes; kill -0 "$CORRAL_PID" 2>/dev/null || alive_after=no
 rss_after=$( [ "$alive_after" = yes ] && rss || echo "-")
 rss_peak=$( [ "$alive_after" = yes ] && hwm || echo "-")
+# The serial collector gives freed heap back at a full collection; none may have run yet: ask for one.
+rss_gc="-"
+if [ "$alive_after" = yes ] && command -v jcmd >/dev/null; then
+  jcmd "$CORRAL_PID" GC.run >/dev/null 2>&1 && rss_gc=$(rss)
+fi
 json_items=$(curl -s -m 60 -H 'Accept: application/json' "127.0.0.1:$PORT/specs" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo "unreadable")
 yaml_code=$(curl -s -m 60 -o "$WORK/list.yaml" -w '%{http_code}' -H 'Accept: application/yaml' "127.0.0.1:$PORT/specs" || echo "none")
 yaml_docs=$(grep -c '^apiVersion:' "$WORK/list.yaml" 2>/dev/null || echo 0)
@@ -86,11 +91,11 @@ else
 fi
 
 mkdir -p bench/results
-python3 - "$WORK/driver.json" "$rss_before" "$rss_after" "$rss_peak" "$alive_after" "$json_items" "$yaml_code" \
+JAVA_OPTS="$JAVA_OPTS" python3 - "$WORK/driver.json" "$rss_before" "$rss_after" "$rss_peak" "$rss_gc" "$alive_after" "$json_items" "$yaml_code" \
   "$yaml_docs" "$restart" "$same" "$streams" > bench/results/hostile.md <<'PY'
 import json, sys, subprocess, datetime, os
 d = json.load(open(sys.argv[1]))
-rss_before, rss_after, rss_peak, alive, json_items, yaml_code, yaml_docs, restart, same, streams = sys.argv[2:12]
+rss_before, rss_after, rss_peak, rss_gc, alive, json_items, yaml_code, yaml_docs, restart, same, streams = sys.argv[2:13]
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 st = d["statuses"]
 five = sum(v for k, v in st.items() if k.isdigit() and int(k) >= 500)
@@ -99,7 +104,7 @@ hangs = sum(v for k, v in d["problems"].items() if k.startswith("hang"))
 closed = sum(v for k, v in d["problems"].items() if k.startswith("closed") or k.startswith("connect"))
 print("Hostile-input benchmark, %s, %d cores, %s" % (datetime.date.today(), os.cpu_count(), java))
 print()
-print("%d hostile requests in %.0f s (%d workers, seed from the script), reconcile loop off." % (d["sent"], d["seconds"], int(os.environ.get("WORKERS", "4"))))
+print("%d hostile requests in %.0f s (%d workers, seed from the script), reconcile loop off, JVM options: %s." % (d["sent"], d["seconds"], int(os.environ.get("WORKERS", "4")), os.environ.get("JAVA_OPTS", "").strip() or "the JVM's defaults"))
 print()
 print("| measure | result | target |")
 print("|---|---|---|")
@@ -108,6 +113,7 @@ print("| error answers whose body is not Corral's JSON | %d | 0 |" % nojson)
 print("| hangs (no answer within 30 s) | %d | 0 |" % hangs)
 print("| closed without an answer | %d | 0 |" % closed)
 print("| RSS before → after (peak) | %s MiB → %s MiB (%s MiB) | bounded |" % (rss_before, rss_after, rss_peak))
+print("| RSS after a full collection (jcmd GC.run) | %s MiB | near the idle footprint |" % rss_gc)
 print("| process alive after the run | %s | yes |" % alive)
 print("| GET /specs: JSON items / YAML (status, documents) | %s / %s, %s | equal, 200 |" % (json_items, yaml_code, yaml_docs))
 print("| %s follow streams on a pending run | %s | health and API answer |" % (json.loads(streams).get("streams", "-") if streams.startswith("{") else "-", streams.replace("|", "/")))
