@@ -15,11 +15,14 @@ JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
 JCMD=$(dirname "$(readlink -f "$(command -v java)")")/jcmd
 WORK=$(mktemp -d)
+# The JVM options Corral runs with (deploy/jvm.options), unless JAVA_OPTS says otherwise.
+JAVA_OPTS=${JAVA_OPTS:-$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')}
 trap 'kill $(cat "$WORK/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 start() {
   local t0=$(date +%s%N)
-  java -Dquarkus.http.port=$PORT -Dcorral.data-dir="$WORK/data" -jar "$JAR" >>"$WORK/app.log" 2>&1 &
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java $JAVA_OPTS -Dquarkus.http.port=$PORT -Dcorral.data-dir="$WORK/data" -jar "$JAR" >>"$WORK/app.log" 2>&1 &
   echo $! > "$WORK/pid"
   until curl -sf "localhost:$PORT/q/health/ready" >/dev/null; do sleep 0.05; done
   echo $(( ($(date +%s%N) - t0) / 1000000 ))
