@@ -125,9 +125,7 @@ final class RunExecutor {
     }
 
     private Result kill(SpecObject run, RunStatusBuilder status, RunStep.Kill k) {
-        if (k.probeResources()) {
-            status.resources(probeResources(k.containerId()));
-        }
+        status.resources(probeResources(k.containerId()));
         // Say why first: if Corral stops right after the kill, the collector still knows.
         life.write(run, status.terminating(k.reason()));
         runtime.killContainer(k.containerId());

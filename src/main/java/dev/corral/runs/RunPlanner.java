@@ -115,7 +115,7 @@ public final class RunPlanner {
         RunPhase kill = o.cancel() ? RunPhase.CANCELLED : !o.now().isBefore(deadline) ? RunPhase.TIMED_OUT : null;
         if (kill != null) {
             // A killed run cannot report: its cgroup is read first (best effort: a fork bomb leaves no pid for it).
-            return new RunStep.Kill(c.id(), kill, true);
+            return new RunStep.Kill(c.id(), kill);
         }
         if (s.pooled()) {
             if (o.input() == null) {

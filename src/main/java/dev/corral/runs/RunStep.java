@@ -130,11 +130,11 @@ public sealed interface RunStep {
         }
     }
 
-    /** Killed for a reason, which is recorded first; its cgroup read before when it runs. */
-    record Kill(String containerId, RunPhase reason, boolean probeResources) implements RunStep {
+    /** Killed for a reason, which is recorded first, with its cgroup's figures read just before (it cannot report). */
+    record Kill(String containerId, RunPhase reason) implements RunStep {
         @Override
         public String toString() {
-            return "Kill " + containerId + ": " + reason + (probeResources ? ", resources probed" : "");
+            return "Kill " + containerId + ": " + reason;
         }
     }
 
