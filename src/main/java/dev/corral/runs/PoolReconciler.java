@@ -96,14 +96,14 @@ public final class PoolReconciler implements KindReconciler {
                 String policy = "Never".equals(RunContainers.pullPolicy(toolSpec)) ? "Never" : "IfNotPresent";
                 defaults = runtime.ensureImage(image, policy);
             } catch (ImageUnavailableException e) {
-                writeStatus(tool, 0, e.getMessage());
+                writeStatus(tool, toolSpec, 0, e.getMessage());
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
             }
             try {
                 shape = runner != null ? RunContainers.shape(runner, defaults, config)
                         : RunContainers.shape(tool.key(), toolSpec, null, defaults);
             } catch (IllegalArgumentException e) {
-                writeStatus(tool, 0, e.getMessage());
+                writeStatus(tool, toolSpec, 0, e.getMessage());
                 return Result.terminal(e.getMessage());
             }
         }
@@ -136,14 +136,14 @@ public final class PoolReconciler implements KindReconciler {
         if (died != null) {
             // Most likely the image cannot run the launcher (no /bin/sh): back off instead of spinning.
             String msg = "warm container " + died + " exited while idle (a pooled image needs /bin/sh)";
-            writeStatus(tool, ready, msg);
+            writeStatus(tool, toolSpec, ready, msg);
             return Result.error(msg);
         }
         while (ready < size) {
             start(key, shape);
             ready++;
         }
-        writeStatus(tool, ready, null);
+        writeStatus(tool, toolSpec, ready, null);
         return Result.DONE;
     }
 
@@ -161,11 +161,12 @@ public final class PoolReconciler implements KindReconciler {
         LOG.debugf("warm container %s ready for %s", request.name(), key.name());
     }
 
-    private void writeStatus(SpecObject tool, int ready, String message) {
+    /** @param spec the Tool's spec, typed (null with {@code tool}: a runner pool has no Tool to report on) */
+    private void writeStatus(SpecObject tool, ToolSpec spec, int ready, String message) {
         if (tool == null) {
             return;
         }
-        int size = ToolSpec.of(tool.spec()).poolSize();
+        int size = spec.poolSize();
         if (size == 0 && (tool.status() == null || (!tool.status().has("pool") && !tool.status().has("message")))) {
             // A Tool without a pool has nothing to report, and is never written by the loop (its resourceVersion
             // changes only when a client changes it).

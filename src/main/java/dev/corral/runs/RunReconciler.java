@@ -92,6 +92,7 @@ public final class RunReconciler implements KindReconciler {
     public Result reconcile(ObjectKey key, SpecObject run) {
         RunObservation seen = observer.observe(key, run);
         RunStep step = planner.plan(seen);
+        // Ends: the planner asks only for a fact still unknown, and each answer makes one known (five at most).
         while (step instanceof RunStep.Observe ask) {
             seen = observer.answer(ask.fact(), seen, key, run);
             step = planner.plan(seen);

@@ -3,6 +3,7 @@ package dev.corral.spec.model;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param command         empty when the Tool sets none: its image's CMD runs, as in Docker
  * @param sessionNetwork  {@code network: session}: its runs join their session's network
+ * @param env             sorted by name, as the containers get it
  * @param poolSize        warm containers kept; 0 when the Tool has no {@code pool}
  */
 public record ToolSpec(String image, List<String> command, Map<String, String> env, Resources resources,
@@ -32,7 +34,7 @@ public record ToolSpec(String image, List<String> command, Map<String, String> e
         spec.path("command").forEach(c -> command.add(c.asText()));
         // No pool is a pool of none: the schema has no default for it, as "pool" is the switch itself.
         int poolSize = spec.path("pool").path("size").asInt(0);
-        return new ToolSpec(spec.get("image").asText(), List.copyOf(command), Map.copyOf(env),
+        return new ToolSpec(spec.get("image").asText(), List.copyOf(command), Collections.unmodifiableMap(env),
                 Resources.of(spec.get("resources")), spec.get("timeoutSeconds").asLong(),
                 "session".equals(spec.get("network").asText()), spec.get("ttlSecondsAfterFinished").asLong(),
                 spec.get("imagePullPolicy").asText(), poolSize);
