@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the {@link RunPlanner} knows of one run. The first five fields come from the store and
+ * What the {@link RunPlanner} knows of one run. The first six fields come from the store and
  * the picture, at no cost. The others are facts that cost an engine call or take a reservation:
  * null until the planner asks for them ({@link RunStep.Observe}), so they are gathered only when a
  * decision depends on them, in the order it does.
