@@ -249,6 +249,12 @@ public final class Launcher {
         }
     }
 
+    /** The last line of a stderr tail: where the report is when stderr was cut at its cap. */
+    static String lastLine(String tail) {
+        String t = tail.endsWith("\n") ? tail.substring(0, tail.length() - 1) : tail;
+        return t.substring(t.lastIndexOf('\n') + 1);
+    }
+
     private static Long number(JsonNode r, String field) {
         return r.path(field).isIntegralNumber() ? r.get(field).asLong() : null;
     }

@@ -17,6 +17,7 @@ import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.SpecStore;
 import org.jboss.logging.Logger;
 
@@ -83,26 +84,26 @@ public final class PoolReconciler implements KindReconciler {
     @Override
     public Result reconcile(ObjectKey key, SpecObject tool) {
         Runner runner = Runner.ofPoolKey(key).orElse(null);
-        int wanted = runner != null ? runner.poolSize(config)
-                : tool != null ? tool.spec().path("pool").path("size").asInt(0) : 0;
+        ToolSpec toolSpec = runner == null && tool != null ? ToolSpec.of(tool.spec()) : null;
+        int wanted = runner != null ? runner.poolSize(config) : toolSpec != null ? toolSpec.poolSize() : 0;
         RunContainers.Shape shape = null;
         if (wanted > 0) {
-            String image = RunContainers.image(tool, runner, config);
+            String image = RunContainers.image(toolSpec, runner, config);
             ImageDefaults defaults;
             try {
                 // Never "Always" from here: a pool is reconciled at every resync, and would pull each time. Runs
                 // honour the policy; an image they pull anew changes the id, and so the idle containers.
-                String policy = "Never".equals(RunContainers.pullPolicy(tool)) ? "Never" : "IfNotPresent";
+                String policy = "Never".equals(RunContainers.pullPolicy(toolSpec)) ? "Never" : "IfNotPresent";
                 defaults = runtime.ensureImage(image, policy);
             } catch (ImageUnavailableException e) {
-                writeStatus(tool, 0, e.getMessage());
+                writeStatus(tool, toolSpec, 0, e.getMessage());
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
             }
             try {
                 shape = runner != null ? RunContainers.shape(runner, defaults, config)
-                        : RunContainers.shape(tool, null, defaults);
+                        : RunContainers.shape(tool.key(), toolSpec, null, defaults);
             } catch (IllegalArgumentException e) {
-                writeStatus(tool, 0, e.getMessage());
+                writeStatus(tool, toolSpec, 0, e.getMessage());
                 return Result.terminal(e.getMessage());
             }
         }
@@ -135,14 +136,14 @@ public final class PoolReconciler implements KindReconciler {
         if (died != null) {
             // Most likely the image cannot run the launcher (no /bin/sh): back off instead of spinning.
             String msg = "warm container " + died + " exited while idle (a pooled image needs /bin/sh)";
-            writeStatus(tool, ready, msg);
+            writeStatus(tool, toolSpec, ready, msg);
             return Result.error(msg);
         }
         while (ready < size) {
             start(key, shape);
             ready++;
         }
-        writeStatus(tool, ready, null);
+        writeStatus(tool, toolSpec, ready, null);
         return Result.DONE;
     }
 
@@ -160,18 +161,18 @@ public final class PoolReconciler implements KindReconciler {
         LOG.debugf("warm container %s ready for %s", request.name(), key.name());
     }
 
-    private void writeStatus(SpecObject tool, int ready, String message) {
+    /** @param spec the Tool's spec, typed (null with {@code tool}: a runner pool has no Tool to report on) */
+    private void writeStatus(SpecObject tool, ToolSpec spec, int ready, String message) {
         if (tool == null) {
             return;
         }
-        boolean pooled = tool.spec().path("pool").path("size").asInt(0) > 0;
-        if (!pooled && (tool.status() == null || (!tool.status().has("pool") && !tool.status().has("message")))) {
+        int size = spec.poolSize();
+        if (size == 0 && (tool.status() == null || (!tool.status().has("pool") && !tool.status().has("message")))) {
             // A Tool without a pool has nothing to report, and is never written by the loop (its resourceVersion
             // changes only when a client changes it).
             return;
         }
         ObjectNode status = tool.status() == null ? Json.MAPPER.createObjectNode() : tool.status().deepCopy();
-        int size = tool.spec().path("pool").path("size").asInt(0);
         if (size > 0) {
             status.putObject("pool").put("size", size).put("ready", ready);
         } else {

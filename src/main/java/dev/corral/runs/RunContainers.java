@@ -10,8 +10,12 @@ import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.ImageDefaults;
 import dev.corral.runtime.Labels;
 import dev.corral.spec.Json;
+import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.Resources;
+import dev.corral.spec.model.ToolRunSpec;
+import dev.corral.spec.model.ToolSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -68,7 +72,7 @@ public final class RunContainers {
      * @param timeout  seconds, enforced by Corral
      * @param ttl      seconds the finished run's record is kept
      */
-    public record RunPlan(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
+    public record RunSetup(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
                           long timeout, long ttl) {
 
         /** Whether the inputs travel in the launcher's environment (else: an archive upload before the start). */
@@ -83,11 +87,18 @@ public final class RunContainers {
     }
 
     /**
+     * A language run's limits. The ToolRun schema has no {@code resources} (a run takes its Tool's),
+     * and a language run has no Tool: these are Corral's own, as they have always been.
+     */
+    static final Resources LANGUAGE_RESOURCES = new Resources(256, 1.0, 128);
+
+    /**
      * The shape of a language's runs.
      */
     public static Shape shape(Runner runner, ImageDefaults defaults, CorralConfig.Runs cfg) {
         return new Shape(runner.image(cfg), defaults.id(), List.of(runner.interpreter(), runner.scriptPath()), Map.of(),
-                256, 1.0, 128, RUNNER_UID, null, runner.poolKey(), runner.poolSize(cfg), true);
+                LANGUAGE_RESOURCES.memoryMb(), LANGUAGE_RESOURCES.cpus(), LANGUAGE_RESOURCES.pids(), RUNNER_UID, null,
+                runner.poolKey(), runner.poolSize(cfg), true);
     }
 
     /**
@@ -96,67 +107,63 @@ public final class RunContainers {
      * @param session the run's session (null for a pool's shape, which cannot use {@code network: session})
      * @throws IllegalArgumentException when the Tool's runs need a session and there is none
      */
-    public static Shape shape(SpecObject tool, String session, ImageDefaults defaults) {
-        ObjectNode t = tool.spec();
-        Map<String, String> env = new TreeMap<>();
-        t.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-        JsonNode res = t.path("resources");
+    public static Shape shape(ObjectKey toolKey, ToolSpec tool, String session, ImageDefaults defaults) {
         String network = null;
-        if ("session".equals(t.path("network").asText("none"))) {
+        if (tool.sessionNetwork()) {
             if (session == null) {
-                throw new IllegalArgumentException("Tool \"" + tool.metadata().name()
+                throw new IllegalArgumentException("Tool \"" + toolKey.name()
                         + "\" uses network: session, and this run has no session");
             }
             network = ResourceNames.network(session);
         }
-        List<String> command = defaults.commandLine(Json.strings(t.get("command")));
+        List<String> command = defaults.commandLine(tool.command());
         if (command.isEmpty()) {
-            throw new IllegalArgumentException("Tool \"" + tool.metadata().name()
-                    + "\" has no command, and its image " + t.get("image").asText() + " has none either");
+            throw new IllegalArgumentException("Tool \"" + toolKey.name()
+                    + "\" has no command, and its image " + tool.image() + " has none either");
         }
-        return new Shape(t.get("image").asText(), defaults.id(), command, env, res.path("memoryMb").asLong(256),
-                res.path("cpus").asDouble(1.0), res.path("pids").asLong(128), NOBODY, network, tool.key(),
-                t.path("pool").path("size").asInt(0), false);
+        Resources res = tool.resources();
+        return new Shape(tool.image(), defaults.id(), command, tool.env(), res.memoryMb(), res.cpus(), res.pids(), NOBODY,
+                network, toolKey, tool.poolSize(), false);
     }
 
     /** The image a Tool's runs use, or a language's runner image when {@code tool} is null. */
-    public static String image(SpecObject tool, Runner runner, CorralConfig.Runs cfg) {
-        return tool != null ? tool.spec().get("image").asText() : runner.image(cfg);
+    public static String image(ToolSpec tool, Runner runner, CorralConfig.Runs cfg) {
+        return tool != null ? tool.image() : runner.image(cfg);
     }
 
-    public static String pullPolicy(SpecObject tool) {
-        return tool == null ? "IfNotPresent" : tool.spec().path("imagePullPolicy").asText("IfNotPresent");
+    /** A Tool's pull policy; runner images are Corral's own, pulled only when missing. */
+    public static String pullPolicy(ToolSpec tool) {
+        return tool == null ? "IfNotPresent" : tool.imagePullPolicy();
     }
 
     /**
-     * @param tool     the Tool a tool run names (null for language runs)
+     * @param spec     the run's spec, typed
+     * @param tool     the spec of the Tool a tool run names (null for language runs, and when it does not exist)
      * @param defaults the run image's ENTRYPOINT and CMD (a Tool's command goes after its ENTRYPOINT, as in Docker)
      * @throws IllegalArgumentException with a message for status when the run cannot be built
      */
-    public static RunPlan plan(SpecObject run, SpecObject tool, ImageDefaults defaults, CorralConfig.Runs cfg) {
-        ObjectNode spec = run.spec();
+    public static RunSetup setup(SpecObject run, ToolRunSpec spec, ToolSpec tool, ImageDefaults defaults,
+                                 CorralConfig.Runs cfg) {
         String session = run.metadata().session();
         Map<String, String> runEnv = new TreeMap<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
         long timeout;
         long ttl;
-        JsonNode parameters = spec.has("parameters") ? spec.get("parameters") : Json.MAPPER.createObjectNode();
+        JsonNode parameters = spec.parameters() != null ? spec.parameters() : Json.MAPPER.createObjectNode();
         Shape shape;
-        if (spec.has("language")) {
-            Runner runner = Runner.of(spec.get("language").asText());
+        if (spec.languageRun()) {
+            Runner runner = Runner.of(spec.language());
             shape = shape(runner, defaults, cfg);
-            files.put(runner.scriptPath().substring("/workspace/".length()),
-                    spec.get("code").asText().getBytes(StandardCharsets.UTF_8));
-            timeout = spec.path("timeoutSeconds").asLong(cfg.defaultTimeoutSeconds());
-            ttl = spec.path("ttlSecondsAfterFinished").asLong(3600);
+            files.put(runner.scriptPath().substring("/workspace/".length()), spec.code().getBytes(StandardCharsets.UTF_8));
+            timeout = spec.timeoutSeconds() != null ? spec.timeoutSeconds() : cfg.defaultTimeoutSeconds();
+            ttl = spec.ttlSeconds(null);
         } else {
             if (tool == null) {
-                throw new IllegalArgumentException("Tool \"" + spec.path("tool").asText() + "\" does not exist");
+                throw new IllegalArgumentException("Tool \"" + spec.tool() + "\" does not exist");
             }
-            shape = shape(tool, session, defaults);
-            ObjectNode t = tool.spec();
-            timeout = spec.path("timeoutSeconds").asLong(t.path("timeoutSeconds").asLong(60));
-            ttl = spec.path("ttlSecondsAfterFinished").asLong(t.path("ttlSecondsAfterFinished").asLong(3600));
+            shape = shape(toolKey(spec), tool, session, defaults);
+            timeout = spec.timeoutSeconds() != null ? spec.timeoutSeconds() : tool.timeoutSeconds();
+            ttl = spec.ttlSeconds(tool);
             parameters.fields().forEachRemaining(p -> runEnv.put(paramEnv(p.getKey()),
                     p.getValue().isTextual() ? p.getValue().asText() : p.getValue().toString()));
         }
@@ -166,8 +173,8 @@ public final class RunContainers {
         if (session != null) {
             event.put("session", session);
         }
-        event.put("tool", spec.path("tool").asText(null));
-        event.put("language", spec.path("language").asText(null));
+        event.put("tool", spec.tool());
+        event.put("language", spec.language());
         event.put("uid", run.metadata().uid());
         event.put("createdAt", String.valueOf(run.metadata().createdAt()));
         files.put("data/event.json", json(event));
@@ -180,7 +187,12 @@ public final class RunContainers {
         env.putAll(cold.env());
         ContainerRequest request = request(shape, ResourceNames.container(run.key()), labels, cold.command(), env,
                 shape.network(), false);
-        return new RunPlan(shape, request, files, runEnv, timeout, ttl);
+        return new RunSetup(shape, request, files, runEnv, timeout, ttl);
+    }
+
+    /** The key of the Tool a tool run names. */
+    public static ObjectKey toolKey(ToolRunSpec spec) {
+        return ObjectKey.of(Kind.Tool, null, spec.tool());
     }
 
     /** One idle container of a warm pool: the shape's limits and lock-down, waiting for its run. */

@@ -1,8 +1,11 @@
 package dev.corral.spec;
 
-import java.util.Set;
+import dev.corral.spec.model.RunPhase;
 
-/** The phases of a tool run's status; the finished ones never change again. */
+/**
+ * The phases of a tool run's status as the strings of its JSON, for readers of raw status;
+ * {@link RunPhase} is the typed form. The finished ones never change again.
+ */
 public final class RunPhases {
 
     public static final String PENDING = "Pending";
@@ -13,8 +16,6 @@ public final class RunPhases {
     public static final String CANCELLED = "Cancelled";
     public static final String OOM_KILLED = "OOMKilled";
 
-    private static final Set<String> FINISHED = Set.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, OOM_KILLED);
-
     /** The annotation {@code POST /runs/{name}/cancel} sets: cancelling is declared, like everything else. */
     public static final String CANCEL_ANNOTATION = "corral.dev/cancel";
 
@@ -22,6 +23,7 @@ public final class RunPhases {
     }
 
     public static boolean finished(String phase) {
-        return phase != null && FINISHED.contains(phase);
+        RunPhase p = RunPhase.of(phase);
+        return p != null && p.finished();
     }
 }

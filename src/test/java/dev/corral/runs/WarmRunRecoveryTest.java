@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,50 +135,6 @@ class WarmRunRecoveryTest {
     }
 
     private static CorralConfig.Runs runs() {
-        return new CorralConfig.Runs() {
-            public OptionalInt maxConcurrent() {
-                return OptionalInt.of(4);
-            }
-
-            public int maxQueued() {
-                return 10;
-            }
-
-            public long outputCapBytes() {
-                return 1 << 20;
-            }
-
-            public long filesCapBytes() {
-                return 10 << 20;
-            }
-
-            public String bashImage() {
-                return "corral/runner-bash:latest";
-            }
-
-            public String pythonImage() {
-                return "corral/runner-python:latest";
-            }
-
-            public String nodeImage() {
-                return "corral/runner-node:latest";
-            }
-
-            public int bashPoolSize() {
-                return 1;
-            }
-
-            public int pythonPoolSize() {
-                return 0;
-            }
-
-            public int nodePoolSize() {
-                return 0;
-            }
-
-            public int defaultTimeoutSeconds() {
-                return 60;
-            }
-        };
+        return RunFixtures.config(1, 4);
     }
 }

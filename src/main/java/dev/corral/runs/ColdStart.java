@@ -1,0 +1,52 @@
+package dev.corral.runs;
+
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.Result;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.NameConflictException;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.spec.SpecObject;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Starts a run in a container of its own: created once (its deterministic name makes a second
+ * create a 409, so no run starts twice, even across a crash), given its inputs, recorded Running,
+ * then started.
+ */
+final class ColdStart {
+
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final RunLifecycle life;
+
+    ColdStart(ContainerRuntime runtime, ObservedState observed, RunLifecycle life) {
+        this.runtime = runtime;
+        this.observed = observed;
+        this.life = life;
+    }
+
+    Result start(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, Instant now) {
+        String id;
+        try {
+            id = runtime.createContainer(setup.request());
+        } catch (NameConflictException e) {
+            // Ours from before a crash: the next look adopts it (its labels name this run).
+            life.wake(run.key());
+            return Result.DONE;
+        }
+        observed.put(new ObservedContainer(id, setup.request().name(), setup.request().labels(), "created"));
+        if (!setup.inlineFiles()) {
+            int uid = setup.shape().uid();
+            runtime.copyIn(id, "/workspace", RunFiles.workspace(setup.files(), uid, uid));
+        }
+        // Recorded before the start: a crash after it finds "Running" and a container, and only collects.
+        life.write(run, status.running(now, setup.timeout(), setup.ttl()));
+        runtime.startContainer(id);
+        observed.setState(id, "running");
+        // The id goes in once it runs: a client following the logs attaches to a started container.
+        life.write(run, status.container(id));
+        return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.corral.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.config.CorralConfig;
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.Result;
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.EngineException;
+import dev.corral.runtime.Logs;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.StreamedOutput;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Collects an ended run: its output (streamed while attached, else the logs), the launcher's
+ * report, its exit, its output files; records it finished, then removes its container.
+ */
+final class RunCollector {
+
+    /** The engine cuts a log's tail before it picks the stream: enough lines that stderr's last one is among them. */
+    private static final int TAIL_LINES = 100;
+
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final AttachedOutputs streams;
+    private final RunLifecycle life;
+    private final WarmHandOver warm;
+    private final CorralConfig.Runs config;
+    private final Path dataDir;
+
+    RunCollector(ContainerRuntime runtime, ObservedState observed, AttachedOutputs streams, RunLifecycle life,
+                 WarmHandOver warm, CorralConfig.Runs config, Path dataDir) {
+        this.runtime = runtime;
+        this.observed = observed;
+        this.streams = streams;
+        this.life = life;
+        this.warm = warm;
+        this.config = config;
+        this.dataDir = dataDir;
+    }
+
+    /** How a run ended, from why Corral killed it (if it did) and how its container exited. */
+    record Ending(RunPhase phase, String message) {
+
+        static Ending of(RunStatus status, boolean oomKilled, Long exitCode) {
+            if (status.terminating() == RunPhase.TIMED_OUT) {
+                long timeout = status.timeoutSeconds() == null ? 0 : status.timeoutSeconds();
+                return new Ending(RunPhase.TIMED_OUT, "killed at its timeout of " + timeout + " s");
+            }
+            if (status.terminating() != null) {
+                return new Ending(status.terminating(), "cancelled");
+            }
+            if (oomKilled) {
+                return new Ending(RunPhase.OOM_KILLED, "killed for exceeding its memory limit");
+            }
+            if (exitCode != null && exitCode == 0) {
+                return new Ending(RunPhase.SUCCEEDED, null);
+            }
+            return new Ending(RunPhase.FAILED, "exited with code " + exitCode);
+        }
+    }
+
+    Result collect(SpecObject run, RunStatusBuilder status, ObservedContainer c, Instant now) {
+        RunStatus st = status.typed();
+        StreamedOutput attached = streams.ended(c.id());
+        if (attached != null && !AttachedOutputs.reported(attached)) {
+            // Ended without the launcher's report (a dropped connection): not the whole output; the logs are.
+            attached = null;
+        }
+        Logs logs;
+        try {
+            logs = attached != null ? attached.logs() : runtime.logs(c.id(), config.outputCapBytes());
+        } catch (EngineException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return vanished(run, c);
+        }
+        Launcher.Report report = report(logs, attached, c.id());
+        // A warm run's report says how it ended, and its start is in its status: no inspect on its hot path.
+        ContainerDetails d = null;
+        if (!(st.pooled() && report.complete())) {
+            d = runtime.inspectContainer(c.id()).orElse(null);
+            if (d == null) {
+                return vanished(run, c);
+            }
+            if (d.running()) {
+                // The picture was wrong (a stream that ended early): it still runs.
+                observed.setState(c.id(), "running");
+                return Result.requeueAfter(Duration.ZERO);
+            }
+            if (st.pooled() && !report.present() && d.finishedAt() != null && st.startedAt() != null
+                    && d.finishedAt().isBefore(st.startedAt())) {
+                // The warm container had died before it was given the run (the engine takes stdin even then):
+                // the run never started, and is tried again.
+                return warm.retryElsewhere(run, status, c.id(),
+                        "its warm container had stopped before the run was given to it");
+            }
+        }
+        Long exitCode = d != null ? d.exitCode() : Long.valueOf(report.exitCode());
+        boolean oomKilled = d != null ? d.oomKilled() : report.oomKills() > 0;
+        RunFiles.Output out = outputFiles(run, c, report);
+        Ending ending = Ending.of(st, oomKilled, exitCode);
+        // A warm container started long before its run: the run started when it was given it.
+        Instant started = st.pooled() && st.startedAt() != null ? st.startedAt()
+                : d != null && d.startedAt() != null ? d.startedAt() : now;
+        Instant finished = d != null && d.finishedAt() != null ? d.finishedAt() : now;
+        JsonNode result = out != null && out.result() != null ? out.result() : RunFiles.lastLineJson(logs.stdout());
+        status.collected(exitCode, started, logs, report.stderr(),
+                Launcher.resources(report.cpuNanos(), report.memoryPeakBytes()), out, result);
+        // Recorded before the removal: a client waiting on the result need not wait for it.
+        Result r = life.finish(run, status, ending.phase(), ending.message(), started, finished, now);
+        life.remove(c.id());
+        return r;
+    }
+
+    /** The launcher's report; when stderr was cut at its cap, read from its last line alone. */
+    private Launcher.Report report(Logs logs, StreamedOutput attached, String id) {
+        Launcher.Report report = Launcher.report(logs.stderr());
+        if (!logs.stderrTruncated()) {
+            return report;
+        }
+        Launcher.Report tail = Launcher.report(Launcher.lastLine(attached != null ? attached.stderrTail()
+                : runtime.stderrTail(id, TAIL_LINES)));
+        return new Launcher.Report(logs.stderr(), tail.exitCode(), tail.cpuNanos(), tail.memoryPeakBytes(),
+                tail.oomKills(), tail.outputEntries());
+    }
+
+    /** What the run left in output/; the launcher counted it, and when it says nothing the download is skipped. */
+    private RunFiles.Output outputFiles(SpecObject run, ObservedContainer c, Launcher.Report report) {
+        boolean outputLeft = !report.present() || report.outputEntries() == null || report.outputEntries() > 0;
+        if (!outputLeft) {
+            return null;
+        }
+        Path saveDir = RunFiles.dir(dataDir, run.metadata().uid());
+        return runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
+                .map(tar -> RunFiles.read(tar, saveDir, config.filesCapBytes())).orElse(null);
+    }
+
+    private Result vanished(SpecObject run, ObservedContainer c) {
+        observed.removeContainer(c.id());
+        life.wake(run.key());
+        return Result.DONE;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.corral.runs;
+
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.Result;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
+import dev.corral.spec.model.ToolRunSpec;
+import dev.corral.store.SpecStore;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/** What the run executors share: recording a status, ending a run, freeing its slot, removing a container. */
+final class RunLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(RunLifecycle.class);
+
+    private final SpecStore store;
+    private final ContainerRuntime runtime;
+    private final ObservedState observed;
+    private final RunSlots slots;
+    private final WarmPools pools;
+    private final AttachedOutputs streams;
+    private final Consumer<ObjectKey> enqueue;
+
+    RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
+                 AttachedOutputs streams, Consumer<ObjectKey> enqueue) {
+        this.store = store;
+        this.runtime = runtime;
+        this.observed = observed;
+        this.slots = slots;
+        this.pools = pools;
+        this.streams = streams;
+        this.enqueue = enqueue;
+    }
+
+    void write(SpecObject run, RunStatusBuilder status) {
+        store.updateStatus(run.key(), status.build());
+    }
+
+    /** Looks at the run again soon, whatever else happens. */
+    void wake(ObjectKey key) {
+        enqueue.accept(key);
+    }
+
+    /**
+     * Records the run as finished and lets go of everything of it in memory.
+     *
+     * @param started  when it started running (null: it never did)
+     * @param finished when its container ended (null: now)
+     * @return look again when its record expires
+     */
+    Result finish(SpecObject run, RunStatusBuilder status, RunPhase phase, String message, Instant started,
+                  Instant finished, Instant now) {
+        Instant end = finished != null ? finished : now;
+        status.finished(phase, message, started, end, ToolRunSpec.of(run.spec()).ttlSeconds(null));
+        write(run, status);
+        release(run.key());
+        for (String id : pools.claimedBy(run.key())) {
+            // Its container is removed next (or is gone): nothing of this run is kept in memory.
+            streams.stop(id);
+            pools.forget(id);
+        }
+        LOG.debugf("%s finished: %s", run.key(), phase);
+        return Result.requeueAfter(Duration.ofSeconds(status.typed().ttlSecondsAfterFinished()));
+    }
+
+    void release(ObjectKey key) {
+        ObjectKey next = slots.release(key);
+        if (next != null) {
+            // A slot is free: wake the oldest waiting run rather than let it poll.
+            enqueue.accept(next);
+        }
+    }
+
+    void remove(String id) {
+        streams.stop(id);
+        try {
+            runtime.removeContainer(id);
+        } catch (RuntimeException e) {
+            // Retried (the container stays in the picture, so the next look removes it); said, since it lingers.
+            LOG.warnf("could not remove run container %s yet: %s", id, e.getMessage());
+            throw e;
+        }
+        observed.removeContainer(id);
+        pools.forget(id);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.corral.spec.model;
+
+import java.util.Set;
+
+/** The phases of a tool run's {@code status.phase}; the finished ones never change again. */
+public enum RunPhase {
+    PENDING("Pending"),
+    RUNNING("Running"),
+    SUCCEEDED("Succeeded"),
+    FAILED("Failed"),
+    TIMED_OUT("TimedOut"),
+    CANCELLED("Cancelled"),
+    OOM_KILLED("OOMKilled");
+
+    private static final Set<RunPhase> FINISHED = Set.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, OOM_KILLED);
+
+    private final String json;
+
+    RunPhase(String json) {
+        this.json = json;
+    }
+
+    /** The value as written in status: {@code TimedOut}, {@code OOMKilled}, ... */
+    public String json() {
+        return json;
+    }
+
+    public boolean finished() {
+        return FINISHED.contains(this);
+    }
+
+    /** The phase a status value names; null for none (a run not looked at yet) or an unknown value. */
+    public static RunPhase of(String json) {
+        for (RunPhase p : values()) {
+            if (p.json.equals(json)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return json;
+    }
+}

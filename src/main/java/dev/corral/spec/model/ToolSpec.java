@@ -1,0 +1,42 @@
+package dev.corral.spec.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Tool's spec, read once from the validated, defaulted JSON: the schema ({@code KindSchemas.tool()})
+ * fills in resources, timeout, network, TTL and pull policy, so nothing here supplies a default.
+ *
+ * @param command         empty when the Tool sets none: its image's CMD runs, as in Docker
+ * @param sessionNetwork  {@code network: session}: its runs join their session's network
+ * @param env             sorted by name, as the containers get it
+ * @param poolSize        warm containers kept; 0 when the Tool has no {@code pool}
+ */
+public record ToolSpec(String image, List<String> command, Map<String, String> env, Resources resources,
+                       long timeoutSeconds, boolean sessionNetwork, long ttlSecondsAfterFinished,
+                       String imagePullPolicy, int poolSize) {
+
+    /** @param spec the {@code spec} of a Tool that went through {@code SpecValidator} */
+    public static ToolSpec of(JsonNode spec) {
+        for (String field : List.of("image", "timeoutSeconds", "network", "ttlSecondsAfterFinished", "imagePullPolicy")) {
+            if (!spec.hasNonNull(field)) {
+                throw new IllegalArgumentException("Tool spec not defaulted by the schema: no " + field);
+            }
+        }
+        Map<String, String> env = new TreeMap<>();
+        spec.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        List<String> command = new ArrayList<>();
+        spec.path("command").forEach(c -> command.add(c.asText()));
+        // No pool is a pool of none: the schema has no default for it, as "pool" is the switch itself.
+        int poolSize = spec.path("pool").path("size").asInt(0);
+        return new ToolSpec(spec.get("image").asText(), List.copyOf(command), Collections.unmodifiableMap(env),
+                Resources.of(spec.get("resources")), spec.get("timeoutSeconds").asLong(),
+                "session".equals(spec.get("network").asText()), spec.get("ttlSecondsAfterFinished").asLong(),
+                spec.get("imagePullPolicy").asText(), poolSize);
+    }
+}

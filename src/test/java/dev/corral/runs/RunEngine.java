@@ -1,0 +1,44 @@
+package dev.corral.runs;
+
+import dev.corral.runtime.ExecResult;
+import dev.corral.runtime.Logs;
+import dev.corral.runtime.StreamedOutput;
+import dev.corral.testing.FakeRuntime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** The fake engine, with what run containers write and answer set by the test (the calls are still recorded). */
+class RunEngine extends FakeRuntime {
+
+    /** A container's output by its name; none: empty. */
+    final Map<String, Logs> output = new HashMap<>();
+    /** Answers to commands run in containers; none: exit 0, no output. */
+    final Map<List<String>, ExecResult> answers = new HashMap<>();
+
+    /** What each attach returned, by container name: the test completes it as the container's exit. */
+    final Map<String, CompletableFuture<StreamedOutput>> attached = new HashMap<>();
+
+    @Override
+    public synchronized CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes,
+                                                                 Duration sendTimeout) {
+        CompletableFuture<StreamedOutput> f = super.attach(id, stdin, maxBytes, sendTimeout);
+        container(id).ifPresent(c -> attached.put(c.request.name(), f));
+        return f;
+    }
+
+    @Override
+    public synchronized Logs logs(String id, long maxBytes) {
+        Logs recorded = super.logs(id, maxBytes);
+        return container(id).map(c -> output.get(c.request.name())).orElse(recorded);
+    }
+
+    @Override
+    public synchronized ExecResult exec(String id, List<String> command, Duration timeout) {
+        ExecResult recorded = super.exec(id, command, timeout);
+        return answers.getOrDefault(command, recorded);
+    }
+}
