@@ -10,16 +10,23 @@ import java.util.Set;
  * What the engine holds for one Relic or Agent, gathered before planning.
  *
  * @param owned         containers whose labels name this object
- * @param keeperDetails inspect of the container that matches the spec, when it is not running (how it ended)
+ * @param keeperDetails inspect of the current container when it has ended (how it ended), else null
  * @param networkReady  whether the session network exists (always true for agents)
  * @param volumes       names of the volumes that exist
  * @param networkId     the session network's id as observed, or null
+ * @param ownVolumes    volumes that belong to this object alone (an Agent's; a Relic's belong to its session)
  */
 public record ContainerObservation(List<ObservedContainer> owned, ContainerDetails keeperDetails,
-                                   boolean networkReady, Set<String> volumes, String networkId) {
+                                   boolean networkReady, Set<String> volumes, String networkId,
+                                   List<String> ownVolumes) {
 
     public ContainerObservation(List<ObservedContainer> owned, ContainerDetails keeperDetails, boolean networkReady,
                                 Set<String> volumes) {
-        this(owned, keeperDetails, networkReady, volumes, null);
+        this(owned, keeperDetails, networkReady, volumes, null, List.of());
+    }
+
+    /** What is left of an object no spec wants any more. */
+    public static ContainerObservation gone(List<ObservedContainer> owned, List<String> ownVolumes) {
+        return new ContainerObservation(owned, null, true, Set.of(), null, ownVolumes);
     }
 }

@@ -1,15 +1,17 @@
 package dev.corral.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.ownership.Ownership;
 import dev.corral.ownership.SpecHash;
 import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.Labels;
-import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.AgentSpec;
+import dev.corral.spec.model.RelicSpec;
+import dev.corral.spec.model.Resources;
+import dev.corral.spec.model.VolumeSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Turns a Relic or Agent spec into the container it wants. Pure. */
+/** Turns a validated Relic or Agent spec into the container it wants. Pure. */
 public final class ContainerSpecs {
 
     /** Where an Agent's code is mounted, read-only. */
@@ -36,47 +38,42 @@ public final class ContainerSpecs {
     }
 
     public static DesiredContainer desired(SpecObject o) {
-        ObjectNode spec = o.spec();
         boolean agent = o.kind() == Kind.Agent;
+        AgentSpec agentSpec = agent ? AgentSpec.of(o.spec()) : null;
+        RelicSpec spec = agent ? agentSpec.container() : RelicSpec.of(o.spec());
         String name = ResourceNames.container(o.key());
         String session = o.metadata().session();
         // Agents talk to the outside world (model APIs), so they join the engine's default bridge;
         // relics live on their session's private network.
         String network = agent ? AGENT_NETWORK : ResourceNames.network(session);
-        String hash = hash(spec);
+        // From the stored JSON, not the typed spec: the value must stay what it was, or every relic is re-created.
+        String hash = hash(o.spec());
 
         Map<String, String> labels = Ownership.of(o);
         labels.put(Labels.SPEC_HASH, hash);
 
-        Map<String, String> env = new TreeMap<>();
-        spec.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-
-        JsonNode res = spec.path("resources");
-        long memory = res.path("memoryMb").asLong(256) * 1024 * 1024;
-        long nanoCpus = Math.round(res.path("cpus").asDouble(0.5) * 1e9);
-        long pids = res.path("pids").asLong(256);
-
         List<ContainerRequest.Mount> mounts = new ArrayList<>();
         Map<String, Map<String, String>> volumes = new LinkedHashMap<>();
-        for (JsonNode v : spec.path("volumes")) {
-            String volume = agent ? ResourceNames.agentVolume(o.metadata().name(), v.get("name").asText())
-                    : ResourceNames.volume(session, v.get("name").asText());
-            mounts.add(new ContainerRequest.Mount(volume, v.get("mountPath").asText(), v.path("readOnly").asBoolean(false), false));
-            volumes.put(volume, Ownership.volume(o.key(), v.get("name").asText()));
+        for (VolumeSpec v : spec.volumes()) {
+            String volume = agent ? ResourceNames.agentVolume(o.metadata().name(), v.name())
+                    : ResourceNames.volume(session, v.name());
+            mounts.add(new ContainerRequest.Mount(volume, v.mountPath(), v.readOnly(), false));
+            volumes.put(volume, Ownership.volume(o.key(), v.name()));
         }
-        if (agent && spec.hasNonNull("code")) {
-            mounts.add(new ContainerRequest.Mount(spec.get("code").asText(), AGENT_CODE_PATH, true, true));
+        if (agent && agentSpec.code() != null) {
+            mounts.add(new ContainerRequest.Mount(agentSpec.code(), AGENT_CODE_PATH, true, true));
         }
 
         List<String> aliases = agent ? List.of() : List.of(o.metadata().name());
-        ContainerRequest request = new ContainerRequest(name, spec.get("image").asText(),
-                Json.strings(spec.get("command")), Json.strings(spec.get("args")), env, labels, memory, nanoCpus, pids,
-                network, aliases, mounts);
-        String url = !agent && spec.has("port") ? "http://" + o.metadata().name() + ":" + spec.get("port").asInt() : null;
-        boolean running = !agent || !"Stopped".equals(spec.path("state").asText("Running"));
+        Resources res = spec.resources();
+        ContainerRequest request = new ContainerRequest(name, spec.image(), spec.command(), spec.args(),
+                new TreeMap<>(spec.env()), labels, res.memoryBytes(), res.nanoCpus(), res.pids(), network, aliases,
+                mounts);
+        String url = !agent && spec.port() != null ? "http://" + o.metadata().name() + ":" + spec.port() : null;
+        boolean running = !agent || !agentSpec.stopped();
         return new DesiredContainer(o.key(), o.metadata().uid(), o.metadata().generation() == null ? 0 : o.metadata().generation(),
-                name, hash, request, running, spec.path("restartPolicy").asText("Always"),
-                spec.path("imagePullPolicy").asText("IfNotPresent"), spec.get("health"), volumes, network, url);
+                name, hash, request, running, spec.restartPolicy(), spec.imagePullPolicy(), spec.health(), volumes,
+                network, url);
     }
 
     /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}. */

@@ -16,28 +16,59 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 
-/** Builds the reconciler of Sessions, Relics and Agents from the loop's shared parts and the configuration. */
+/**
+ * Builds the reconcilers of Sessions and of Relics and Agents from the loop's shared parts and the
+ * configuration. The two share one executor and one health prober (a gone session stops the probes
+ * of its relics).
+ */
 @ApplicationScoped
 public class ContainerWiring {
 
     @Produces
     @Singleton
-    Reconciler reconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime, ObservedState observed,
-                          WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, OwnContainer own, MeterRegistry registry,
-                          Clock clock) {
-        var rc = config.reconcile();
-        var restart = config.restart();
-        var parallel = Executors.newFixedThreadPool(rc.workers(), r -> {
+    HealthProber prober(CorralConfig config, ContainerRuntime runtime, WorkQueue<ObjectKey> queue,
+                        MeterRegistry registry, Clock clock) {
+        return new HealthProber(runtime, queue::add, registry, clock, Math.max(2, config.reconcile().workers() / 4));
+    }
+
+    @Produces
+    @Singleton
+    Executor executor(CorralConfig config, ContainerRuntime runtime, ObservedState observed, OwnContainer own,
+                      SpecStore store) {
+        var parallel = Executors.newFixedThreadPool(config.reconcile().workers(), r -> {
             Thread t = new Thread(r, "corral-exec");
             t.setDaemon(true);
             return t;
         });
-        var prober = new HealthProber(runtime, queue::add, registry, clock, Math.max(2, rc.workers() / 4));
-        return new Reconciler(store, runtime, observed,
-                new Executor(runtime, observed, parallel, restart.stopGrace(), own), prober,
-                new CrashTracker(restart.backoffReset()),
-                new SubnetPool(config.network().pool(), config.network().subnetPrefix()),
-                new PlannerSettings(restart.backoffBase(), restart.backoffMax(), restart.stopGrace()),
-                clock, queue::add, metrics, own);
+        return new Executor(runtime, observed, parallel, config.restart().stopGrace(), own, store);
+    }
+
+    @Produces
+    @Singleton
+    StatusWriter statusWriter(SpecStore store, Clock clock, ReconcileMetrics metrics) {
+        return new StatusWriter(store, clock, metrics);
+    }
+
+    @Produces
+    @Singleton
+    ContainerReconciler containerReconciler(CorralConfig config, ContainerRuntime runtime, ObservedState observed,
+                                            Executor executor, HealthProber prober, StatusWriter status,
+                                            WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, OwnContainer own,
+                                            Clock clock) {
+        var restart = config.restart();
+        var observer = new ContainerObserver(observed, runtime, prober, new CrashTracker(restart.backoffReset()), own);
+        return new ContainerReconciler(observer, executor, status,
+                new PlannerSettings(restart.backoffBase(), restart.backoffMax(), restart.stopGrace()), metrics,
+                queue::add, clock, own);
+    }
+
+    @Produces
+    @Singleton
+    SessionReconciler sessionReconciler(CorralConfig config, SpecStore store, ObservedState observed,
+                                        Executor executor, HealthProber prober, StatusWriter status,
+                                        WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, Clock clock) {
+        return new SessionReconciler(store, observed, executor, prober,
+                new SubnetPool(config.network().pool(), config.network().subnetPrefix()), status, metrics,
+                queue::add, clock);
     }
 }

@@ -1,25 +1,26 @@
 package dev.corral.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.model.HealthSpec;
+import dev.corral.spec.model.RelicSpec.RestartPolicy;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * What one Relic or Agent asks of the engine, derived from its spec.
+ * What one Relic or Agent asks of the engine, derived from its typed spec.
  *
  * @param hash          the spec-hash label: changes exactly when the container must be re-created
  * @param wantRunning   false for an Agent with {@code state: Stopped}
- * @param health        the spec's {@code health} block, or null
+ * @param health        the spec's health check, or null
  * @param volumes       named volumes to create (with labels) before the container
  * @param network       the session network the container joins, or null
  * @param internalUrl   {@code http://<name>:<port>} for relics with a port, or null
  */
 public record DesiredContainer(ObjectKey key, String uid, long generation, String name, String hash,
-                               ContainerRequest request, boolean wantRunning, String restartPolicy,
-                               String pullPolicy, JsonNode health, Map<String, Map<String, String>> volumes,
+                               ContainerRequest request, boolean wantRunning, RestartPolicy restartPolicy,
+                               String pullPolicy, HealthSpec health, Map<String, Map<String, String>> volumes,
                                String network, String internalUrl) {
 
     public String image() {

@@ -1,5 +1,15 @@
 package dev.corral.containers;
 
+import dev.corral.containers.PlannedAction.ConnectNetwork;
+import dev.corral.containers.PlannedAction.CreateContainer;
+import dev.corral.containers.PlannedAction.CreateNetwork;
+import dev.corral.containers.PlannedAction.CreateVolume;
+import dev.corral.containers.PlannedAction.ExpireSession;
+import dev.corral.containers.PlannedAction.RemoveContainer;
+import dev.corral.containers.PlannedAction.RemoveNetwork;
+import dev.corral.containers.PlannedAction.RemoveVolume;
+import dev.corral.containers.PlannedAction.StartContainer;
+import dev.corral.containers.PlannedAction.StopContainer;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileException;
 import dev.corral.ownership.Ownership;
@@ -7,7 +17,6 @@ import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.EngineException;
 import dev.corral.runtime.ImageUnavailableException;
-import dev.corral.runtime.Labels;
 import dev.corral.runtime.NameConflictException;
 import dev.corral.runtime.NetworkRequest;
 import dev.corral.runtime.ObservedContainer;
@@ -15,6 +24,9 @@ import dev.corral.runtime.ObservedNetwork;
 import dev.corral.runtime.ObservedVolume;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.spec.ObjectKey;
+import dev.corral.store.NotFoundException;
+import dev.corral.store.SpecStore;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,18 +41,23 @@ import java.util.concurrent.ExecutorService;
  * Walks a plan and carries no decisions of its own: stages in order, the actions of a stage in
  * parallel. Every step is idempotent (the runtime treats "already done" answers as success; a
  * create that meets its own earlier container adopts it), so a plan can be repeated after a crash.
- * Keeps {@link ObservedState} up to date with what it did.
+ * Keeps {@link ObservedState} up to date with what it did. Dispatches on the action's type: each
+ * kind of step carries exactly what it needs.
  */
 public final class Executor {
+
+    private static final Logger LOG = Logger.getLogger(Executor.class);
 
     private final ContainerRuntime runtime;
     private final ObservedState observed;
     private final ExecutorService parallel;
     private final Duration stopGrace;
     private final OwnContainer own;
+    private final SpecStore store;
 
     public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace,
-                    OwnContainer own) {
+                    OwnContainer own, SpecStore store) {
+        this.store = store;
         this.runtime = runtime;
         this.observed = observed;
         this.parallel = parallel;
@@ -48,12 +65,12 @@ public final class Executor {
         this.own = own;
     }
 
-    /** Runs the plan for {@code key}; throws the first failure after its stage has finished. */
     /** Stops the pool that runs a plan's independent steps in parallel. */
     public void shutdown() {
         parallel.shutdownNow();
     }
 
+    /** Runs the plan for {@code key}; throws the first failure after its stage has finished. */
     public void execute(ObjectKey key, Plan plan) {
         Map<String, String> created = new ConcurrentHashMap<>();
         for (List<PlannedAction> stage : plan.stages()) {
@@ -81,38 +98,45 @@ public final class Executor {
         }
     }
 
+    /** Carries out one action; {@code created} maps names to the ids of containers this plan created. */
     private void run(ObjectKey key, PlannedAction a, Map<String, String> created) {
-        switch (a.op()) {
-            case CreateNetwork -> createNetwork((NetworkRequest) a.payload());
-            case CreateVolume -> {
-                @SuppressWarnings("unchecked")
-                Map<String, String> labels = (Map<String, String>) a.payload();
-                runtime.createVolume(a.target(), labels);
-                observed.put(new ObservedVolume(a.target(), labels));
-            }
-            case CreateContainer -> created.put(a.target(), createContainer(key, (DesiredContainer) a.payload()));
-            case StartContainer -> start(a.payload() != null ? (String) a.payload() : created.get(a.target()));
-            case StopContainer -> {
-                runtime.stopContainer((String) a.payload(), stopGrace);
-                observed.setState((String) a.payload(), "exited");
-            }
-            case RemoveContainer -> {
-                runtime.removeContainer((String) a.payload());
-                observed.removeContainer((String) a.payload());
-            }
-            case RemoveVolume -> {
-                runtime.removeVolume(a.target());
-                observed.removeVolume(a.target());
-            }
-            case ConnectNetwork -> {
-                Planner.Connect c = (Planner.Connect) a.payload();
-                runtime.connect(c.networkId(), c.containerId(), c.aliases());
-                observed.setNetwork(c.containerId(), c.network(), c.networkId());
-            }
-            case RemoveNetwork -> {
-                removeNetwork(a.target(), (String) a.payload());
-                observed.removeNetwork(a.target());
-            }
+        if (a instanceof CreateNetwork n) {
+            createNetwork(n.request());
+        } else if (a instanceof CreateVolume v) {
+            runtime.createVolume(v.target(), v.labels());
+            observed.put(new ObservedVolume(v.target(), v.labels()));
+        } else if (a instanceof CreateContainer c) {
+            created.put(c.target(), createContainer(key, c.container()));
+        } else if (a instanceof StartContainer s) {
+            start(s.containerId() != null ? s.containerId() : created.get(s.target()));
+        } else if (a instanceof StopContainer s) {
+            runtime.stopContainer(s.containerId(), stopGrace);
+            observed.setState(s.containerId(), "exited");
+        } else if (a instanceof RemoveContainer r) {
+            runtime.removeContainer(r.containerId());
+            observed.removeContainer(r.containerId());
+        } else if (a instanceof RemoveVolume v) {
+            runtime.removeVolume(v.target());
+            observed.removeVolume(v.target());
+        } else if (a instanceof ConnectNetwork c) {
+            runtime.connect(c.networkId(), c.containerId(), c.aliases());
+            observed.setNetwork(c.containerId(), c.network(), c.networkId());
+        } else if (a instanceof RemoveNetwork n) {
+            removeNetwork(n.target(), n.networkId());
+            observed.removeNetwork(n.target());
+        } else if (a instanceof ExpireSession e) {
+            expire(e);
+        } else {
+            throw new IllegalStateException("no executor step for " + a);
+        }
+    }
+
+    private void expire(ExpireSession e) {
+        LOG.infof("%s %s: deleting it and everything in it", e.key().describe(), e.cause());
+        try {
+            store.delete(e.key(), null, e.source());
+        } catch (NotFoundException ignored) {
+            // deleted meanwhile
         }
     }
 
@@ -188,8 +212,9 @@ public final class Executor {
             throw ReconcileException.terminal("NameConflict", "container name " + d.name() + " is taken by container "
                     + c.id().substring(0, 12) + ", which Corral does not own; remove or rename it", conflict);
         }
-        ObservedContainer seen = new ObservedContainer(c.id(), d.name(), c.labels(), c.running() ? "running" : "exited");
-        if (d.hash().equals(c.labels().get(Labels.SPEC_HASH)) && (d.uid() == null || d.uid().equals(c.labels().get(Labels.UID)))) {
+        String state = c.running() ? "running" : "exited";
+        ObservedContainer seen = new ObservedContainer(c.id(), d.name(), c.labels(), state);
+        if (CurrentContainer.mismatch(d, d.name(), c.labels(), state) == null) {
             observed.put(seen);
             return c.id();
         }

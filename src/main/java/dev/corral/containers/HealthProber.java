@@ -1,9 +1,9 @@
 package dev.corral.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.model.HealthSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -63,7 +62,7 @@ public final class HealthProber {
     private final class Watch {
         final ObjectKey key;
         final String containerId;
-        final JsonNode health;
+        final HealthSpec health;
         final String address;
         final Instant since;
         volatile boolean passed;
@@ -72,7 +71,7 @@ public final class HealthProber {
         volatile ScheduledFuture<?> next;
         volatile boolean cancelled;
 
-        Watch(ObjectKey key, String containerId, JsonNode health, String address, Instant since) {
+        Watch(ObjectKey key, String containerId, HealthSpec health, String address, Instant since) {
             this.key = key;
             this.containerId = containerId;
             this.health = health;
@@ -87,7 +86,7 @@ public final class HealthProber {
             String failure = probe(this);
             boolean ok = failure == null;
             counter(key.kind().name(), ok ? "success" : "failure").increment();
-            int threshold = health.path("failureThreshold").asInt(3);
+            int threshold = health.failureThreshold();
             boolean matters;
             if (ok) {
                 matters = !passed || failures > 0;
@@ -103,7 +102,7 @@ public final class HealthProber {
                 wake.accept(key);
             }
             if (!cancelled) {
-                next = scheduler.schedule(this::run, health.path("periodSeconds").asLong(10), TimeUnit.SECONDS);
+                next = scheduler.schedule(this::run, health.periodSeconds(), TimeUnit.SECONDS);
             }
         }
     }
@@ -113,7 +112,7 @@ public final class HealthProber {
      *
      * @param address the container's IP address for http and tcp probes
      */
-    public void watch(ObjectKey key, String containerId, JsonNode health, String address) {
+    public void watch(ObjectKey key, String containerId, HealthSpec health, String address) {
         Watch current = watches.get(key);
         if (current != null && current.containerId.equals(containerId) && current.health.equals(health)
                 && java.util.Objects.equals(current.address, address)) {
@@ -128,8 +127,7 @@ public final class HealthProber {
         if (current != null) {
             cancel(current);
         }
-        long delay = health.path("initialDelaySeconds").asLong(0);
-        w.next = scheduler.schedule(w::run, delay * 1000, TimeUnit.MILLISECONDS);
+        w.next = scheduler.schedule(w::run, health.initialDelaySeconds() * 1000, TimeUnit.MILLISECONDS);
     }
 
     public boolean watching(ObjectKey key, String containerId) {
@@ -163,12 +161,10 @@ public final class HealthProber {
 
     /** Runs one probe; null when healthy, else why not. */
     private String probe(Watch w) {
-        Duration timeout = Duration.ofSeconds(w.health.path("timeoutSeconds").asLong(1));
+        Duration timeout = Duration.ofSeconds(w.health.timeoutSeconds());
         try {
-            if (w.health.has("exec")) {
-                List<String> cmd = new java.util.ArrayList<>();
-                w.health.get("exec").get("command").forEach(c -> cmd.add(c.asText()));
-                ExecResult r = runtime.exec(w.containerId, cmd, timeout);
+            if (w.health.probe() instanceof HealthSpec.Exec exec) {
+                ExecResult r = runtime.exec(w.containerId, exec.command(), timeout);
                 if (r.exitCode() == null) {
                     return "exec probe timed out after " + timeout.toSeconds() + " s";
                 }
@@ -177,15 +173,14 @@ public final class HealthProber {
             if (w.address == null) {
                 return "the container has no address on its network";
             }
-            if (w.health.has("tcp")) {
-                int port = w.health.get("tcp").get("port").asInt();
+            if (w.health.probe() instanceof HealthSpec.Tcp tcp) {
                 try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(w.address, port), (int) timeout.toMillis());
+                    s.connect(new InetSocketAddress(w.address, tcp.port()), (int) timeout.toMillis());
                 }
                 return null;
             }
-            JsonNode h = w.health.get("http");
-            URI uri = URI.create("http://" + w.address + ":" + h.get("port").asInt() + h.path("path").asText("/"));
+            HealthSpec.Http h = (HealthSpec.Http) w.health.probe();
+            URI uri = URI.create("http://" + w.address + ":" + h.port() + h.path());
             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
             return r.statusCode() >= 200 && r.statusCode() < 400 ? null : "HTTP probe got " + r.statusCode();

@@ -1,5 +1,7 @@
 package dev.corral.containers;
 
+import dev.corral.spec.model.Phase;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.List;
  * {@code message}) and when to look again ({@code requeueAfter}, null: only when something
  * changes). {@link #toString()} is stable: golden tests compare it.
  */
-public record Plan(List<List<PlannedAction>> stages, String phase, String message, Duration requeueAfter,
+public record Plan(List<List<PlannedAction>> stages, Phase phase, String message, Duration requeueAfter,
                    boolean restart) {
 
     public static Builder builder() {
@@ -25,12 +27,22 @@ public record Plan(List<List<PlannedAction>> stages, String phase, String messag
         return stages.stream().flatMap(List::stream).toList();
     }
 
+    /** The plan makes a new container: its crash history and probes start over. */
+    public boolean recreates() {
+        return actions().stream().anyMatch(a -> a instanceof PlannedAction.CreateContainer);
+    }
+
+    /** The plan deletes the object itself (an expired Session): there is no status left to write. */
+    public boolean deletesObject() {
+        return actions().stream().anyMatch(a -> a instanceof PlannedAction.ExpireSession);
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < stages.size(); i++) {
             for (PlannedAction a : stages.get(i)) {
-                sb.append('#').append(i + 1).append(' ').append(a).append('\n');
+                sb.append('#').append(i + 1).append(' ').append(a.describe()).append('\n');
             }
         }
         sb.append("=> ").append(phase);
@@ -45,7 +57,7 @@ public record Plan(List<List<PlannedAction>> stages, String phase, String messag
 
     public static final class Builder {
         private final List<List<PlannedAction>> stages = new ArrayList<>();
-        private String phase;
+        private Phase phase;
         private String message;
         private Duration requeueAfter;
         private boolean restart;
@@ -62,7 +74,7 @@ public record Plan(List<List<PlannedAction>> stages, String phase, String messag
             return stage(List.of(action));
         }
 
-        public Builder phase(String phase, String message) {
+        public Builder phase(Phase phase, String message) {
             this.phase = phase;
             this.message = message;
             return this;

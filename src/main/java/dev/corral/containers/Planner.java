@@ -1,19 +1,29 @@
 package dev.corral.containers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.corral.containers.PlannedAction.Op;
+import dev.corral.containers.PlannedAction.ConnectNetwork;
+import dev.corral.containers.PlannedAction.CreateContainer;
+import dev.corral.containers.PlannedAction.CreateNetwork;
+import dev.corral.containers.PlannedAction.CreateVolume;
+import dev.corral.containers.PlannedAction.ExpireSession;
+import dev.corral.containers.PlannedAction.RemoveContainer;
+import dev.corral.containers.PlannedAction.RemoveNetwork;
+import dev.corral.containers.PlannedAction.RemoveVolume;
+import dev.corral.containers.PlannedAction.StartContainer;
+import dev.corral.containers.PlannedAction.StopContainer;
+import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerDetails;
-import dev.corral.runtime.Labels;
 import dev.corral.runtime.NetworkRequest;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.runtime.ObservedNetwork;
-import dev.corral.runtime.ObservedVolume;
+import dev.corral.spec.Kind;
+import dev.corral.spec.model.HealthSpec;
+import dev.corral.spec.model.Phase;
+import dev.corral.spec.model.RelicSpec.RestartPolicy;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code plan(desired, observed) -> Plan}: every decision of the reconcile loop, and nothing
@@ -24,11 +34,10 @@ public final class Planner {
     /** How often a Relic waiting for its session network looks again, if no event wakes it first. */
     static final Duration NETWORK_WAIT = Duration.ofSeconds(5);
 
-    private Planner() {
-    }
+    /** How often a Session waiting for a free subnet looks again. */
+    static final Duration POOL_WAIT = Duration.ofSeconds(30);
 
-    /** Payload of {@link Op#ConnectNetwork}. */
-    public record Connect(String containerId, String network, String networkId, List<String> aliases) {
+    private Planner() {
     }
 
     /**
@@ -42,99 +51,101 @@ public final class Planner {
         Plan.Builder plan = Plan.builder();
         if (desired == null) {
             plan.stage(obs.owned().stream().map(c -> remove(c, "no spec wants it")).toList());
-            return plan.phase("Terminating", null).build();
+            // An Agent's volumes are its own: they go with it, once no container uses them.
+            plan.stage(obs.ownVolumes().stream().map(v -> (PlannedAction) new RemoveVolume(v, "no spec wants it"))
+                    .toList());
+            return plan.phase(Phase.Terminating, null).build();
         }
 
-        ObservedContainer keeper = null;
+        ObservedContainer keeper = CurrentContainer.among(desired, obs.owned()).orElse(null);
         List<PlannedAction> removals = new ArrayList<>();
         String recreateCause = "not found";
         for (ObservedContainer c : obs.owned()) {
-            String why = mismatch(desired, c);
-            if (why == null && keeper == null) {
-                keeper = c;
-            } else {
-                String cause = why == null ? "duplicate of " + keeper.id().substring(0, Math.min(12, keeper.id().length())) : why;
-                removals.add(remove(c, cause));
-                if (why != null) {
-                    recreateCause = why;
-                }
+            if (c == keeper) {
+                continue;
+            }
+            String why = CurrentContainer.mismatch(desired, c);
+            removals.add(remove(c, why == null ? "duplicate of " + shortId(keeper.id()) : why));
+            if (why != null) {
+                recreateCause = why;
             }
         }
         plan.stage(removals);
 
         if (keeper == null) {
-            if (desired.key().kind() == dev.corral.spec.Kind.Relic && !obs.networkReady()) {
-                return plan.phase("Pending", "waiting for session network " + desired.network())
-                        .requeueAfter(NETWORK_WAIT).build();
-            }
-            plan.stage(desired.volumes().entrySet().stream()
-                    .filter(v -> !obs.volumes().contains(v.getKey()))
-                    .map(v -> new PlannedAction(Op.CreateVolume, v.getKey(), "not found", v.getValue()))
-                    .toList());
-            plan.then(new PlannedAction(Op.CreateContainer, desired.name(), recreateCause, desired));
-            if (desired.wantRunning()) {
-                plan.then(new PlannedAction(Op.StartContainer, desired.name(), "created", null));
-                return plan.phase("Creating", null).build();
-            }
-            return plan.phase("Stopped", "state: Stopped").build();
+            return create(desired, obs, recreateCause, plan);
         }
-
         String id = keeper.id();
         if (keeper.running()) {
             if (!desired.wantRunning()) {
-                plan.then(new PlannedAction(Op.StopContainer, desired.name(), "state: Stopped", id));
-                return plan.phase("Stopped", "state: Stopped").build();
+                plan.then(new StopContainer(desired.name(), id, "state: Stopped"));
+                return plan.phase(Phase.Stopped, "state: Stopped").build();
             }
-            if (desired.key().kind() == dev.corral.spec.Kind.Relic && obs.networkId() != null && keeper.networks() != null
+            if (desired.key().kind() == Kind.Relic && obs.networkId() != null && keeper.networks() != null
                     && !obs.networkId().equals(keeper.networks().get(desired.network()))) {
                 // Its network was removed and re-created behind our back: join the new one, under its name.
-                plan.then(new PlannedAction(Op.ConnectNetwork, desired.name(), "not attached to " + desired.network(),
-                        new Connect(id, desired.network(), obs.networkId(), desired.request().aliases())));
-                return plan.phase("Starting", "reconnecting to " + desired.network()).build();
+                plan.then(new ConnectNetwork(desired.name(), id, desired.network(), obs.networkId(),
+                        desired.request().aliases(), "not attached to " + desired.network()));
+                return plan.phase(Phase.Starting, "reconnecting to " + desired.network()).build();
             }
-            return running(desired, probe, now, settings, plan, id);
+            return running(desired, probe, now, plan, id);
         }
 
         if (!desired.wantRunning()) {
-            return plan.phase("Stopped", "state: Stopped").build();
+            return plan.phase(Phase.Stopped, "state: Stopped").build();
         }
         if ("created".equals(keeper.state())) {
-            plan.then(new PlannedAction(Op.StartContainer, desired.name(), "created but never started", id));
-            return plan.phase("Starting", null).build();
+            plan.then(new StartContainer(desired.name(), id, "created but never started"));
+            return plan.phase(Phase.Starting, null).build();
         }
         return ended(desired, obs.keeperDetails(), crash, now, settings, plan, id);
     }
 
-    private static Plan running(DesiredContainer desired, ProbeView probe, Instant now, PlannerSettings settings,
-                                Plan.Builder plan, String id) {
-        JsonNode health = desired.health();
-        if (health == null) {
-            return plan.phase("Ready", null).build();
+    private static Plan create(DesiredContainer desired, ContainerObservation obs, String cause, Plan.Builder plan) {
+        if (desired.key().kind() == Kind.Relic && !obs.networkReady()) {
+            return plan.phase(Phase.Pending, "waiting for session network " + desired.network())
+                    .requeueAfter(NETWORK_WAIT).build();
         }
-        int threshold = health.path("failureThreshold").asInt(3);
+        plan.stage(desired.volumes().entrySet().stream()
+                .filter(v -> !obs.volumes().contains(v.getKey()))
+                .map(v -> (PlannedAction) new CreateVolume(v.getKey(), v.getValue(), "not found"))
+                .toList());
+        plan.then(new CreateContainer(desired, cause));
+        if (desired.wantRunning()) {
+            plan.then(new StartContainer(desired.name(), null, "created"));
+            return plan.phase(Phase.Creating, null).build();
+        }
+        return plan.phase(Phase.Stopped, "state: Stopped").build();
+    }
+
+    private static Plan running(DesiredContainer desired, ProbeView probe, Instant now, Plan.Builder plan, String id) {
+        HealthSpec health = desired.health();
+        if (health == null) {
+            return plan.phase(Phase.Ready, null).build();
+        }
         if (probe == null || !id.equals(probe.containerId())) {
-            return plan.phase("Starting", "waiting for the first health probe").build();
+            return plan.phase(Phase.Starting, "waiting for the first health probe").build();
         }
         if (probe.passed()) {
-            if (probe.consecutiveFailures() >= threshold) {
-                plan.then(new PlannedAction(Op.StopContainer, desired.name(),
-                        "health probe failed " + probe.consecutiveFailures() + " times: " + probe.lastMessage(), id));
-                return plan.phase("Unhealthy", "restarting: " + probe.lastMessage()).build();
+            if (probe.consecutiveFailures() >= health.failureThreshold()) {
+                plan.then(new StopContainer(desired.name(), id,
+                        "health probe failed " + probe.consecutiveFailures() + " times: " + probe.lastMessage()));
+                return plan.phase(Phase.Unhealthy, "restarting: " + probe.lastMessage()).build();
             }
             if (probe.consecutiveFailures() > 0) {
-                return plan.phase("Unhealthy", probe.lastMessage()).build();
+                return plan.phase(Phase.Unhealthy, probe.lastMessage()).build();
             }
-            return plan.phase("Ready", null).build();
+            return plan.phase(Phase.Ready, null).build();
         }
-        Duration startup = Duration.ofSeconds(health.path("startupTimeoutSeconds").asLong(300));
+        Duration startup = Duration.ofSeconds(health.startupTimeoutSeconds());
         Instant deadline = probe.since().plus(startup);
         if (!now.isBefore(deadline)) {
-            plan.then(new PlannedAction(Op.StopContainer, desired.name(),
+            plan.then(new StopContainer(desired.name(), id,
                     "not healthy within startupTimeoutSeconds (" + startup.toSeconds() + ")"
-                            + (probe.lastMessage() == null ? "" : ": " + probe.lastMessage()), id));
-            return plan.phase("Unhealthy", "never became healthy; restarting").build();
+                            + (probe.lastMessage() == null ? "" : ": " + probe.lastMessage())));
+            return plan.phase(Phase.Unhealthy, "never became healthy; restarting").build();
         }
-        return plan.phase("Starting", probe.lastMessage() == null ? "waiting for the health probe to pass"
+        return plan.phase(Phase.Starting, probe.lastMessage() == null ? "waiting for the health probe to pass"
                 : probe.lastMessage()).requeueAfter(Duration.between(now, deadline)).build();
     }
 
@@ -143,77 +154,70 @@ public final class Planner {
         Long exit = details == null ? null : details.exitCode();
         String how = details == null ? "exited"
                 : details.oomKilled() ? "OOM-killed" : "exited with code " + exit;
-        String policy = desired.restartPolicy();
+        RestartPolicy policy = desired.restartPolicy();
         boolean failed = details == null || details.oomKilled() || exit == null || exit != 0;
-        if ("Never".equals(policy) || ("OnFailure".equals(policy) && !failed)) {
-            return plan.phase(failed ? "Failed" : "Stopped", how + "; restartPolicy " + policy).build();
+        if (policy == RestartPolicy.Never || (policy == RestartPolicy.OnFailure && !failed)) {
+            return plan.phase(failed ? Phase.Failed : Phase.Stopped, how + "; restartPolicy " + policy).build();
         }
         Duration delay = crash.delay(settings.backoffBase(), settings.backoffMax());
         Instant finished = details == null || details.finishedAt() == null ? now : details.finishedAt();
         Instant restartAt = finished.plus(delay);
         if (now.isBefore(restartAt)) {
-            return plan.phase("CrashLoopBackOff", how + "; restarting in " + Duration.between(now, restartAt).toSeconds()
-                    + " s (crash " + crash.consecutiveCrashes() + " in a row)")
+            return plan.phase(Phase.CrashLoopBackOff, how + "; restarting in "
+                            + Duration.between(now, restartAt).toSeconds() + " s (crash " + crash.consecutiveCrashes()
+                            + " in a row)")
                     .requeueAfter(Duration.between(now, restartAt)).build();
         }
-        plan.then(new PlannedAction(Op.StartContainer, desired.name(), how + "; restartPolicy " + policy, id));
-        return plan.restart().phase("Starting", "restarted: " + how).build();
+        plan.then(new StartContainer(desired.name(), id, how + "; restartPolicy " + policy));
+        return plan.restart().phase(Phase.Starting, "restarted: " + how).build();
     }
 
-    /** Why an owned container cannot be kept, or null if it matches the spec. */
-    private static String mismatch(DesiredContainer d, ObservedContainer c) {
-        if (!d.name().equals(c.name())) {
-            return "unexpected name " + c.name();
-        }
-        String uid = c.label(Labels.UID);
-        if (d.uid() != null && uid != null && !d.uid().equals(uid)) {
-            return "left by an earlier object of the same name";
-        }
-        if (!d.hash().equals(c.label(Labels.SPEC_HASH))) {
-            return "spec-hash changed";
-        }
-        if ("dead".equals(c.state()) || "removing".equals(c.state())) {
-            return "container is " + c.state();
-        }
-        return null;
+    private static String shortId(String id) {
+        return id.substring(0, Math.min(12, id.length()));
     }
 
     private static PlannedAction remove(ObservedContainer c, String cause) {
-        return new PlannedAction(Op.RemoveContainer, c.name(), cause, c.id());
+        return new RemoveContainer(c.name(), c.id(), cause);
     }
 
     /**
-     * Plans one Session.
+     * Plans one Session: its network while it is wanted and has not expired; when it is gone, everything
+     * in it (containers first, since a network with endpoints cannot be removed, then volumes, then the
+     * network).
      *
-     * @param desiredNetwork the network to create if missing (with its subnet), or null when the
-     *                       session is gone; when it is wanted but the pool is exhausted, {@code subnet} is null
-     * @param network        the session's network as observed, or null
-     * @param containers     every container in the session, of any kind
-     * @param volumes        every volume of the session
+     * @param desired null when the session is gone
      */
-    public static Plan session(NetworkRequest desiredNetwork, boolean poolExhausted, ObservedNetwork network,
-                               List<ObservedContainer> containers, List<ObservedVolume> volumes) {
+    public static Plan session(DesiredSession desired, SessionObservation obs, Instant now) {
         Plan.Builder plan = Plan.builder();
-        if (desiredNetwork == null) {
-            // Gone: containers first (a network with endpoints cannot be removed), then volumes, then the network.
-            plan.stage(containers.stream().map(c -> remove(c, "session deleted")).toList());
-            plan.stage(volumes.stream().map(v -> new PlannedAction(Op.RemoveVolume, v.name(), "session deleted", null))
+        ObservedNetwork network = obs.network();
+        if (desired == null) {
+            plan.stage(obs.containers().stream().map(c -> remove(c, "session deleted")).toList());
+            plan.stage(obs.volumes().stream().map(v -> (PlannedAction) new RemoveVolume(v.name(), "session deleted"))
                     .toList());
             if (network != null) {
-                plan.then(new PlannedAction(Op.RemoveNetwork, network.name(), "session deleted", network.id()));
+                plan.then(new RemoveNetwork(network.name(), network.id(), "session deleted"));
             }
-            return plan.phase("Terminating", null).build();
+            return plan.phase(Phase.Terminating, null).build();
         }
+        Instant expires = desired.expiresAt();
+        if (expires != null && !now.isBefore(expires)) {
+            plan.then(new ExpireSession(desired.key(), desired.source(),
+                    "expired (ttlSeconds " + desired.spec().ttlSeconds() + ")"));
+            return plan.phase(Phase.Terminating, "expired").build();
+        }
+        Duration untilExpiry = expires == null ? null : Duration.between(now, expires);
         if (network != null) {
-            return plan.phase("Ready", "network " + network.name()
-                    + (network.subnet() == null ? "" : " (" + network.subnet() + ")")).build();
+            return plan.phase(Phase.Ready, "network " + network.name()
+                    + (network.subnet() == null ? "" : " (" + network.subnet() + ")")).requeueAfter(untilExpiry).build();
         }
-        if (poolExhausted) {
-            return plan.phase("Pending", "NetworkPoolExhausted: no free subnet in the session network pool")
-                    .requeueAfter(Duration.ofSeconds(30)).build();
+        if (obs.freeSubnet() == null) {
+            return plan.phase(Phase.Pending, "NetworkPoolExhausted: no free subnet in the session network pool")
+                    .requeueAfter(POOL_WAIT).build();
         }
-        plan.then(new PlannedAction(Op.CreateNetwork, desiredNetwork.name(), "not found", desiredNetwork));
-        return plan.phase("Ready", "network " + desiredNetwork.name() + " (" + desiredNetwork.subnet() + ")").build();
+        NetworkRequest want = new NetworkRequest(desired.network(), desired.spec().internalNetwork(), obs.freeSubnet(),
+                Ownership.network(desired.key().name(), desired.uid(), obs.freeSubnet()));
+        plan.then(new CreateNetwork(want, "not found"));
+        return plan.phase(Phase.Ready, "network " + want.name() + " (" + want.subnet() + ")")
+                .requeueAfter(untilExpiry).build();
     }
-
 }

@@ -1,6 +1,12 @@
 package dev.corral.containers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.containers.PlannedAction.CreateContainer;
+import dev.corral.containers.PlannedAction.CreateNetwork;
+import dev.corral.containers.PlannedAction.CreateVolume;
+import dev.corral.containers.PlannedAction.RemoveContainer;
+import dev.corral.containers.PlannedAction.RemoveNetwork;
+import dev.corral.containers.PlannedAction.StopContainer;
 import dev.corral.loop.ObservedState;
 import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerDetails;
@@ -29,7 +35,6 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Golden tests of every planner decision: {@code plan.toString()} is compared to an exact text. */
@@ -55,9 +60,22 @@ class PlannerTest {
         }
     }
 
+    /** An object as the store holds it: its spec validated and defaulted. */
     static SpecObject object(Kind kind, String session, String name, String uid, String spec) {
         Metadata md = new Metadata(name, session, null, null, uid, 1L, 1L, null, null, null);
-        return new SpecObject(SpecObject.API_VERSION, kind, md, json(spec), Json.MAPPER.createObjectNode());
+        return new SpecObject(SpecObject.API_VERSION, kind, md, ValidSpecs.defaulted(kind, session, name, json(spec)),
+                Json.MAPPER.createObjectNode());
+    }
+
+    static DesiredSession session(String ttl, Instant createdAt) {
+        Metadata md = new Metadata("s1", null, null, null, "uid-s", 1L, 1L, createdAt, null, "api");
+        return DesiredSession.of(new SpecObject(SpecObject.API_VERSION, Kind.Session, md,
+                ValidSpecs.defaulted(Kind.Session, null, "s1", json(ttl == null ? "{}" : "{\"ttlSeconds\": " + ttl + "}")),
+                Json.MAPPER.createObjectNode()));
+    }
+
+    static RemoveContainer removal(Plan p, int i) {
+        return (RemoveContainer) p.actions().get(i);
     }
 
     static DesiredContainer relic(String spec) {
@@ -129,8 +147,9 @@ class PlannerTest {
                     => Creating""", p);
             assertFalse(p.restart());
             assertNull(p.requeueAfter());
-            assertTrue(p.actions().get(0).payload() instanceof Map<?, ?>, "volume labels travel as payload");
-            assertTrue(p.actions().get(1).payload() instanceof DesiredContainer);
+            assertTrue(p.actions().get(0) instanceof CreateVolume v && v.labels() instanceof Map<?, ?>,
+                    "volume labels travel as payload");
+            assertTrue(p.actions().get(1) instanceof CreateContainer c && c.container() instanceof DesiredContainer);
         }
 
         @Test
@@ -213,7 +232,7 @@ class PlannerTest {
                     #2 CreateContainer corral-relic-s1-web: spec-hash changed
                     #3 StartContainer corral-relic-s1-web: created
                     => Creating""", p);
-            assertEquals(ID_A, p.actions().get(0).payload());
+            assertEquals(ID_A, removal(p, 0).containerId());
         }
 
         @Test
@@ -242,7 +261,7 @@ class PlannerTest {
             golden("""
                     #1 RemoveContainer corral-relic-s1-web: duplicate of aaaaaaaaaaaa
                     => Ready""", p);
-            assertEquals(ID_B, p.actions().get(0).payload());
+            assertEquals(ID_B, removal(p, 0).containerId());
         }
 
         @Test
@@ -313,7 +332,7 @@ class PlannerTest {
             golden("""
                     #1 StopContainer corral-agent-bot: state: Stopped
                     => Stopped (state: Stopped)""", p);
-            assertEquals(ID_A, p.actions().get(0).payload());
+            assertEquals(ID_A, ((StopContainer) p.actions().get(0)).containerId());
         }
 
         @Test
@@ -449,7 +468,7 @@ class PlannerTest {
         DesiredContainer healthy() {
             return relic("""
                     {"image": "nginx", "port": 80,
-                     "health": {"httpGet": {"path": "/healthz", "port": 80}, "failureThreshold": 3,
+                     "health": {"http": {"path": "/healthz", "port": 80}, "failureThreshold": 3,
                                 "startupTimeoutSeconds": 60}}""");
         }
 
@@ -489,13 +508,13 @@ class PlannerTest {
             golden("""
                     #1 StopContainer corral-relic-s1-web: health probe failed 3 times: HTTP 500
                     => Unhealthy (restarting: HTTP 500)""", p);
-            assertEquals(ID_A, p.actions().get(0).payload());
+            assertEquals(ID_A, ((StopContainer) p.actions().get(0)).containerId());
         }
 
         @Test
         void defaultThresholdIsThree() {
             DesiredContainer d = relic("""
-                    {"image": "nginx", "health": {"httpGet": {"path": "/", "port": 80}}}""");
+                    {"image": "nginx", "health": {"http": {"path": "/", "port": 80}}}""");
             ContainerObservation o = obs(List.of(matching(d, ID_A, "running")));
             golden("=> Unhealthy (HTTP 503)", plan(d, o, new ProbeView(ID_A, NOW, true, 2, "HTTP 503")));
             golden("""
@@ -542,17 +561,17 @@ class PlannerTest {
 
         @Test
         void missingNetworkIsCreated() {
-            Plan p = Planner.session(want, false, null, List.of(), List.of());
+            Plan p = Planner.session(session(null, null), SessionObservation.wanted(null, "10.213.0.0/26"), NOW);
             golden("""
                     #1 CreateNetwork corral-session-s1: not found
                     => Ready (network corral-session-s1 (10.213.0.0/26))""", p);
-            assertSame(want, p.actions().get(0).payload());
+            assertEquals(want, ((CreateNetwork) p.actions().get(0)).request());
         }
 
         @Test
         void existingNetworkIsReady() {
             ObservedNetwork n = new ObservedNetwork("n1", "corral-session-s1", want.labels(), "10.213.0.0/26", true);
-            Plan p = Planner.session(want, false, n, List.of(), List.of());
+            Plan p = Planner.session(session(null, null), SessionObservation.wanted(n, null), NOW);
             golden("=> Ready (network corral-session-s1 (10.213.0.0/26))", p);
             assertTrue(p.isEmpty());
         }
@@ -560,14 +579,12 @@ class PlannerTest {
         @Test
         void existingNetworkWithoutSubnet() {
             ObservedNetwork n = new ObservedNetwork("n1", "corral-session-s1", want.labels(), null, true);
-            golden("=> Ready (network corral-session-s1)", Planner.session(want, true, n, List.of(), List.of()));
+            golden("=> Ready (network corral-session-s1)", Planner.session(session(null, null), SessionObservation.wanted(n, null), NOW));
         }
 
         @Test
         void poolExhaustedIsPending() {
-            NetworkRequest noSubnet = new NetworkRequest("corral-session-s1", true, null,
-                    Ownership.network("s1", "uid-s", null));
-            Plan p = Planner.session(noSubnet, true, null, List.of(), List.of());
+            Plan p = Planner.session(session(null, null), SessionObservation.wanted(null, null), NOW);
             golden("=> Pending (NetworkPoolExhausted: no free subnet in the session network pool), again in 30000 ms", p);
             assertTrue(p.isEmpty());
         }
@@ -580,7 +597,7 @@ class PlannerTest {
                     new ObservedContainer(ID_B, "corral-relic-s1-web", Map.of(), "exited"));
             List<ObservedVolume> vs = List.of(new ObservedVolume("corral-vol-s1-data", Map.of()),
                     new ObservedVolume("corral-vol-s1-logs", Map.of()));
-            Plan p = Planner.session(null, false, n, cs, vs);
+            Plan p = Planner.session(null, new SessionObservation(n, null, cs, vs), NOW);
             golden("""
                     #1 RemoveContainer corral-relic-s1-db: session deleted
                     #1 RemoveContainer corral-relic-s1-web: session deleted
@@ -589,7 +606,7 @@ class PlannerTest {
                     #3 RemoveNetwork corral-session-s1: session deleted
                     => Terminating""", p);
             assertEquals(3, p.stages().size());
-            assertEquals("n1", p.actions().get(4).payload());
+            assertEquals("n1", ((RemoveNetwork) p.actions().get(4)).networkId());
         }
 
         @Test
@@ -597,12 +614,12 @@ class PlannerTest {
             ObservedNetwork n = new ObservedNetwork("n1", "corral-session-s1", want.labels(), "10.213.0.0/26", true);
             golden("""
                     #1 RemoveNetwork corral-session-s1: session deleted
-                    => Terminating""", Planner.session(null, false, n, List.of(), List.of()));
+                    => Terminating""", Planner.session(null, new SessionObservation(n, null, List.of(), List.of()), NOW));
         }
 
         @Test
         void goneSessionWithNothingLeft() {
-            golden("=> Terminating", Planner.session(null, false, null, List.of(), List.of()));
+            golden("=> Terminating", Planner.session(null, new SessionObservation(null, null, List.of(), List.of()), NOW));
         }
 
         @Test
@@ -654,7 +671,7 @@ class PlannerTest {
                 List<ObservedContainer> owned = state.containersOf(key);
                 Plan p = plan(d, obs(owned));
                 golden(expected, p);
-                assertEquals(List.of(ID_B, ID_C, "dddddddddddd4444"), p.actions().stream().map(a -> a.payload()).toList());
+                assertEquals(List.of(ID_B, ID_C, "dddddddddddd4444"), p.actions().stream().map(a -> ((RemoveContainer) a).containerId()).toList());
                 golden("""
                         #1 RemoveContainer corral-relic-s1-web: no spec wants it
                         #1 RemoveContainer corral-relic-s1-web: no spec wants it
@@ -695,8 +712,8 @@ class PlannerTest {
                 Collections.shuffle(vs, new java.util.Random(seed + 100));
                 ObservedState state = new ObservedState();
                 state.replace(ObservedState.stamp(), cs, List.of(), vs);
-                golden(expected, Planner.session(null, false, null, state.containersInSession("s1"),
-                        state.volumesInSession("s1")));
+                golden(expected, Planner.session(null, new SessionObservation(null, null,
+                        state.containersInSession("s1"), state.volumesInSession("s1")), NOW));
             }
         }
     }

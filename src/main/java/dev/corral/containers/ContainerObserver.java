@@ -1,0 +1,135 @@
+package dev.corral.containers;
+
+import dev.corral.loop.ObservedState;
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
+import dev.corral.runtime.ObservedVolume;
+import dev.corral.runtime.OwnContainer;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The observe step of a Relic's or Agent's reconcile: gathers everything the planner decides on
+ * before it decides anything. From the observed picture (the owned containers, the session
+ * network, the volumes); from the engine, how the current container ended (one inspect); from
+ * Corral's own memory, the crash history and the health probe's results (starting the probe of a
+ * running container, as the kubelet does).
+ */
+public final class ContainerObserver {
+
+    /**
+     * What was observed. {@code stale}: the engine has moved on since the picture was taken (the
+     * container is gone, or runs again); the picture is corrected and the object should be looked at
+     * again rather than planned from it.
+     */
+    public record Seen(ContainerObservation engine, RestartState crash, ProbeView probe, boolean stale) {
+    }
+
+    private final ObservedState observed;
+    private final ContainerRuntime runtime;
+    private final HealthProber prober;
+    private final CrashTracker crashes;
+    private final OwnContainer own;
+
+    public ContainerObserver(ObservedState observed, ContainerRuntime runtime, HealthProber prober,
+                             CrashTracker crashes, OwnContainer own) {
+        this.observed = observed;
+        this.runtime = runtime;
+        this.prober = prober;
+        this.crashes = crashes;
+        this.own = own;
+    }
+
+    /** @param storedRestarts {@code status.restarts} as stored: the count carries over a restart of Corral */
+    public Seen observe(ObjectKey key, DesiredContainer d, long storedRestarts) {
+        crashes.seed(key, storedRestarts);
+        List<ObservedContainer> owned = observed.containersOf(key);
+        ObservedContainer keeper = CurrentContainer.among(d, owned).orElse(null);
+        String networkId = key.kind() == Kind.Agent ? null
+                : observed.network(d.network()).map(ObservedNetwork::id).orElse(null);
+        boolean networkReady = key.kind() == Kind.Agent || networkId != null;
+        ContainerDetails ended = null;
+        RestartState crash = new RestartState(0);
+        ProbeView probe = null;
+        if (keeper != null && d.wantRunning() && !keeper.running() && !"created".equals(keeper.state())) {
+            prober.stop(key);
+            ended = runtime.inspectContainer(keeper.id()).orElse(null);
+            if (ended == null) {
+                // Removed since the list: it is missing, which the next look re-creates.
+                observed.removeContainer(keeper.id());
+                return stale();
+            }
+            if (ended.running()) {
+                // An event moved on since the list: it runs again.
+                observed.setState(keeper.id(), "running");
+                return stale();
+            }
+            crash = crashes.ended(key, ended);
+        } else if (keeper != null && keeper.running() && d.health() != null) {
+            probe = probe(key, d, keeper, networkId);
+        } else {
+            prober.stop(key);
+        }
+        return new Seen(new ContainerObservation(owned, ended, networkReady, observed.volumeNames(), networkId,
+                List.of()), crash, probe, false);
+    }
+
+    /** Probes the running current container (from now on, if not yet) and returns what the probes saw. */
+    private ProbeView probe(ObjectKey key, DesiredContainer d, ObservedContainer keeper, String networkId) {
+        // HTTP and TCP probes go to the container's address: Corral must be on its network (it is, on the host).
+        boolean byAddress = d.health().byAddress();
+        if (!prober.watching(key, keeper.id()) || byAddress && !own.reaches(d.network(), networkId)) {
+            if (byAddress) {
+                own.join(d.network(), networkId);
+            }
+            ContainerDetails details = runtime.inspectContainer(keeper.id()).orElse(null);
+            String address = details == null ? null : details.ipAddresses().get(d.network());
+            prober.watch(key, keeper.id(), d.health(), address);
+        }
+        return prober.view(key);
+    }
+
+    private static Seen stale() {
+        return new Seen(null, null, null, true);
+    }
+
+    /** What is left of an object no spec wants; Corral forgets its probes and crash history. */
+    public ContainerObservation gone(ObjectKey key) {
+        prober.stop(key);
+        crashes.forget(key);
+        // observed.volumesOf matches an Agent's volumes by name: a Relic's belong to its session instead.
+        List<String> ownVolumes = key.kind() == Kind.Agent
+                ? observed.volumesOf(key).stream().map(ObservedVolume::name).toList() : List.of();
+        return ContainerObservation.gone(observed.containersOf(key), ownVolumes);
+    }
+
+    /** The plan made a new container: its crash streak and probes start over. */
+    public void recreated(ObjectKey key) {
+        crashes.recreated(key);
+        prober.stop(key);
+    }
+
+    /** The plan restarted the container that ended: counted in {@code status.restarts}. */
+    public void restarted(ObjectKey key) {
+        crashes.restarted(key);
+    }
+
+    public long restarts(ObjectKey key) {
+        return crashes.restarts(key);
+    }
+
+    /** The container of that name this object owns now (after the plan ran), if any. */
+    public Optional<ObservedContainer> current(ObjectKey key, String name) {
+        return observed.containersOf(key).stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** Stops every probe, for good. */
+    public void shutdown() {
+        prober.shutdown();
+    }
+}

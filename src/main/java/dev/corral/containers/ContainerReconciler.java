@@ -1,0 +1,122 @@
+package dev.corral.containers;
+
+import dev.corral.loop.KindReconciler;
+import dev.corral.loop.Readiness;
+import dev.corral.loop.ReconcileMetrics;
+import dev.corral.loop.Result;
+import dev.corral.runtime.OwnContainer;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reconciles one Relic or Agent: observe ({@link ContainerObserver}), plan ({@link Planner}, pure),
+ * execute ({@link Executor}), then write status. Level-triggered: it never asks what event woke it.
+ */
+public final class ContainerReconciler implements KindReconciler {
+
+    private static final Logger LOG = Logger.getLogger(ContainerReconciler.class);
+
+    private final ContainerObserver observer;
+    private final Executor executor;
+    private final StatusWriter status;
+    private final PlannerSettings settings;
+    private final ReconcileMetrics metrics;
+    private final Consumer<ObjectKey> enqueue;
+    private final Clock clock;
+    private final OwnContainer own;
+
+    public ContainerReconciler(ContainerObserver observer, Executor executor, StatusWriter status,
+                               PlannerSettings settings, ReconcileMetrics metrics, Consumer<ObjectKey> enqueue,
+                               Clock clock, OwnContainer own) {
+        this.observer = observer;
+        this.executor = executor;
+        this.status = status;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.enqueue = enqueue;
+        this.clock = clock;
+        this.own = own;
+    }
+
+    @Override
+    public Set<Kind> kinds() {
+        return Set.of(Kind.Relic, Kind.Agent);
+    }
+
+    @Override
+    public Result reconcile(ObjectKey key, SpecObject o) {
+        if (o == null) {
+            metrics.forget(key);
+            executor.execute(key, Planner.container(null, observer.gone(key), null, null, clock.instant(), settings));
+            return Result.DONE;
+        }
+        DesiredContainer d = ContainerSpecs.desired(o);
+        ContainerObserver.Seen seen = observer.observe(key, d,
+                o.status() == null ? 0 : o.status().path("restarts").asLong(0));
+        if (seen.stale()) {
+            enqueue.accept(key);
+            return Result.DONE;
+        }
+        Plan plan = Planner.container(d, seen.engine(), seen.crash(), seen.probe(), clock.instant(), settings);
+        if (!plan.isEmpty()) {
+            LOG.debugf("%s plan:\n%s", key, plan);
+        }
+        executor.execute(key, plan);
+        if (plan.recreates()) {
+            observer.recreated(key);
+        }
+        if (plan.restart()) {
+            observer.restarted(key);
+            metrics.restarted(key.kind());
+        }
+        status.container(o, d, plan, observer.current(key, d.name()).orElse(null), observer.restarts(key),
+                seen.engine().keeperDetails());
+        if (!plan.isEmpty()) {
+            // Look again at once: status then reflects what the plan did (a started container, a first probe).
+            return Result.requeueAfter(Duration.ZERO);
+        }
+        return plan.requeueAfter() == null ? Result.DONE : Result.requeueAfter(plan.requeueAfter());
+    }
+
+    @Override
+    public boolean failed(SpecObject o, boolean terminal, String reason, String message) {
+        status.failure(o, terminal, reason, message);
+        return true;
+    }
+
+    @Override
+    public Readiness.Outcome readiness(SpecObject o) {
+        return Readiness.ofPhase(o);
+    }
+
+    /** Stops the probes and the executor's pool (the Session reconciler shares the executor, and stops with the loop). */
+    @Override
+    public void shutdown() {
+        observer.shutdown();
+        executor.shutdown();
+    }
+
+    /**
+     * In a container, Corral joins the engine's default bridge, where agents live, at once rather
+     * than at an agent's first probe: the engine routes a container through (and maps its published
+     * ports to) the attached network with a gateway whose name sorts first, so a later join would move
+     * Corral's published port under its clients. On the bridge, no session network ({@code
+     * corral-session-...}) ever sorts before it.
+     */
+    @Override
+    public void engineConnected() {
+        try {
+            own.join(ContainerSpecs.AGENT_NETWORK, null);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not join the engine's default bridge (%s): agents' HTTP and TCP probes will try again",
+                    e.getMessage());
+        }
+    }
+}

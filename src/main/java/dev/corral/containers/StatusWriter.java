@@ -1,0 +1,120 @@
+package dev.corral.containers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.loop.ReconcileMetrics;
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
+import dev.corral.spec.Json;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.Phase;
+import dev.corral.store.SpecStore;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The one place the status of Sessions, Relics and Agents is built and written: after a plan ran,
+ * and after a failed reconcile. The store leaves an unchanged status unwritten, so this may run on
+ * every reconcile.
+ */
+public final class StatusWriter {
+
+    /** What a failure keeps of the last status: what is still known of the container and network. */
+    private static final List<String> KEPT_ON_FAILURE = List.of("containerId", "containerName", "internalUrl",
+            "restarts", "lastTermination", "network", "subnet");
+
+    private final SpecStore store;
+    private final Clock clock;
+    private final ReconcileMetrics metrics;
+
+    public StatusWriter(SpecStore store, Clock clock, ReconcileMetrics metrics) {
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param current the container after the plan ran, or null
+     * @param ended   how the current container ended, when it did
+     */
+    public void container(SpecObject o, DesiredContainer d, Plan plan, ObservedContainer current, long restarts,
+                          ContainerDetails ended) {
+        StatusBuilder sb = planned(o, plan, d.generation());
+        if (current != null) {
+            sb.put("containerId", current.id()).put("containerName", current.name());
+        }
+        sb.put("internalUrl", d.internalUrl());
+        sb.put("restarts", restarts);
+        sb.put("lastTermination", ended != null ? termination(ended) : sb.previous("lastTermination"));
+        write(o, sb.build(), plan.phase());
+    }
+
+    /**
+     * @param network   the session's network after the plan ran, or null
+     * @param exhausted no subnet was free for a network that is missing
+     */
+    public void session(SpecObject o, DesiredSession desired, Plan plan, ObservedNetwork network, boolean exhausted) {
+        StatusBuilder sb = planned(o, plan, desired.generation());
+        if (exhausted) {
+            sb.condition("NetworkPoolExhausted", true, "NetworkPoolExhausted", plan.message());
+        }
+        if (network != null) {
+            sb.put("network", network.name()).put("subnet", network.subnet());
+            if (network.internal() != desired.spec().internalNetwork()) {
+                sb.put("message", "network.internal is fixed when the session's network is created; "
+                        + "delete and re-create the session to change it");
+            }
+        }
+        if (desired.expiresAt() != null) {
+            sb.put("expiresAt", desired.expiresAt().toString());
+        }
+        // Sessions have no phase metric: they are counted by the subnet pool instead.
+        store.updateStatus(o.key(), sb.build());
+    }
+
+    /** A failed reconcile: Pending (retried) or Failed (terminal), keeping what is known of the container. */
+    public void failure(SpecObject o, boolean terminal, String reason, String message) {
+        Phase phase = terminal ? Phase.Failed : Phase.Pending;
+        StatusBuilder sb = new StatusBuilder(o.status(), clock.instant(), phase.name(), message, generation(o));
+        sb.condition("Ready", false, reason, message);
+        if (o.status() != null) {
+            KEPT_ON_FAILURE.forEach(field -> sb.put(field, o.status().get(field)));
+        }
+        write(o, sb.build(), phase);
+    }
+
+    private StatusBuilder planned(SpecObject o, Plan plan, long generation) {
+        StatusBuilder sb = new StatusBuilder(o.status(), clock.instant(), plan.phase().name(), plan.message(),
+                generation);
+        boolean ready = plan.phase() == Phase.Ready;
+        sb.condition("Ready", ready, plan.phase().name(), ready ? null : plan.message());
+        return sb;
+    }
+
+    private void write(SpecObject o, ObjectNode status, Phase phase) {
+        store.updateStatus(o.key(), status);
+        metrics.phase(o.key(), phase.name());
+    }
+
+    private static long generation(SpecObject o) {
+        return o.metadata().generation() == null ? 0 : o.metadata().generation();
+    }
+
+    private static JsonNode termination(ContainerDetails d) {
+        ObjectNode t = Json.MAPPER.createObjectNode();
+        if (d.exitCode() != null) {
+            t.put("exitCode", d.exitCode());
+        }
+        t.put("reason", d.oomKilled() ? "OOMKilled" : d.exitCode() != null && d.exitCode() == 0 ? "Completed" : "Error");
+        t.put("oomKilled", d.oomKilled());
+        if (d.finishedAt() != null) {
+            t.put("finishedAt", d.finishedAt().toString());
+        }
+        if (d.error() != null) {
+            t.put("message", d.error());
+        }
+        return t;
+    }
+}

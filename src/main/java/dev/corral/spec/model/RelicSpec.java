@@ -1,0 +1,42 @@
+package dev.corral.spec.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.spec.Json;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Relic's spec, read once from the validated, defaulted JSON (resources, restart and pull
+ * policies are filled in by the schema, so nothing here supplies a default). An Agent's spec is
+ * this and more ({@link AgentSpec}): the two kinds share one container schema.
+ *
+ * @param command null when unset: the image's entrypoint runs
+ * @param args    null when unset: the image's cmd runs
+ * @param env     sorted by name
+ * @param port    the port it serves on, or null
+ * @param health  null when it has no health check
+ */
+public record RelicSpec(String image, List<String> command, List<String> args, Map<String, String> env,
+                        Integer port, Resources resources, HealthSpec health, RestartPolicy restartPolicy,
+                        String imagePullPolicy, List<VolumeSpec> volumes) {
+
+    /** What happens when the container ends; the JSON value is the constant's name. */
+    public enum RestartPolicy { Always, OnFailure, Never }
+
+    /** @param spec the {@code spec} of a Relic or Agent that went through {@code SpecValidator} */
+    public static RelicSpec of(JsonNode spec) {
+        Defaulted.require(spec, "Relic/Agent spec", "image", "resources", "restartPolicy", "imagePullPolicy");
+        Map<String, String> env = new TreeMap<>();
+        spec.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        List<VolumeSpec> volumes = new ArrayList<>();
+        spec.path("volumes").forEach(v -> volumes.add(VolumeSpec.of(v)));
+        return new RelicSpec(spec.get("image").asText(), Json.strings(spec.get("command")), Json.strings(spec.get("args")),
+                java.util.Collections.unmodifiableMap(env), spec.hasNonNull("port") ? spec.get("port").asInt() : null,
+                Resources.of(spec.get("resources")), HealthSpec.of(spec.get("health")),
+                RestartPolicy.valueOf(spec.get("restartPolicy").asText()), spec.get("imagePullPolicy").asText(),
+                List.copyOf(volumes));
+    }
+}

@@ -1,0 +1,305 @@
+package dev.corral.containers;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.loop.ObservedState;
+import dev.corral.loop.ReconcileMetrics;
+import dev.corral.loop.Result;
+import dev.corral.runtime.OwnContainer;
+import dev.corral.spec.Kind;
+import dev.corral.spec.Metadata;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.store.ApplyOptions;
+import dev.corral.store.FileSpecStore;
+import dev.corral.testing.FakeRuntime;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import static dev.corral.containers.PlannerTest.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Session and Relic/Agent reconcilers and the executor, against the in-memory engine: each test
+ * asserts the exact engine calls a reconcile made (like client-go's fake actions) and the status it wrote.
+ */
+class ReconcilersOnFakeEngineTest {
+
+    static final ObjectKey S1 = ObjectKey.of(Kind.Session, null, "s1");
+    static final ObjectKey WEB = ObjectKey.of(Kind.Relic, "s1", "web");
+    static final ObjectKey BOT = ObjectKey.of(Kind.Agent, null, "bot");
+    static final String WEB_SPEC = """
+            {"image": "nginx:1.27", "port": 80, "volumes": [{"name": "data", "mountPath": "/data"}]}""";
+
+    @TempDir
+    Path dir;
+
+    FakeRuntime engine = new FakeRuntime();
+    ObservedState observed = new ObservedState();
+    List<ObjectKey> woken = new ArrayList<>();
+    /** The reconcilers' clock: moved by hand (the store stamps createdAt with the real one). */
+    Instant now = Instant.now();
+    FileSpecStore store;
+    Executor executor;
+    HealthProber prober;
+    ContainerReconciler containers;
+    SessionReconciler sessions;
+
+    @BeforeEach
+    void setUp() {
+        store = FileSpecStore.open(dir, Clock.systemUTC(), Long.MAX_VALUE / 4);
+        Clock clock = new Clock() {
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now;
+            }
+        };
+        var registry = new SimpleMeterRegistry();
+        var metrics = new ReconcileMetrics(registry, () -> 0);
+        var own = new OwnContainer(engine);
+        prober = new HealthProber(engine, woken::add, registry, clock, 1);
+        executor = new Executor(engine, observed, Executors.newFixedThreadPool(2), Duration.ofSeconds(1), own, store);
+        var status = new StatusWriter(store, clock, metrics);
+        var observer = new ContainerObserver(observed, engine, prober, new CrashTracker(Duration.ofMinutes(10)), own);
+        containers = new ContainerReconciler(observer, executor, status, PlannerTest.SETTINGS, metrics, woken::add,
+                clock, own);
+        sessions = new SessionReconciler(store, observed, executor, prober, new SubnetPool("10.213.0.0/16", 26),
+                status, metrics, woken::add, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        containers.shutdown();
+        store.close();
+    }
+
+    // ---- fixtures ----------------------------------------------------------------------------
+
+    void apply(Kind kind, String session, String name, String spec) {
+        ObjectNode defaulted = ValidSpecs.defaulted(kind, session, name, json(spec));
+        store.apply(List.of(new SpecObject(SpecObject.API_VERSION, kind,
+                Metadata.declared(name, session, Map.of(), Map.of(), null), defaulted, null)), ApplyOptions.api(false));
+    }
+
+    Result reconcile(ObjectKey key) {
+        SpecObject o = store.get(key).orElse(null);
+        return key.kind() == Kind.Session ? sessions.reconcile(key, o) : containers.reconcile(key, o);
+    }
+
+    /** Reconciles and returns the engine calls that changed something. */
+    List<String> writesOf(ObjectKey key) {
+        engine.clearActions();
+        reconcile(key);
+        return engine.writes();
+    }
+
+    String status(ObjectKey key, String field) {
+        return store.get(key).orElseThrow().status().path(field).asText(null);
+    }
+
+    /** A resync: the observed picture is listed afresh from the engine. */
+    void resync() {
+        observed.replace(ObservedState.stamp(), engine.listContainers(), engine.listNetworks(), engine.listVolumes());
+    }
+
+    void webRunning() {
+        apply(Kind.Session, null, "s1", "{}");
+        reconcile(S1);
+        apply(Kind.Relic, "s1", "web", WEB_SPEC);
+        reconcile(WEB);
+    }
+
+    // ---- sessions ----------------------------------------------------------------------------
+
+    @Test
+    void sessionCreatesItsNetwork() {
+        apply(Kind.Session, null, "s1", "{}");
+        assertEquals(List.of("create-network corral-session-s1"), writesOf(S1));
+        assertEquals("Ready", status(S1, "phase"));
+        assertEquals("10.213.0.0/26", status(S1, "subnet"));
+        assertEquals(List.of(), writesOf(S1), "a second look changes nothing");
+    }
+
+    @Test
+    void expiredSessionIsDeletedFromTheStore() {
+        apply(Kind.Session, null, "s1", "{\"ttlSeconds\": 60}");
+        reconcile(S1);
+        assertTrue(status(S1, "expiresAt") != null);
+        now = now.plusSeconds(61);
+        assertEquals(List.of(), writesOf(S1), "the store's delete comes first; the network goes on the next look");
+        assertTrue(store.get(S1).isEmpty());
+        assertEquals(List.of("remove-network " + observed.network("corral-session-s1").orElseThrow().id()),
+                writesOf(S1));
+    }
+
+    @Test
+    void goneSessionRemovesContainersThenVolumesThenNetwork() {
+        webRunning();
+        String network = observed.network("corral-session-s1").orElseThrow().id();
+        store.delete(S1, null, "api");
+        assertEquals(List.of("remove-container corral-relic-s1-web", "remove-volume corral-vol-s1-data",
+                "remove-network " + network), writesOf(S1));
+    }
+
+    // ---- relics ------------------------------------------------------------------------------
+
+    @Test
+    void relicIsCreatedThenReady() {
+        apply(Kind.Session, null, "s1", "{}");
+        reconcile(S1);
+        apply(Kind.Relic, "s1", "web", WEB_SPEC);
+        assertEquals(List.of("create-volume corral-vol-s1-data", "ensure-image nginx:1.27",
+                "create-container corral-relic-s1-web", "start-container corral-relic-s1-web"), writesOf(WEB));
+        assertEquals("Creating", status(WEB, "phase"));
+        assertEquals(List.of(), writesOf(WEB));
+        assertEquals("Ready", status(WEB, "phase"));
+        assertEquals("http://web:80", status(WEB, "internalUrl"));
+    }
+
+    @Test
+    void relicWaitsForItsSessionNetwork() {
+        apply(Kind.Session, null, "s1", "{}");
+        apply(Kind.Relic, "s1", "web", WEB_SPEC);
+        assertEquals(List.of(), writesOf(WEB));
+        assertEquals("Pending", status(WEB, "phase"));
+    }
+
+    @Test
+    void existingContainerIsAdoptedWithoutACall() {
+        webRunning();
+        String id = status(WEB, "containerId");
+        observed.replace(ObservedState.stamp(), List.of(), List.of(), List.of());
+        resync();
+        assertEquals(List.of(), writesOf(WEB));
+        assertEquals(id, status(WEB, "containerId"));
+        assertEquals("Ready", status(WEB, "phase"));
+    }
+
+    @Test
+    void containerMissedByAStalePictureIsAdoptedAfterTheNameConflict() {
+        webRunning();
+        String id = status(WEB, "containerId");
+        observed.removeContainer(id);
+        // The picture says missing: the create meets the engine's container of that name, which is ours and current.
+        assertEquals(List.of("ensure-image nginx:1.27", "create-container corral-relic-s1-web",
+                "start-container corral-relic-s1-web"), writesOf(WEB));
+        assertEquals(id, status(WEB, "containerId"));
+        assertEquals(1, engine.listContainers().size(), "adopted, not duplicated");
+    }
+
+    @Test
+    void specHashChangeRecreates() {
+        webRunning();
+        reconcile(WEB);
+        apply(Kind.Relic, "s1", "web", WEB_SPEC.replace("nginx:1.27", "nginx:1.28"));
+        assertEquals(List.of("remove-container corral-relic-s1-web", "ensure-image nginx:1.28",
+                "create-container corral-relic-s1-web", "start-container corral-relic-s1-web"), writesOf(WEB));
+    }
+
+    @Test
+    void healthEditDoesNotRecreate() {
+        webRunning();
+        reconcile(WEB);
+        apply(Kind.Relic, "s1", "web", WEB_SPEC.replace("\"port\": 80,", "\"port\": 80, \"restartPolicy\": \"OnFailure\","));
+        assertEquals(List.of(), writesOf(WEB));
+    }
+
+    @Test
+    void crashRestartsAtOnceThenBacksOff() {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+
+        engine.exit(id, 1);
+        observed.setState(id, "exited");
+        now = Instant.now(); // the fake engine stamps finishedAt with the real clock
+        assertEquals(List.of("start-container corral-relic-s1-web"), writesOf(WEB), "first crash: at once");
+        assertEquals("1", status(WEB, "restarts"));
+        assertEquals("1", store.get(WEB).orElseThrow().status().path("lastTermination").path("exitCode").asText());
+
+        engine.exit(id, 1);
+        observed.setState(id, "exited");
+        now = Instant.now();
+        engine.clearActions();
+        Result r = reconcile(WEB);
+        assertEquals(List.of(), engine.writes(), "second crash in a row: wait");
+        assertEquals("CrashLoopBackOff", status(WEB, "phase"));
+        assertEquals(Result.Kind.REQUEUE, r.kind());
+        assertTrue(r.after().compareTo(Duration.ofSeconds(10)) <= 0 && r.after().compareTo(Duration.ZERO) > 0, r.after()::toString);
+
+        now = now.plusSeconds(11);
+        assertEquals(List.of("start-container corral-relic-s1-web"), writesOf(WEB), "backoff over: restarted");
+        assertEquals("2", status(WEB, "restarts"));
+    }
+
+    @Test
+    void containerGoneSinceTheListIsLookedAtAgain() {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        observed.setState(id, "exited");
+        engine.removeContainer(id);
+        woken.clear();
+        assertEquals(List.of(), writesOf(WEB));
+        assertEquals(List.of(WEB), woken);
+        assertEquals(List.of("ensure-image nginx:1.27", "create-container corral-relic-s1-web",
+                "start-container corral-relic-s1-web"), writesOf(WEB));
+    }
+
+    @Test
+    void deletedRelicIsRemovedButItsSessionVolumeStays() {
+        webRunning();
+        store.delete(WEB, null, "api");
+        assertEquals(List.of("remove-container corral-relic-s1-web"), writesOf(WEB));
+        assertTrue(engine.listVolumes().stream().anyMatch(v -> v.name().equals("corral-vol-s1-data")));
+    }
+
+    // ---- agents ------------------------------------------------------------------------------
+
+    @Test
+    void stoppedAgentIsCreatedButNotStarted() {
+        apply(Kind.Agent, null, "bot", "{\"image\": \"python:3.12\", \"state\": \"Stopped\"}");
+        assertEquals(List.of("ensure-image python:3.12", "create-container corral-agent-bot"), writesOf(BOT));
+        assertEquals("Stopped", status(BOT, "phase"));
+        assertEquals(List.of(), writesOf(BOT));
+    }
+
+    @Test
+    void runningAgentIsStoppedWhenItsStateSaysSo() {
+        apply(Kind.Agent, null, "bot", "{\"image\": \"python:3.12\"}");
+        assertEquals(List.of("ensure-image python:3.12", "create-container corral-agent-bot",
+                "start-container corral-agent-bot"), writesOf(BOT));
+        apply(Kind.Agent, null, "bot", "{\"image\": \"python:3.12\", \"state\": \"Stopped\"}");
+        assertEquals(List.of("stop-container corral-agent-bot"), writesOf(BOT), "same spec-hash: stopped, not re-created");
+        assertEquals("Stopped", status(BOT, "phase"));
+    }
+
+    @Test
+    void deletedAgentTakesItsVolumes() {
+        apply(Kind.Agent, null, "bot", "{\"image\": \"python:3.12\", \"volumes\": [{\"name\": \"cache\", \"mountPath\": \"/c\"}]}");
+        reconcile(BOT);
+        store.delete(BOT, null, "api");
+        assertEquals(List.of("remove-container corral-agent-bot", "remove-volume corral-vol-agent-bot-cache"),
+                writesOf(BOT));
+    }
+}
