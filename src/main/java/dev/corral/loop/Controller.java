@@ -1,19 +1,12 @@
 package dev.corral.loop;
 
 import dev.corral.config.CorralConfig;
-import dev.corral.ownership.Ownership;
-import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ContainerRuntime;
-import dev.corral.runtime.Labels;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.runtime.OwnContainer;
-import dev.corral.runtime.RuntimeEvent;
-import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
-import dev.corral.store.StoreEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -23,13 +16,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs the reconcile loop: workers that take keys from the {@link WorkQueue}, and the three
- * triggers that only enqueue — store changes, the engine's event stream (reconnected when it
- * drops) and a periodic resync that lists the engine once per resource type.
+ * Runs the reconcile loop on threads: workers that take keys from the {@link WorkQueue}, and the
+ * three triggers that only enqueue — store changes, the engine's event stream (reconnected when it
+ * drops) and a periodic resync that lists the engine once per resource type. What each of these
+ * does is {@link LoopCore}'s, which needs no CDI and no threads.
  */
 @ApplicationScoped
 public class Controller {
@@ -64,24 +52,24 @@ public class Controller {
     Instance<KindReconciler> kindReconcilers;
 
     private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean resyncing = new AtomicBoolean();
-    private volatile Reconcilers reconcilers;
+    private volatile LoopCore core;
+    /** Set when the loop is configured off: the engine is then no problem, it is not used. */
+    private volatile boolean off;
     private ExecutorService workers;
     private ScheduledExecutorService background;
     private volatile AutoCloseable events;
-    private volatile String engineProblem = "not checked yet";
 
     void start(@Observes StartupEvent ev) {
         if (!config.reconcile().enabled()) {
             LOG.info("reconcile loop disabled (corral.reconcile.enabled=false): specs are stored, the engine is not touched");
-            engineProblem = null;
+            off = true;
             return;
         }
         var rc = config.reconcile();
-        Reconcilers reconcilers = reconcilers();
+        LoopCore core = core();
         background = Executors.newSingleThreadScheduledExecutor(daemon("corral-events"));
         running.set(true);
-        store.addListener(this::onStoreEvent);
+        store.addListener(core::onStoreEvent);
         workers = Executors.newFixedThreadPool(rc.workers(), daemon("corral-worker"));
         for (int i = 0; i < rc.workers(); i++) {
             workers.submit(this::work);
@@ -102,31 +90,33 @@ public class Controller {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        reconcilers.all().forEach(KindReconciler::shutdown);
+        core.reconcilers().all().forEach(KindReconciler::shutdown);
     }
 
-    /** Every kind's reconciler, found as CDI beans (built on first use: readiness is asked with the loop off too). */
-    private Reconcilers reconcilers() {
-        Reconcilers r = reconcilers;
-        if (r == null) {
+    /** The loop over every kind's reconciler, found as CDI beans (built on first use: readiness is asked with the loop off too). */
+    private LoopCore core() {
+        LoopCore c = core;
+        if (c == null) {
             synchronized (this) {
-                if (reconcilers == null) {
-                    reconcilers = new Reconcilers(store, kindReconcilers.stream().toList());
+                if (core == null) {
+                    core = new LoopCore(store, runtime, queue, observed, own, metrics,
+                            new Reconcilers(store, kindReconcilers.stream().toList()));
                 }
-                r = reconcilers;
+                c = core;
             }
         }
-        return r;
+        return c;
     }
 
     /** When an object counts as converged, for {@code ?wait=true}: its kind's reconciler says. */
     public Readiness.Outcome readiness(SpecObject o) {
-        return reconcilers().readiness(o);
+        return core().reconcilers().readiness(o);
     }
 
     /** Why the engine cannot be used right now, or null when it answers. */
     public String engineProblem() {
-        return engineProblem;
+        LoopCore c = core;
+        return off ? null : c == null ? "not checked yet" : c.engineProblem();
     }
 
     public boolean enabled() {
@@ -135,17 +125,11 @@ public class Controller {
 
     /** Whether a key was stopped by a terminal error (its status says why). */
     public boolean isTerminal(ObjectKey key) {
-        return reconcilers != null && reconcilers.isTerminal(key);
+        LoopCore c = core;
+        return c != null && c.reconcilers().isTerminal(key);
     }
 
     // ---- triggers ----
-
-    private void onStoreEvent(StoreEvent e) {
-        // Status writes are the loop's own output: reacting to them would spin.
-        if (e.type() != StoreEvent.Type.STATUS) {
-            queue.add(e.key());
-        }
-    }
 
     @Scheduled(every = "${corral.reconcile.resync-interval:30s}", delay = 0,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -155,40 +139,11 @@ public class Controller {
         }
     }
 
-    /**
-     * Lists containers, networks and volumes (one call each), replaces the observed picture and
-     * enqueues every object that is declared or owns something: declared ones converge, the rest
-     * are garbage and get removed.
-     */
+    /** See {@link LoopCore#resync()}. */
     public void resync() {
-        if (!resyncing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            long listedAt = ObservedState.stamp();
-            var containers = runtime.listContainers();
-            var networks = runtime.listNetworks();
-            var volumes = runtime.listVolumes();
-            observed.replace(listedAt, containers, networks, volumes);
-            if (engineProblem != null) {
-                LOG.infof("Docker engine answers: %d managed containers, %d networks, %d volumes",
-                        containers.size(), networks.size(), volumes.size());
-            }
-            engineProblem = null;
-            Set<ObjectKey> keys = new HashSet<>(observed.owners());
-            for (SpecObject o : store.list(Query.ALL)) {
-                keys.add(o.key());
-            }
-            keys.addAll(reconcilers.resyncKeys());
-            // Sessions first: their networks are what relics wait for.
-            keys.stream().sorted().forEach(queue::add);
-        } catch (java.lang.RuntimeException e) {
-            if (engineProblem == null || !engineProblem.equals(e.getMessage())) {
-                LOG.warnf("resync failed: %s", e.getMessage());
-            }
-            engineProblem = e.getMessage() == null ? e.toString() : e.getMessage();
-        } finally {
-            resyncing.set(false);
+        LoopCore c = core;
+        if (c != null) {
+            c.resync();
         }
     }
 
@@ -198,11 +153,11 @@ public class Controller {
         }
         try {
             runtime.ping();
-            reconcilers.all().forEach(KindReconciler::engineConnected);
-            events = runtime.events(this::onEngineEvent, failure -> {
+            core.reconcilers().all().forEach(KindReconciler::engineConnected);
+            events = runtime.events(core::onEngineEvent, failure -> {
                 if (running.get()) {
                     LOG.warnf("engine event stream ended (%s); reconnecting", failure == null ? "closed" : failure.getMessage());
-                    engineProblem = "event stream lost: " + (failure == null ? "closed" : failure.getMessage());
+                    core.engineProblem("event stream lost: " + (failure == null ? "closed" : failure.getMessage()));
                     closeEvents();
                     background.schedule(this::connectEvents, 1, TimeUnit.SECONDS);
                 }
@@ -210,7 +165,7 @@ public class Controller {
             // Anything that happened while the stream was down is caught by a resync right after connecting.
             resync();
         } catch (java.lang.RuntimeException e) {
-            engineProblem = e.getMessage();
+            core.engineProblem(e.getMessage());
             background.schedule(this::connectEvents, 2, TimeUnit.SECONDS);
         }
     }
@@ -223,63 +178,6 @@ public class Controller {
             } catch (Exception ignored) {
                 // shutting down
             }
-        }
-    }
-
-    private void onEngineEvent(RuntimeEvent e) {
-        Map<String, String> labels = new HashMap<>();
-        e.attributes().forEach((k, v) -> {
-            if (k.startsWith("corral.dev/")) {
-                labels.put(k, v);
-            }
-        });
-        if ("network".equals(e.type())) {
-            String container = e.attributes().get("container");
-            if (own.is(container) && "disconnect".equals(e.action())) {
-                // Corral's own container was cut off a network it probes on: its objects there join it again.
-                String name = e.attributes().getOrDefault("name", "");
-                own.forget(name, e.actorId());
-                observed.containers().stream().filter(c -> c.networks() != null && c.networks().containsKey(name))
-                        .map(c -> Ownership.ownerOf(c.labels())).filter(java.util.Objects::nonNull).forEach(queue::add);
-                return;
-            }
-            // Network events come for every network on the engine: only those touching our containers matter.
-            if (container != null && observed.container(container).isPresent()
-                    && ("connect".equals(e.action()) || "disconnect".equals(e.action()))) {
-                observed.setNetwork(container, e.attributes().getOrDefault("name", ""),
-                        "connect".equals(e.action()) ? e.actorId() : null);
-                observed.container(container).map(c -> Ownership.ownerOf(c.labels())).ifPresent(queue::add);
-            }
-            if ("destroy".equals(e.action())) {
-                observed.removeNetworkById(e.actorId());
-                own.forget(e.attributes().get("name"), e.actorId());
-                ResourceNames.sessionOfNetwork(e.attributes().getOrDefault("name", "")).ifPresent(queue::add);
-            }
-            return;
-        }
-        // A claimed warm container still carries its pool's labels; its run is what its events concern.
-        ObjectKey claimant = reconcilers.claimant(e.actorId());
-        ObjectKey owner = claimant != null ? claimant : Ownership.ownerOf(labels);
-        String action = e.action() == null ? "" : e.action();
-        switch (action.startsWith("health_status") ? "health_status" : action) {
-            case "die" -> observed.setState(e.actorId(), "exited");
-            case "start" -> observed.setState(e.actorId(), "running");
-            case "destroy" -> observed.removeContainer(e.actorId());
-            case "create" -> {
-                if (observed.container(e.actorId()).isEmpty() && Labels.managed(labels)) {
-                    observed.put(new ObservedContainer(e.actorId(), e.attributes().getOrDefault("name", e.actorId()),
-                            labels, "created"));
-                }
-            }
-            case "oom", "kill", "stop", "health_status" -> {
-                // state follows with die; enqueue so status is fresh
-            }
-            default -> {
-                return;
-            }
-        }
-        if (owner != null) {
-            queue.add(owner);
         }
     }
 
@@ -297,35 +195,12 @@ public class Controller {
                 return;
             }
             try {
-                process(key);
+                core.process(key);
             } catch (Throwable t) {
                 LOG.errorf(t, "reconcile of %s failed unexpectedly", key);
                 queue.addRateLimited(key);
             } finally {
                 queue.done(key);
-            }
-        }
-    }
-
-    private void process(ObjectKey key) {
-        if (!observed.loaded()) {
-            // Nothing is known about the engine yet: acting now would mean guessing.
-            queue.addAfter(key, Duration.ofSeconds(1));
-            return;
-        }
-        long t0 = System.nanoTime();
-        Result r = reconcilers.reconcile(key);
-        metrics.reconciled(key.kind(), r, Duration.ofNanos(System.nanoTime() - t0));
-        switch (r.kind()) {
-            case DONE, TERMINAL -> queue.forget(key);
-            case REQUEUE -> {
-                queue.forget(key);
-                queue.addAfter(key, r.after());
-            }
-            case ERROR -> {
-                Duration d = queue.addRateLimited(key);
-                metrics.retried();
-                LOG.debugf("%s: %s (retry in %d ms)", key, r.message(), d.toMillis());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.corral.api;
 
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link SpecsApiIT}, against the packaged application. Every test uses names of its own, so
  * the tests share one data directory without seeing each other.
  */
+@EngineTest
 @QuarkusTest
 class SpecsApiTest {
 

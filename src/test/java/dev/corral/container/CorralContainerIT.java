@@ -1,6 +1,7 @@
 package dev.corral.container;
 
 import dev.corral.support.Docker;
+import dev.corral.testing.EngineTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when an image of the same content (the application's class and resource bytes, the Dockerfile, the
  * entry point and the base) exists. Its base comes from {@code deploy/setup.sh}.
  */
+@EngineTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CorralContainerIT {
 

@@ -72,6 +72,8 @@ public class FakeRuntime implements ContainerRuntime {
     private int ids;
     /** Set to make every call fail, as an engine that went away. */
     public volatile RuntimeException down;
+    /** Corral's own container as {@link #findSelf()} answers it; null: Corral runs on the engine's host. */
+    public volatile SelfContainer self;
 
     // ---- for tests ----
 
@@ -267,7 +269,7 @@ public class FakeRuntime implements ContainerRuntime {
 
     @Override
     public Optional<SelfContainer> findSelf() {
-        return Optional.empty();
+        return Optional.ofNullable(self);
     }
 
     @Override

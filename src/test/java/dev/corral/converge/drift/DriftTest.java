@@ -2,6 +2,7 @@ package dev.corral.converge.drift;
 
 import dev.corral.support.Docker;
 import dev.corral.support.Specs;
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Spec changes, garbage, name clashes, agents and waiting for convergence. */
+@EngineTest
 @QuarkusTest
 class DriftTest {
 

@@ -2,6 +2,7 @@ package dev.corral.converge.recovery;
 
 import dev.corral.support.CorralProcess;
 import dev.corral.support.Docker;
+import dev.corral.testing.EngineTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * duplicates) and a stop and start of dockerd (readiness goes down, then up, and everything
  * converges again).
  */
+@EngineTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CorralRestartIT {
 

@@ -2,6 +2,7 @@ package dev.corral.converge.restarts;
 
 import dev.corral.support.Docker;
 import dev.corral.support.Specs;
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What Corral does when containers die, are removed, crash in a loop or fail their probes. */
+@EngineTest
 @QuarkusTest
 class RestartTest {
 

@@ -2,6 +2,7 @@ package dev.corral.converge.runs;
 
 import dev.corral.support.Rest;
 import dev.corral.support.Specs;
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -16,6 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 /** One run at a time, one waiting: the third is refused with 429 and Retry-After, and waiting runs start in turn. */
+@EngineTest
 @QuarkusTest
 @TestProfile(RunCapacityTest.OneSlot.class)
 class RunCapacityTest {

@@ -3,6 +3,7 @@ package dev.corral.converge.runs;
 import dev.corral.support.Docker;
 import dev.corral.support.Rest;
 import dev.corral.support.Specs;
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tool runs on the real engine: languages, tools with parameters, failure, timeout, cancel, isolation, cleanup. */
+@EngineTest
 @QuarkusTest
 class ToolRunTest {
 

@@ -3,6 +3,7 @@ package dev.corral.converge.runs;
 import dev.corral.support.Docker;
 import dev.corral.support.Rest;
 import dev.corral.support.Specs;
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each container serves one run and is replaced, a changed Tool replaces its idle containers, a
  * deleted one takes them away, and timeouts and log following work as for cold runs.
  */
+@EngineTest
 @QuarkusTest
 @TestProfile(WarmPoolTest.Pools.class)
 class WarmPoolTest {

@@ -2,6 +2,7 @@ package dev.corral.converge.sessions;
 
 import dev.corral.support.Docker;
 import dev.corral.support.Specs;
+import dev.corral.testing.EngineTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sessions on the real engine: networks, relics reaching each other by name, isolation, deletion, TTL. */
+@EngineTest
 @QuarkusTest
 class SessionConvergeTest {
 
