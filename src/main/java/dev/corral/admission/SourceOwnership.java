@@ -15,8 +15,6 @@ import java.util.Optional;
  */
 final class SourceOwnership {
 
-    private static final String FILE_PREFIX = "file:";
-
     private SourceOwnership() {
     }
 
@@ -33,7 +31,7 @@ final class SourceOwnership {
 
     static Optional<Refusal> checkDelete(SpecObject target, String source) {
         String owner = target.metadata().source();
-        if (source.equals(owner) || owner == null || !owner.startsWith(FILE_PREFIX)) {
+        if (source.equals(owner) || owner == null || !owner.startsWith(ApplyOptions.FILE_PREFIX)) {
             return Optional.empty();
         }
         return Optional.of(Refusal.conflict(new FieldError(null, "metadata.source", target.key().describe()

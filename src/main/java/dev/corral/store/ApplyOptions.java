@@ -19,6 +19,8 @@ import java.util.Set;
 public record ApplyOptions(String source, boolean dryRun, boolean prune, boolean createOnly, Set<ObjectKey> adopt) {
 
     public static final String API = "api";
+    /** What a specs file's source starts with; the rest is its path under the specs directory. */
+    public static final String FILE_PREFIX = "file:";
 
     public ApplyOptions {
         adopt = adopt == null ? Set.of() : Set.copyOf(adopt);
