@@ -1,20 +1,7 @@
 package dev.corral.gitops;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.config.CorralConfig;
-import dev.corral.spec.InvalidSpecException;
-import dev.corral.spec.ObjectKey;
-import dev.corral.spec.SpecObject;
-import dev.corral.spec.SpecParser;
-import dev.corral.spec.SpecValidator;
-import dev.corral.spec.schema.FieldError;
-import dev.corral.store.Action;
 import dev.corral.store.ApplyOptions;
-import dev.corral.store.Change;
-import dev.corral.store.ConflictException;
-import dev.corral.store.Query;
-import dev.corral.store.SpecStore;
-import dev.corral.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,27 +10,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * GitOps: keeps the store in step with the files of {@code corral.specs-dir}. Each file is its
@@ -91,7 +63,6 @@ import java.util.stream.Collectors;
 public class SpecsDirectory {
 
     private static final Logger LOG = Logger.getLogger(SpecsDirectory.class);
-    static final String PREFIX = "file:";
     /** Listings that differ before and after reading, in a row, before a sync gives up and waits for the next event. */
     private static final int READ_ATTEMPTS = 5;
 
@@ -99,21 +70,14 @@ public class SpecsDirectory {
     CorralConfig config;
 
     @Inject
-    SpecStore store;
-
-    @Inject
-    SpecValidator validator;
-
-    @Inject
-    dev.corral.admission.Policy policy;
-
-    @Inject
     SourceRegistry registry;
+
+    @Inject
+    RevisionApply revision;
 
     @Inject
     MeterRegistry meters;
 
-    private final Clock clock = Clock.systemUTC();
     private volatile boolean initialSyncDone;
     private ScheduledExecutorService executor;
     private DirectoryWatcher watcher;
@@ -169,10 +133,6 @@ public class SpecsDirectory {
         }
     }
 
-    /** What one sync read: a file's bytes, or why not; {@code vanished}: it went away between listing and reading. */
-    private record Content(byte[] bytes, String error, boolean vanished) {
-    }
-
     /** One pass over the directory. Never throws: every problem is recorded on its file. */
     synchronized void sync() {
         Path configured = config.specsDir().orElseThrow().toAbsolutePath().normalize();
@@ -187,15 +147,15 @@ public class SpecsDirectory {
                 }
                 return;
             }
-            Map<String, Content> contents = read(listing);
+            Map<String, SpecsFileReader.Content> contents = SpecsFileReader.read(listing, config.api().maxBodyBytes());
             SpecsTree.Listing again = tree.list(configured, watcher);
-            if (listing.sameAs(again) && contents.values().stream().noneMatch(Content::vanished)) {
+            if (listing.sameAs(again) && contents.values().stream().noneMatch(SpecsFileReader.Content::vanished)) {
                 watcher.retain(again.dirs(), again.names());
                 if (unavailable != null) {
                     LOG.infof("the specs directory %s is back, at %s", configured, listing.root());
                     unavailable = null;
                 }
-                apply(listing, contents);
+                revision.apply(listing, contents);
                 return;
             }
             LOG.debugf("%s changed while it was read (attempt %d); reading it again", configured, attempt);
@@ -204,188 +164,4 @@ public class SpecsDirectory {
         watcher.trigger();
     }
 
-    private Map<String, Content> read(SpecsTree.Listing listing) {
-        Map<String, Content> contents = new TreeMap<>();
-        long max = config.api().maxBodyBytes();
-        for (Map.Entry<String, SpecsTree.Entry> e : listing.entries().entrySet()) {
-            Path file = e.getValue().file();
-            if (file == null) {
-                continue;
-            }
-            try {
-                long size = Files.size(file);
-                if (size > max) {
-                    contents.put(e.getKey(), new Content(null, "the file is larger than corral.api.max-body-bytes ("
-                            + max + " bytes)", false));
-                    continue;
-                }
-                contents.put(e.getKey(), new Content(Files.readAllBytes(file), null, false));
-            } catch (NoSuchFileException ex) {
-                contents.put(e.getKey(), new Content(null, "the file is gone", true));
-            } catch (IOException ex) {
-                contents.put(e.getKey(), new Content(null, "cannot read the file: " + ex.getMessage(), false));
-            }
-        }
-        return contents;
-    }
-
-    /** Applies one consistent reading of the directory: changed files first (taking over moved objects), then prunes. */
-    private void apply(SpecsTree.Listing listing, Map<String, Content> contents) {
-        Instant now = clock.instant();
-        Map<String, List<SpecObject>> ready = new TreeMap<>();
-        Map<String, String> hashes = new HashMap<>();
-        Set<String> present = new HashSet<>();
-        for (Map.Entry<String, SpecsTree.Entry> e : listing.entries().entrySet()) {
-            String source = PREFIX + e.getKey();
-            present.add(source);
-            if (e.getValue().error() != null) {
-                refuse(source, e.getValue().error(), now);
-                continue;
-            }
-            Content c = contents.get(e.getKey());
-            if (c.error() != null) {
-                fail(source, null, now, List.of(new FieldError(null, "", c.error())), false);
-                continue;
-            }
-            String hash = sha256(c.bytes());
-            SourceRegistry.FileState last = registry.file(source);
-            // Unchanged content: nothing to do, unless the last try lost a conflict another source may have given up since.
-            if (last != null && hash.equals(last.hash()) && !last.conflicted()) {
-                continue;
-            }
-            try {
-                List<JsonNode> docs = SpecParser.parseAll(c.bytes(), formatOf(e.getKey()));
-                List<SpecObject> objects = validator.validateAll(docs);
-                policy.admit(objects); // PolicyException is an InvalidSpecException: the file's errors in /sources
-                ready.put(source, objects);
-                hashes.put(source, hash);
-            } catch (InvalidSpecException ex) {
-                fail(source, hash, now, ex.errors(), false);
-            }
-        }
-
-        Map<ObjectKey, String> owners = new HashMap<>();
-        Set<String> gone = new TreeSet<>(registry.files().keySet());
-        for (SpecObject o : store.list(Query.ALL)) {
-            String source = o.metadata().source();
-            owners.put(o.key(), source);
-            if (source != null && source.startsWith(PREFIX)) {
-                gone.add(source);
-            }
-        }
-        gone.removeAll(present);
-        // Under a directory that could not be listed: unknown, not gone.
-        gone.removeIf(s -> listing.blocked().stream().anyMatch(b -> s.startsWith(PREFIX + b)));
-        Map<String, Set<ObjectKey>> declared = new HashMap<>();
-        ready.forEach((source, objects) -> declared.put(source,
-                objects.stream().map(SpecObject::key).collect(Collectors.toSet())));
-
-        // Step 1: every changed file, all or nothing each, taking over what moved to it; nothing pruned yet.
-        List<String> applied = new ArrayList<>();
-        for (Map.Entry<String, List<SpecObject>> r : ready.entrySet()) {
-            String source = r.getKey();
-            Map<ObjectKey, String> moved = new TreeMap<>();
-            for (SpecObject o : r.getValue()) {
-                String owner = owners.get(o.key());
-                if (owner != null && !owner.equals(source) && owner.startsWith(PREFIX)
-                        && (gone.contains(owner) || (declared.containsKey(owner) && !declared.get(owner).contains(o.key())))) {
-                    moved.put(o.key(), owner);
-                }
-            }
-            try {
-                List<Change> changes = store.apply(r.getValue(), ApplyOptions.fileAdopting(source, moved.keySet()));
-                moved.keySet().forEach(k -> owners.put(k, source));
-                registry.applied(source, hashes.get(source), now);
-                applied.add(source);
-                meters.counter("corral_specs_dir_applies_total", "result", "applied").increment();
-                String summary = describe(changes.stream().filter(c -> c.action() != Action.unchanged).toList());
-                if (!summary.isEmpty()) {
-                    LOG.infof("applied %s: %s", source, summary);
-                }
-                moved.forEach((k, from) -> LOG.infof("%s moved from %s to %s (same object)", k.describe(), from, source));
-            } catch (InvalidSpecException e) {
-                fail(source, hashes.get(source), now, e.errors(), false);
-            } catch (ConflictException e) {
-                registry.clashes(e.clashes());
-                fail(source, hashes.get(source), now, e.errors(), true);
-            } catch (StoreException e) {
-                fail(source, hashes.get(source), now,
-                        List.of(new FieldError(null, "", "the store failed: " + e.getMessage())), false);
-            }
-        }
-
-        // Step 2: what applied files no longer declare, and every object of files that are gone.
-        Map<String, Set<ObjectKey>> owned = new HashMap<>();
-        if (!applied.isEmpty()) {
-            for (SpecObject o : store.list(Query.ALL)) {
-                owned.computeIfAbsent(String.valueOf(o.metadata().source()), k -> new HashSet<>()).add(o.key());
-            }
-        }
-        for (String source : applied) {
-            if (declared.get(source).containsAll(owned.getOrDefault(source, Set.of()))) {
-                continue;
-            }
-            try {
-                List<Change> changes = store.apply(ready.get(source), ApplyOptions.file(source));
-                String pruned = describe(changes.stream().filter(c -> c.action() == Action.pruned).toList());
-                if (!pruned.isEmpty()) {
-                    LOG.infof("applied %s: %s", source, pruned);
-                }
-            } catch (StoreException e) {
-                LOG.errorf("%s was applied, but pruning what it no longer declares failed: %s", source, e.getMessage());
-            }
-        }
-        for (String source : gone) {
-            try {
-                List<Change> pruned = store.apply(List.of(), ApplyOptions.file(source));
-                if (!pruned.isEmpty()) {
-                    LOG.infof("%s is gone: pruned %s", source, describe(pruned));
-                }
-                registry.removed(source);
-            } catch (StoreException e) {
-                LOG.errorf("%s is gone, but pruning its objects failed: %s", source, e.getMessage());
-            }
-        }
-    }
-
-    /** A source that is not read (a refused or looping link): kept as it was, reported on the source and as a WARN. */
-    private void refuse(String source, String message, Instant now) {
-        List<FieldError> errors = List.of(new FieldError(null, "", message));
-        SourceRegistry.FileState last = registry.file(source);
-        boolean repeat = last != null && last.hash() == null && last.errors().equals(errors);
-        registry.failed(source, null, now, errors, false);
-        if (!repeat) {
-            meters.counter("corral_specs_dir_applies_total", "result", "failed").increment();
-            LOG.warnf("%s is not read: %s", source, message);
-        }
-    }
-
-    private void fail(String source, String hash, Instant now, List<FieldError> errors, boolean conflicted) {
-        SourceRegistry.FileState last = registry.file(source);
-        boolean repeat = last != null && java.util.Objects.equals(hash, last.hash()) && last.errors().equals(errors);
-        registry.failed(source, hash, now, errors, conflicted);
-        if (!repeat) {
-            meters.counter("corral_specs_dir_applies_total", "result", "failed").increment();
-            LOG.errorf("%s was not applied (nothing in it changed): %s", source,
-                    errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
-        }
-    }
-
-    private static SpecParser.Format formatOf(String name) {
-        return name.toLowerCase(Locale.ROOT).endsWith(".json")
-                ? SpecParser.Format.JSON : SpecParser.Format.YAML;
-    }
-
-    private static String describe(List<Change> changes) {
-        return changes.stream().map(c -> c.kind() + " " + (c.session() == null ? "" : c.session() + "/") + c.name()
-                + " " + c.action()).collect(Collectors.joining(", "));
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -13,11 +13,14 @@ import java.util.Set;
  * @param createOnly every object must be new: one that exists already is a conflict, and nothing changes
  * @param adopt      objects of other sources this batch may take over instead of conflicting: they keep
  *                   their uid, become this source's, and count as configured (the specs directory passes
- *                   the objects that moved to this file from another file in the same revision)
+ *                   the objects that moved to this file from another file in the same revision); read by
+ *                   the store's {@link WriteHook}, not by the store
  */
 public record ApplyOptions(String source, boolean dryRun, boolean prune, boolean createOnly, Set<ObjectKey> adopt) {
 
     public static final String API = "api";
+    /** What a specs file's source starts with; the rest is its path under the specs directory. */
+    public static final String FILE_PREFIX = "file:";
 
     public ApplyOptions {
         adopt = adopt == null ? Set.of() : Set.copyOf(adopt);

@@ -1,36 +1,21 @@
 package dev.corral.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.corral.spec.InvalidSpecException;
 import dev.corral.spec.Json;
 import dev.corral.spec.JsonLimits;
-import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.schema.FieldError;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * The embedded store: every object in memory, every change in a write-ahead log, and the log
@@ -41,32 +26,24 @@ import java.util.stream.Stream;
  * and a 1 000-object apply would otherwise pay 1 000 file syncs (seconds); as one log record it
  * pays one.
  *
- * <p>Writes are serialised by one lock; reads never take it.
+ * <p>Writes are serialised by one lock, under which the {@link WriteHook} judges them; reads
+ * never take it. The store knows no kinds: the domain's rules are the hook's.
  */
 public final class FileSpecStore implements SpecStore, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FileSpecStore.class);
     static final String SNAPSHOT = "snapshot.jsonl";
     static final String WAL = "wal.log";
-    static final String LOCK = "LOCK";
-    /**
-     * LOCK files (real paths) held by open stores in this JVM (this class loader). An OS file lock
-     * keeps other processes out, but not this one, and a second channel on the file must not even
-     * be opened: closing it would drop the first store's lock.
-     */
-    private static final Set<Path> HELD_LOCKS = ConcurrentHashMap.newKeySet();
-    /** Channels on a LOCK file locked elsewhere in this JVM: never closed, as closing would drop that lock. */
-    private static final List<FileChannel> PARKED_CHANNELS = new CopyOnWriteArrayList<>();
+    static final String LOCK = DataDirectoryLock.LOCK;
 
     private final Path dir;
     private final Clock clock;
     private final long compactMinBytes;
+    private final WriteHook hook;
     private final ConcurrentSkipListMap<ObjectKey, SpecObject> objects = new ConcurrentSkipListMap<>();
-    private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+    private final EventDelivery delivery = new EventDelivery();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Path lockFile;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectoryLock dirLock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Path> foreignFiles;
     private WriteAheadLog wal;
@@ -74,141 +51,58 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     private volatile StoreException failure;
     private long snapshotBytes;
 
-    private FileSpecStore(Path dir, Clock clock, long compactMinBytes, Path lockFile, FileChannel lockChannel,
-                          FileLock lock, List<Path> foreignFiles) {
+    private FileSpecStore(Path dir, Clock clock, long compactMinBytes, WriteHook hook, DataDirectoryLock dirLock,
+                          List<Path> foreignFiles) {
         this.dir = dir;
-        this.lockFile = lockFile;
         this.clock = clock;
         this.compactMinBytes = compactMinBytes;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.hook = hook;
+        this.dirLock = dirLock;
         this.foreignFiles = foreignFiles;
+    }
+
+    /** A plain versioned store, with no rules of the domain (see {@link #open(Path, Clock, long, WriteHook)}). */
+    public static FileSpecStore open(Path dir, Clock clock, long compactMinBytes) {
+        return open(dir, clock, compactMinBytes, WriteHook.NONE);
     }
 
     /**
      * Opens (or creates) the store in {@code dir}, loading the snapshot and replaying the log.
      *
+     * @param hook judges every apply and delete, atomically with it
      * @throws StoreException if the directory is locked by another process or its files are damaged
      */
-    public static FileSpecStore open(Path dir, Clock clock, long compactMinBytes) {
-        Path lockFile;
+    public static FileSpecStore open(Path dir, Clock clock, long compactMinBytes, WriteHook hook) {
+        DataDirectoryLock dirLock = DataDirectoryLock.acquire(dir);
+        List<Path> foreign;
         try {
-            Files.createDirectories(dir);
-            lockFile = dir.toRealPath().resolve(LOCK);
+            foreign = StoreLoader.scanForeign(dir);
         } catch (IOException e) {
-            throw new StoreException("cannot open the data directory " + dir.toAbsolutePath() + ": " + e, e);
+            dirLock.close();
+            throw cannotOpen(dir, e);
+        } catch (RuntimeException | Error e) {
+            dirLock.close();
+            throw e;
         }
-        // Checked before any channel on LOCK is opened: closing a second channel on the file
-        // would release (POSIX fcntl) the lock the open store holds through its own.
-        if (!HELD_LOCKS.add(lockFile)) {
-            throw new StoreException("the data directory " + dir.toAbsolutePath()
-                    + " is in use: a store in this process has it open");
-        }
-        FileChannel lockChannel = null;
-        boolean handedOver = false;
+        FileSpecStore store = new FileSpecStore(dir, clock, compactMinBytes, hook, dirLock, foreign);
+        // The store owns the lock from here, and close() releases it.
         try {
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                // Locked in this JVM outside this registry (e.g. by a store loaded by another class
-                // loader, which has its own): closing our channel would drop that lock. Park the
-                // channel, reachable so that no cleaner closes it, and leave the lock alone.
-                PARKED_CHANNELS.add(lockChannel);
-                lockChannel = null;
-                LOG.warnf("%s is locked by other code in this process; keeping a channel on it open rather than"
-                        + " releasing that lock by closing it", lockFile);
-                throw new StoreException("the data directory " + dir.toAbsolutePath()
-                        + " is in use by other code in this process (its LOCK file is locked)");
-            }
-            if (lock == null) {
-                throw new StoreException("the data directory " + dir.toAbsolutePath()
-                        + " is in use by another Corral process (its LOCK file is locked)");
-            }
-            FileSpecStore store = new FileSpecStore(dir, clock, compactMinBytes, lockFile, lockChannel, lock,
-                    scanForeign(dir));
-            handedOver = true; // the store owns the lock from here, and close() releases it
-            try {
-                store.load();
-            } catch (RuntimeException | IOException | Error e) {
-                store.close();
-                throw e;
-            }
-            return store;
+            StoreLoader.Loaded loaded = StoreLoader.load(dir, store.objects);
+            store.wal = loaded.wal();
+            store.resourceVersion = loaded.resourceVersion();
+            store.snapshotBytes = loaded.snapshotBytes();
         } catch (IOException e) {
-            throw new StoreException("cannot open the data directory " + dir.toAbsolutePath() + ": " + e, e);
-        } finally {
-            if (!handedOver) {
-                // Failed before the store took ownership: no other channel in this JVM is open on
-                // LOCK (the registry saw to that), so closing this one releases only our own lock.
-                if (lockChannel != null) {
-                    try {
-                        lockChannel.close();
-                    } catch (IOException e) {
-                        LOG.warnf("closing %s: %s", lockFile, e.toString());
-                    }
-                }
-                HELD_LOCKS.remove(lockFile);
-            }
+            store.close();
+            throw cannotOpen(dir, e);
+        } catch (RuntimeException | Error e) {
+            store.close();
+            throw e;
         }
+        return store;
     }
 
-    private static List<Path> scanForeign(Path dir) throws IOException {
-        Path leftover = dir.resolve(SNAPSHOT + ".tmp");
-        if (Files.deleteIfExists(leftover)) {
-            LOG.infof("removed %s, left by a snapshot interrupted by a crash (the previous snapshot and the log are intact)", leftover);
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> foreign = files
-                    .filter(p -> !Set.of(SNAPSHOT, WAL, LOCK).contains(p.getFileName().toString()))
-                    // Corral's own, beside the store: the audit log and its rotations, and the runs' kept files.
-                    .filter(p -> !p.getFileName().toString().startsWith("audit.log")
-                            && !p.getFileName().toString().equals("run-files"))
-                    .sorted().toList();
-            if (!foreign.isEmpty()) {
-                LOG.warnf("the data directory %s holds files that are not Corral's, left untouched and not loaded: %s",
-                        dir.toAbsolutePath(), foreign);
-            }
-            return foreign;
-        }
-    }
-
-    private void load() throws IOException {
-        long start = System.nanoTime();
-        Path snap = dir.resolve(SNAPSHOT);
-        long snapshotRv = 0;
-        if (Files.exists(snap)) {
-            Snapshot.Contents c = Snapshot.read(snap);
-            snapshotRv = c.resourceVersion();
-            for (SpecObject o : c.objects()) {
-                objects.put(o.key(), o);
-            }
-            snapshotBytes = Files.size(snap);
-        }
-        long[] rv = {snapshotRv};
-        long skipUpTo = snapshotRv;
-        Path walFile = dir.resolve(WAL);
-        boolean created = !Files.exists(walFile);
-        wal = WriteAheadLog.open(walFile, payload -> {
-            LogRecord rec;
-            try {
-                rec = Json.STORE.readValue(payload, LogRecord.class);
-            } catch (IOException e) {
-                throw new StoreException(walFile + " holds a record that is not a Corral log record: " + e.getMessage(), e);
-            }
-            if (rec.rv() > skipUpTo) {
-                rec.delete().forEach(objects::remove);
-                rec.put().forEach(o -> objects.put(o.key(), o));
-            }
-            rv[0] = Math.max(rv[0], rec.rv());
-        });
-        if (created) {
-            Snapshot.syncDirectory(dir);
-        }
-        resourceVersion = rv[0];
-        LOG.infof("store loaded: %d objects at resourceVersion %d from %s in %d ms", objects.size(), resourceVersion,
-                dir.toAbsolutePath(), (System.nanoTime() - start) / 1_000_000);
+    private static StoreException cannotOpen(Path dir, IOException e) {
+        return new StoreException("cannot open the data directory " + dir.toAbsolutePath() + ": " + e, e);
     }
 
     /** Files in the data directory that are not the store's, reported at start-up. */
@@ -242,173 +136,42 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
 
     @Override
     public void addListener(StoreListener listener) {
-        listeners.add(listener);
+        delivery.addListener(listener);
     }
 
     @Override
     public List<Change> apply(List<SpecObject> batch, ApplyOptions options) {
         long offset = 0;
-        List<Change> result;
+        ApplyStep apply;
         writeLock.lock();
         try {
-            Instant now = clock.instant();
-            long next = resourceVersion;
-            List<FieldError> invalid = new ArrayList<>();
-            List<FieldError> conflicts = new ArrayList<>();
-            List<ConflictException.Clash> clashes = new ArrayList<>();
-            List<Change> changes = new ArrayList<>();
-            List<SpecObject> writes = new ArrayList<>();
-            List<StoreEvent> events = new ArrayList<>();
-            Set<ObjectKey> declared = new HashSet<>();
-            for (int i = 0; i < batch.size(); i++) {
-                SpecObject o = batch.get(i);
-                // The validator has checked this already; the store checks again because it must never
-                // acknowledge what its own reader would refuse at the next start.
-                List<FieldError> unreadable = new ArrayList<>(JsonLimits.check(o.spec(), "spec"));
-                dev.corral.spec.schema.Schema.refuseNonFinite(o.spec(), "spec", unreadable);
-                for (FieldError e : unreadable) {
-                    invalid.add(e.withDocument(i));
-                }
-                declared.add(o.key());
-                SpecObject cur = objects.get(o.key());
-                Long want = o.metadata().resourceVersion();
-                if (cur == null) {
-                    if (want != null && want != 0) {
-                        conflicts.add(new FieldError(i, "metadata.resourceVersion", o.key().describe()
-                                + " does not exist (it was deleted, or never created); leave resourceVersion out to create it"));
-                        continue;
-                    }
-                    SpecObject created = new SpecObject(o.apiVersion(), o.kind(), o.metadata().withStored(
-                            UUID.randomUUID().toString(), 1, ++next, now, now, options.source()), o.spec(),
-                            Json.MAPPER.createObjectNode());
-                    writes.add(created);
-                    events.add(new StoreEvent(StoreEvent.Type.ADDED, created, null));
-                    changes.add(Change.of(created, Action.created));
-                    continue;
-                }
-                if (options.createOnly()) {
-                    conflicts.add(new FieldError(i, "metadata.name", cur.key().describe() + " exists already"));
-                    continue;
-                }
-                String owner = cur.metadata().source();
-                // Taken over from another source (an object that moved between specs files): same uid.
-                boolean adopted = !options.source().equals(owner) && options.adopt().contains(o.key());
-                if (!options.source().equals(owner) && !adopted) {
-                    conflicts.add(new FieldError(i, "metadata.name", cur.key().describe() + " is managed by " + owner
-                            + ", not " + options.source() + "; change it there (or delete it there first)"));
-                    clashes.add(new ConflictException.Clash(cur.key(), owner, options.source()));
-                    continue;
-                }
-                if (want != null && want != cur.resourceVersion()) {
-                    conflicts.add(new FieldError(i, "metadata.resourceVersion", "is " + want + ", but "
-                            + cur.key().describe() + " is at " + cur.resourceVersion() + ": it changed since you read it"));
-                    continue;
-                }
-                boolean specChanged = !Json.sameValue(cur.spec(), o.spec());
-                boolean metaChanged = !cur.metadata().labels().equals(o.metadata().labels())
-                        || !cur.metadata().annotations().equals(o.metadata().annotations());
-                if (specChanged && cur.kind() == Kind.ToolRun) {
-                    invalid.add(new FieldError(i, "spec", "a ToolRun runs once: its spec cannot change;"
-                            + " delete it and create a new one"));
-                    continue;
-                }
-                if (!specChanged && !metaChanged && !adopted) {
-                    changes.add(Change.of(cur, Action.unchanged));
-                    continue;
-                }
-                var m = cur.metadata();
-                SpecObject updated = new SpecObject(o.apiVersion(), o.kind(), o.metadata().withStored(m.uid(),
-                        m.generation() + (specChanged ? 1 : 0), ++next, m.createdAt(), now,
-                        adopted ? options.source() : m.source()),
-                        o.spec(), cur.status());
-                writes.add(updated);
-                events.add(new StoreEvent(StoreEvent.Type.MODIFIED, updated, cur));
-                changes.add(Change.of(updated, Action.configured));
-            }
-            if (!invalid.isEmpty()) {
-                throw new InvalidSpecException(invalid);
-            }
-            if (!conflicts.isEmpty()) {
-                throw new ConflictException(conflicts, clashes);
-            }
-            List<ObjectKey> deletes = new ArrayList<>();
-            if (options.prune()) {
-                Set<String> prunedSessions = new HashSet<>();
-                java.util.Map<ObjectKey, SpecObject> pruned = new java.util.LinkedHashMap<>();
-                for (SpecObject o : objects.values()) {
-                    if (options.source().equals(o.metadata().source()) && !declared.contains(o.key())) {
-                        pruned.put(o.key(), o);
-                        if (o.kind() == Kind.Session) {
-                            prunedSessions.add(o.metadata().name());
-                        }
-                    }
-                }
-                // A pruned Session takes everything scoped to it, whatever its source, as a deleted one does.
-                for (SpecObject o : objects.values()) {
-                    if (o.metadata().session() != null && prunedSessions.contains(o.metadata().session())
-                            && !declared.contains(o.key())) {
-                        pruned.putIfAbsent(o.key(), o);
-                    }
-                }
-                for (SpecObject o : pruned.values()) {
-                    deletes.add(o.key());
-                    SpecObject gone = o.withMetadata(o.metadata().withResourceVersion(++next, now));
-                    events.add(new StoreEvent(StoreEvent.Type.DELETED, gone, o));
-                    changes.add(Change.of(gone, Action.pruned));
-                }
-            }
+            apply = ApplyStep.plan(batch, options, this, hook, new Step(resourceVersion, clock.instant()));
             if (!options.dryRun()) {
-                offset = commit(new LogRecord(next, writes, deletes), events);
+                offset = commit(apply.step());
             }
-            result = changes;
         } finally {
             writeLock.unlock();
+            delivery.deliverQueued();
         }
         awaitDurable(offset);
-        return result;
+        return apply.changes();
     }
 
     @Override
     public List<SpecObject> delete(ObjectKey key, Long expectedResourceVersion, String source) {
         long offset;
-        List<SpecObject> result;
+        List<SpecObject> deleted;
         writeLock.lock();
         try {
-            SpecObject cur = objects.get(key);
-            if (cur == null) {
-                throw new NotFoundException(key);
-            }
-            if (expectedResourceVersion != null && expectedResourceVersion != cur.resourceVersion()) {
-                throw new ConflictException(List.of(new FieldError(null, "metadata.resourceVersion", "is "
-                        + expectedResourceVersion + ", but " + key.describe() + " is at " + cur.resourceVersion()
-                        + ": it changed since you read it")));
-            }
-            String owner = cur.metadata().source();
-            if (!source.equals(owner) && owner != null && owner.startsWith("file:")) {
-                throw new ConflictException(List.of(new FieldError(null, "metadata.source", key.describe()
-                        + " is managed by " + owner + "; remove it from that file instead")));
-            }
-            List<SpecObject> victims = new ArrayList<>();
-            victims.add(cur);
-            if (key.kind() == Kind.Session) {
-                objects.values().stream().filter(o -> key.name().equals(o.metadata().session())).forEach(victims::add);
-            }
-            Instant now = clock.instant();
-            long next = resourceVersion;
-            List<StoreEvent> events = new ArrayList<>();
-            List<SpecObject> deleted = new ArrayList<>();
-            for (SpecObject v : victims) {
-                SpecObject gone = v.withMetadata(v.metadata().withResourceVersion(++next, now));
-                deleted.add(gone);
-                events.add(new StoreEvent(StoreEvent.Type.DELETED, gone, v));
-            }
-            offset = commit(new LogRecord(next, List.of(), victims.stream().map(SpecObject::key).toList()), events);
-            result = deleted;
+            Step step = new Step(resourceVersion, clock.instant());
+            deleted = DeleteStep.plan(key, expectedResourceVersion, source, this, hook, step);
+            offset = commit(step);
         } finally {
             writeLock.unlock();
+            delivery.deliverQueued();
         }
         awaitDurable(offset);
-        return result;
+        return deleted;
     }
 
     @Override
@@ -426,21 +189,22 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             if (Json.sameValue(cur.status(), status)) {
                 return Optional.of(cur);
             }
-            long next = resourceVersion + 1;
-            updated = cur.withStatus(status.deepCopy(), next, clock.instant());
-            offset = commit(new LogRecord(next, List.of(updated), List.of()),
-                    List.of(new StoreEvent(StoreEvent.Type.STATUS, updated, cur)));
+            Step step = new Step(resourceVersion, clock.instant());
+            updated = step.writeStatus(cur.withStatus(status.deepCopy(), step.nextVersion(), step.now()), cur);
+            offset = commit(step);
         } finally {
             writeLock.unlock();
+            delivery.deliverQueued();
         }
         awaitDurable(offset);
         return Optional.of(updated);
     }
 
     /**
-     * Writes a step to the log, makes it visible and announces it. Called with the write lock
-     * held; the caller acknowledges only after {@link #awaitDurable} of the returned offset, once
-     * the lock is released, so that concurrent writers share one disk sync.
+     * Writes a step to the log, makes it visible and queues its events. Called with the write lock
+     * held; the caller delivers the events and then acknowledges only after {@link #awaitDurable}
+     * of the returned offset, once the lock is released, so that concurrent writers share one
+     * disk sync.
      *
      * <p>A step is visible to readers (and listeners) a moment before it is durable. A reader
      * may thus see a write that a crash then loses, but that write was never acknowledged, and
@@ -449,13 +213,14 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
      *
      * @return the log offset that must be durable before the step is acknowledged (0: nothing written)
      */
-    private long commit(LogRecord record, List<StoreEvent> events) {
-        if (record.put().isEmpty() && record.delete().isEmpty()) {
+    private long commit(Step step) {
+        if (step.isEmpty()) {
             return 0;
         }
         if (failure != null) {
             throw failure;
         }
+        LogRecord record = step.record();
         long offset;
         try {
             offset = wal.write(Json.MAPPER.writeValueAsBytes(record));
@@ -465,15 +230,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
         record.delete().forEach(objects::remove);
         record.put().forEach(o -> objects.put(o.key(), o));
         resourceVersion = record.rv();
-        for (StoreEvent e : events) {
-            for (StoreListener l : listeners) {
-                try {
-                    l.onEvent(e);
-                } catch (RuntimeException ex) {
-                    LOG.errorf(ex, "store listener failed on %s %s", e.type(), e.key());
-                }
-            }
-        }
+        delivery.enqueue(step.events());
         maybeCompact();
         return offset;
     }
@@ -542,19 +299,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
         } catch (IOException e) {
             LOG.warnf("closing %s: %s", wal.file(), e.toString());
         } finally {
-            try {
-                lock.release();
-            } catch (IOException e) {
-                LOG.warnf("releasing %s: %s", lockFile, e.toString());
-            } finally {
-                try {
-                    lockChannel.close();
-                } catch (IOException e) {
-                    LOG.warnf("closing %s: %s", lockFile, e.toString());
-                } finally {
-                    HELD_LOCKS.remove(lockFile);
-                }
-            }
+            dirLock.close();
         }
     }
 }

@@ -12,26 +12,23 @@ import java.util.Optional;
  * embedded implementation is {@link FileSpecStore}; the interface leaves room for a
  * distributed one (etcd).
  */
-public interface SpecStore {
-
-    Optional<SpecObject> get(ObjectKey key);
-
-    /** Objects matching the query, in key order. */
-    List<SpecObject> list(Query query);
+public interface SpecStore extends StoreReader {
 
     /**
      * Applies a batch all-or-nothing: every object is created, configured or unchanged, or, if
      * any object conflicts, nothing changes and a {@link ConflictException} lists every conflict.
+     * The writer ({@code options.source()}) becomes each written object's source; the store's
+     * {@link WriteHook} decides who may write what.
      * {@code generation} grows only when an object's spec changes; each written object gets its
      * own, store-wide increasing {@code resourceVersion}; stored status is kept.
      */
     List<Change> apply(List<SpecObject> objects, ApplyOptions options);
 
     /**
-     * Deletes an object, and for a Session every object scoped to it, in one durable step.
+     * Deletes an object, and what the store's {@link WriteHook} cascades to, in one durable step.
      *
      * @param expectedResourceVersion precondition, or null
-     * @param source                  who asks ({@code api}); a source may not delete another file's objects
+     * @param source                  who asks ({@code api}); the hook may refuse it
      * @return the deleted objects, the named one first
      */
     List<SpecObject> delete(ObjectKey key, Long expectedResourceVersion, String source);

@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Opens the embedded store when Corral starts and closes it when it stops. */
+/** Opens the embedded store, with the domain's write rules (a {@link WriteHook} bean), when Corral starts and closes it when it stops. */
 @ApplicationScoped
 public class StoreProducer {
 
@@ -16,8 +16,8 @@ public class StoreProducer {
 
     @Produces
     @Singleton
-    synchronized FileSpecStore store(CorralConfig config) {
-        store = FileSpecStore.open(config.dataDir(), Clock.systemUTC(), config.store().compactMinBytes());
+    synchronized FileSpecStore store(CorralConfig config, WriteHook rules) {
+        store = FileSpecStore.open(config.dataDir(), Clock.systemUTC(), config.store().compactMinBytes(), rules);
         return store;
     }
 

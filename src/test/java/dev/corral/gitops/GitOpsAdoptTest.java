@@ -1,6 +1,7 @@
 package dev.corral.gitops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.admission.WriteRules;
 import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.Metadata;
@@ -37,7 +38,7 @@ class GitOpsAdoptTest {
 
     @Test
     void aMovedObjectKeepsItsIdentityAndSurvivesItsOldFilesPrune() {
-        try (FileSpecStore store = FileSpecStore.open(tmp, Clock.systemUTC(), Long.MAX_VALUE / 4)) {
+        try (FileSpecStore store = FileSpecStore.open(tmp, Clock.systemUTC(), Long.MAX_VALUE / 4, new WriteRules())) {
             ObjectKey key = ObjectKey.of(Kind.Tool, null, "moving");
             store.apply(List.of(tool("moving", "img:1"), tool("stays", "img:1")), ApplyOptions.file("file:a.yaml"));
             SpecObject before = store.get(key).orElseThrow();

@@ -88,7 +88,7 @@ class GitOpsSpecsTreeTest {
         sh(tmp, "ln -s a/b rel && ln -s " + tmp.resolve("rel") + " abs && ln -s a up-target && mkdir c"
                 + " && ln -s ../up-target c/up");
         for (String p : List.of("rel", "abs", "c/up/b", "abs/../b")) {
-            SpecsTree.Resolution r = SpecsTree.resolve(tmp.resolve(p).toAbsolutePath());
+            LinkResolution r = LinkResolution.resolve(tmp.resolve(p).toAbsolutePath());
             assertEquals(tmp.resolve(p).toRealPath(), r.real(), p);
         }
     }

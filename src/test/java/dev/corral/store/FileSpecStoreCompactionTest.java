@@ -1,6 +1,7 @@
 package dev.corral.store;
 
 import dev.corral.spec.Kind;
+import dev.corral.admission.WriteRules;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class FileSpecStoreCompactionTest {
     private final StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock();
 
     private FileSpecStore open() {
-        return FileSpecStore.open(dir, clock, COMPACT_MIN_BYTES);
+        return FileSpecStore.open(dir, clock, COMPACT_MIN_BYTES, new WriteRules());
     }
 
     private static SpecObject version(int object, int round) {
@@ -116,7 +117,7 @@ class FileSpecStoreCompactionTest {
     void explicitCompactionEmptiesTheLogAndKeepsEverything() throws Exception {
         List<SpecObject> before;
         long rv;
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION, new WriteRules())) {
             for (int i = 0; i < 20; i++) {
                 applyApi(store, tool("t" + (i % 7), "alpine:" + i));
             }
@@ -132,7 +133,7 @@ class FileSpecStoreCompactionTest {
             before = store.list(Query.ALL);
             rv = store.resourceVersion();
         }
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION, new WriteRules())) {
             assertEquals(before, store.list(Query.ALL));
             assertEquals(rv, store.resourceVersion());
             assertEquals("alpine:final", store.get(ObjectKey.of(Kind.Tool, null, "t0")).orElseThrow()

@@ -1,6 +1,7 @@
 package dev.corral.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.admission.WriteRules;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
@@ -71,7 +72,7 @@ class FileSpecStoreConcurrencyTest {
         List<StoreEvent> events = new CopyOnWriteArrayList<>();
         var nextThread = new java.util.concurrent.atomic.AtomicInteger();
         // a small threshold, so compactions run between the group commits
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024, new WriteRules())) {
             store.addListener(events::add);
             runConcurrently(THREADS, () -> {
                 int t = nextThread.getAndIncrement();
@@ -99,7 +100,7 @@ class FileSpecStoreConcurrencyTest {
                         "listeners see changes in resourceVersion order");
             }
         }
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024, new WriteRules())) {
             assertEquals(THREADS * perThread, store.size());
             assertEquals(allRvs.size(), store.resourceVersion());
             Set<Long> rvs = new HashSet<>();
@@ -116,7 +117,7 @@ class FileSpecStoreConcurrencyTest {
     void optimisticConcurrencyLosesNoIncrement() throws Exception {
         int incrementsPerThread = 15;
         ObjectKey key = ObjectKey.of(Kind.Tool, null, "counter");
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024, new WriteRules())) {
             applyApi(store, tool("counter", "alpine:3"));
             List<Integer> conflicts = runConcurrently(THREADS, () -> {
                 int conflicted = 0;
@@ -138,7 +139,7 @@ class FileSpecStoreConcurrencyTest {
             assertEquals(total, fin.spec().get("n").asInt(), "no increment lost (conflicts: " + conflicts + ")");
             assertEquals(total + 1, fin.metadata().generation());
         }
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, 8 * 1024, new WriteRules())) {
             assertEquals(THREADS * incrementsPerThread, store.get(key).orElseThrow().spec().get("n").asInt());
         }
     }
@@ -146,7 +147,7 @@ class FileSpecStoreConcurrencyTest {
     @Test
     @Timeout(30)
     void concurrentBatchesWithTheSameResourceVersionPreconditionHaveOneWinner() throws Exception {
-        try (FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION)) {
+        try (FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION, new WriteRules())) {
             applyApi(store, tool("shared", "alpine:3"));
             SpecObject read = store.get(ObjectKey.of(Kind.Tool, null, "shared")).orElseThrow();
             var threadNo = new java.util.concurrent.atomic.AtomicInteger();

@@ -1,6 +1,7 @@
 package dev.corral.store;
 
 import dev.corral.spec.Kind;
+import dev.corral.admission.WriteRules;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class FileSpecStoreDurabilityTest {
     private final StoreFixtures.MutableClock clock = new StoreFixtures.MutableClock();
 
     private FileSpecStore open() {
-        return FileSpecStore.open(dir, clock, NO_COMPACTION);
+        return FileSpecStore.open(dir, clock, NO_COMPACTION, new WriteRules());
     }
 
     private Path wal() {

@@ -1,6 +1,7 @@
 package dev.corral.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.admission.WriteRules;
 import dev.corral.spec.InvalidSpecException;
 import dev.corral.spec.Kind;
 import dev.corral.spec.LabelSelector;
@@ -51,7 +52,7 @@ class FileSpecStoreSemanticsTest {
 
     @BeforeEach
     void open() {
-        store = FileSpecStore.open(dir, clock, NO_COMPACTION);
+        store = FileSpecStore.open(dir, clock, NO_COMPACTION, new WriteRules());
         store.addListener(events::add);
     }
 
@@ -325,7 +326,7 @@ class FileSpecStoreSemanticsTest {
 
         // and the cascade is durable
         store.close();
-        store = FileSpecStore.open(dir, clock, NO_COMPACTION);
+        store = FileSpecStore.open(dir, clock, NO_COMPACTION, new WriteRules());
         assertEquals(3, store.size());
         assertTrue(store.list(new Query(null, "s1", null, null)).isEmpty());
         assertEquals(rv + 4, store.resourceVersion());
