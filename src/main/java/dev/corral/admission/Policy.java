@@ -141,7 +141,7 @@ public class Policy {
 
     private static boolean finished(SpecObject run) {
         String phase = run.status() == null ? null : run.status().path("phase").asText(null);
-        return dev.corral.spec.RunPhases.finished(phase);
+        return dev.corral.spec.model.RunPhases.finished(phase);
     }
 
     /** A glob as a regular expression: {@code *} any characters (slashes too), {@code ?} one. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.runs.Launcher;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.spec.Json;
-import dev.corral.spec.RunPhases;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhases;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 

@@ -1,6 +1,5 @@
-package dev.corral.spec;
+package dev.corral.spec.model;
 
-import dev.corral.spec.model.RunPhase;
 
 /**
  * The phases of a tool run's status as the strings of its JSON, for readers of raw status;
