@@ -57,8 +57,10 @@ class CorralRestartIT {
 
     private void awaitReady(CorralProcess c) {
         await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            assertEquals("Ready", phase(c, "relic/" + s + "/web"));
-            assertEquals("Ready", phase(c, "relic/" + s + "/api"));
+            for (String r : List.of("web", "api")) {
+                String body = c.get("/specs/relic/" + s + "/" + r).body();
+                assertEquals("Ready", phase(c, "relic/" + s + "/" + r), body);
+            }
         });
     }
 
