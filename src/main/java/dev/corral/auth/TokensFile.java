@@ -96,7 +96,6 @@ public final class TokensFile {
             return Files.getPosixFilePermissions(file);
         } catch (UnsupportedOperationException e) {
             return null; // a file system without POSIX modes: nothing to check, by design
-
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the tokens file " + file + ": " + e.getMessage(), e);
         }

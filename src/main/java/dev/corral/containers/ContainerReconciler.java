@@ -1,7 +1,5 @@
 package dev.corral.containers;
 
-import dev.corral.loop.KindReconciler;
-import dev.corral.loop.Readiness;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.Result;
 import dev.corral.runtime.OwnContainer;
@@ -19,13 +17,12 @@ import java.util.function.Consumer;
  * Reconciles one Relic or Agent: observe ({@link ContainerObserver}), plan ({@link Planner}, pure),
  * execute ({@link Executor}), then write status. Level-triggered: it never asks what event woke it.
  */
-public final class ContainerReconciler implements KindReconciler {
+public final class ContainerReconciler extends StatusReporting {
 
     private static final Logger LOG = Logger.getLogger(ContainerReconciler.class);
 
     private final ContainerObserver observer;
     private final Executor executor;
-    private final StatusWriter status;
     private final PlannerSettings settings;
     private final ReconcileMetrics metrics;
     private final Consumer<ObjectKey> enqueue;
@@ -35,9 +32,9 @@ public final class ContainerReconciler implements KindReconciler {
     public ContainerReconciler(ContainerObserver observer, Executor executor, StatusWriter status,
                                PlannerSettings settings, ReconcileMetrics metrics, Consumer<ObjectKey> enqueue,
                                Clock clock, OwnContainer own) {
+        super(status);
         this.observer = observer;
         this.executor = executor;
-        this.status = status;
         this.settings = settings;
         this.metrics = metrics;
         this.enqueue = enqueue;
@@ -83,17 +80,6 @@ public final class ContainerReconciler implements KindReconciler {
             return Result.requeueAfter(Duration.ZERO);
         }
         return plan.requeueAfter() == null ? Result.DONE : Result.requeueAfter(plan.requeueAfter());
-    }
-
-    @Override
-    public boolean failed(SpecObject o, boolean terminal, String reason, String message) {
-        status.failure(o, terminal, reason, message);
-        return true;
-    }
-
-    @Override
-    public Readiness.Outcome readiness(SpecObject o) {
-        return Readiness.ofPhase(o);
     }
 
     /** Stops the probes and the executor's pool (the Session reconciler shares the executor, and stops with the loop). */

@@ -1,8 +1,6 @@
 package dev.corral.containers;
 
-import dev.corral.loop.KindReconciler;
 import dev.corral.loop.ObservedState;
-import dev.corral.loop.Readiness;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.Result;
 import dev.corral.ownership.Ownership;
@@ -28,7 +26,7 @@ import java.util.function.Consumer;
  * ({@link Planner#session}: the network, the TTL, or everything in a gone session), execute, write
  * status.
  */
-public final class SessionReconciler implements KindReconciler {
+public final class SessionReconciler extends StatusReporting {
 
     private static final Logger LOG = Logger.getLogger(SessionReconciler.class);
 
@@ -37,7 +35,6 @@ public final class SessionReconciler implements KindReconciler {
     private final Executor executor;
     private final HealthProber prober;
     private final SubnetPool pool;
-    private final StatusWriter status;
     private final ReconcileMetrics metrics;
     private final Consumer<ObjectKey> enqueue;
     private final Clock clock;
@@ -45,12 +42,12 @@ public final class SessionReconciler implements KindReconciler {
     public SessionReconciler(SpecStore store, ObservedState observed, Executor executor, HealthProber prober,
                              SubnetPool pool, StatusWriter status, ReconcileMetrics metrics,
                              Consumer<ObjectKey> enqueue, Clock clock) {
+        super(status);
         this.store = store;
         this.observed = observed;
         this.executor = executor;
         this.prober = prober;
         this.pool = pool;
-        this.status = status;
         this.metrics = metrics;
         this.enqueue = enqueue;
         this.clock = clock;
@@ -103,17 +100,6 @@ public final class SessionReconciler implements KindReconciler {
         status.session(o, desired, plan, observed.network(desired.network()).orElse(null),
                 network == null && subnet == null);
         return plan.requeueAfter() == null ? Result.DONE : Result.requeueAfter(plan.requeueAfter());
-    }
-
-    @Override
-    public boolean failed(SpecObject o, boolean terminal, String reason, String message) {
-        status.failure(o, terminal, reason, message);
-        return true;
-    }
-
-    @Override
-    public Readiness.Outcome readiness(SpecObject o) {
-        return Readiness.ofPhase(o);
     }
 
     private Set<String> subnetsInUse() {
