@@ -243,6 +243,13 @@ public interface CorralConfig {
          */
         @WithDefault("4194304")
         long maxParsingBytes();
+
+        /**
+         * How long a body may wait for the parsing budget before it is refused with 429 and
+         * {@code Retry-After}: a queue of large bodies must not leave clients hanging.
+         */
+        @WithDefault("5s")
+        Duration maxParsingWait();
     }
 
     interface Store {
