@@ -5,6 +5,7 @@ import dev.corral.config.CorralConfig;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
 import dev.corral.spec.schema.FieldError;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
@@ -140,8 +141,7 @@ public class Policy {
     }
 
     private static boolean finished(SpecObject run) {
-        String phase = run.status() == null ? null : run.status().path("phase").asText(null);
-        return dev.corral.spec.model.RunPhases.finished(phase);
+        return RunPhase.finishedIn(run.status());
     }
 
     /** A glob as a regular expression: {@code *} any characters (slashes too), {@code ?} one. */

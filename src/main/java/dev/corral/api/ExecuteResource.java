@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.spec.Json;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import dev.corral.auth.Role;
@@ -84,12 +85,12 @@ public class ExecuteResource {
         ObjectNode s = done.status() == null ? Json.MAPPER.createObjectNode() : done.status();
         ObjectNode reply = Json.MAPPER.createObjectNode();
         reply.put("run", run.metadata().name());
-        reply.put("status", s.path("phase").asText("Pending"));
+        reply.put("status", LogFollow.phaseOf(s));
         reply.put("stdout", s.path("stdout").asText(""));
         reply.put("stderr", s.path("stderr").asText(""));
         reply.set("exitCode", s.get("exitCode"));
         reply.set("durationMs", s.get("durationMs"));
-        reply.put("timedOut", "TimedOut".equals(s.path("phase").asText()));
+        reply.put("timedOut", RunPhase.ofStatus(s) == RunPhase.TIMED_OUT);
         reply.set("result", s.get("result"));
         return Response.ok(reply).build();
     }

@@ -5,7 +5,7 @@ import dev.corral.runs.Launcher;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.spec.Json;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.RunPhases;
+import dev.corral.spec.model.RunPhase;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -43,7 +43,7 @@ final class LogFollow {
             }
             ObjectNode status = run == null || run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
             String containerId = status.path("containerId").asText(null);
-            if (run == null || containerId == null || RunPhases.finished(status.path("phase").asText(null))) {
+            if (run == null || containerId == null || RunPhase.finishedIn(status)) {
                 sendCaptured(sink, sse, status);
                 stop();
                 return;
@@ -68,7 +68,13 @@ final class LogFollow {
         }
         sink.send(sse.newEventBuilder().name("stdout").data(status.path("stdout").asText("")).build());
         sink.send(sse.newEventBuilder().name("stderr").data(status.path("stderr").asText("")).build());
-        sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
+        sink.send(sse.newEventBuilder().name("end").data(phaseOf(status)).build());
+    }
+
+    /** A run's phase as its status says it; Pending while it names none. */
+    static String phaseOf(ObjectNode status) {
+        RunPhase phase = RunPhase.ofStatus(status);
+        return (phase == null ? RunPhase.PENDING : phase).json();
     }
 
     private void line(String stream, String text) {

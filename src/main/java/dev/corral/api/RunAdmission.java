@@ -4,7 +4,7 @@ import dev.corral.config.CorralConfig;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.RunPhases;
+import dev.corral.spec.model.RunPhase;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
 import dev.corral.store.StoreEvent;
@@ -53,8 +53,8 @@ public class RunAdmission {
     }
 
     static boolean waits(SpecObject run) {
-        String phase = run.status() == null ? null : run.status().path("phase").asText(null);
-        return phase == null || RunPhases.PENDING.equals(phase);
+        RunPhase phase = RunPhase.ofStatus(run.status());
+        return phase == null || phase == RunPhase.PENDING;
     }
 
     private void onEvent(StoreEvent e) {

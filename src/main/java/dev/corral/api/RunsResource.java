@@ -19,7 +19,8 @@ import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.SpecParser;
 import dev.corral.spec.SpecValidator;
-import dev.corral.spec.model.RunPhases;
+import dev.corral.spec.model.RunPhase;
+import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.Change;
 import dev.corral.store.ConflictException;
@@ -203,7 +204,7 @@ public class RunsResource {
         SpecObject run = find(name, session);
         ObjectNode status = run.status() == null ? Json.MAPPER.createObjectNode() : run.status();
         String containerId = status.path("containerId").asText(null);
-        boolean finished = RunPhases.finished(status.path("phase").asText(null));
+        boolean finished = RunPhase.finishedIn(status);
         if (!follow || finished) {
             if (finished || containerId == null) {
                 LogFollow.sendCaptured(sink, sse, status);
@@ -211,7 +212,7 @@ public class RunsResource {
                 Logs logs = runtime.logs(containerId, config.runs().outputCapBytes());
                 sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
                 sink.send(sse.newEventBuilder().name("stderr").data(Launcher.report(logs.stderr()).stderr()).build());
-                sink.send(sse.newEventBuilder().name("end").data(status.path("phase").asText("Pending")).build());
+                sink.send(sse.newEventBuilder().name("end").data(LogFollow.phaseOf(status)).build());
             }
             sink.close();
             return;
@@ -219,7 +220,7 @@ public class RunsResource {
         // A run that has not started has no output yet: wait, without a thread, for its container (or its end).
         LogFollow f = new LogFollow(sink, sse, timestamps, streams.acquire(request, "following a log"));
         f.after(waiter.awaitUntil(run.key(), o -> o.status() != null && (o.status().hasNonNull("containerId")
-                || RunPhases.finished(o.status().path("phase").asText(null))), Duration.ofMinutes(10)), runtime);
+                || RunPhase.finishedIn(o.status())), Duration.ofMinutes(10)), runtime);
     }
 
     @POST
@@ -229,13 +230,13 @@ public class RunsResource {
     @Operation(summary = "Cancel a run: it is killed and ends Cancelled")
     public Response cancel(@PathParam("name") String name, @QueryParam("session") String session) {
         SpecObject run = find(name, session);
-        if (RunPhases.finished(run.status() == null ? null : run.status().path("phase").asText(null))) {
+        if (RunPhase.finishedIn(run.status())) {
             return Response.status(409).entity(ErrorBody.of(run.key().describe() + " has already finished"))
                     .type(MediaType.APPLICATION_JSON).build();
         }
         Metadata m = run.metadata();
         Map<String, String> annotations = new HashMap<>(m.annotations() == null ? Map.of() : m.annotations());
-        annotations.put(RunPhases.CANCEL_ANNOTATION, "true");
+        annotations.put(ToolRunSpec.CANCEL_ANNOTATION, "true");
         store.apply(List.of(new SpecObject(run.apiVersion(), run.kind(),
                 Metadata.declared(m.name(), m.session(), m.labels(), annotations, null), run.spec(), null)),
                 ApplyOptions.api(false));

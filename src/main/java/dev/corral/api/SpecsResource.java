@@ -126,8 +126,8 @@ public class SpecsResource {
         List<ApplyReply.Outcome> results = new java.util.ArrayList<>();
         boolean timedOut = false;
         for (StatusWaiter.Waited w : waited) {
-            timedOut |= "TimedOut".equals(w.outcome());
-            results.add(new ApplyReply.Outcome(w.key().kind().name(), w.key().name(), w.key().session(), w.outcome(),
+            timedOut |= w.outcome() == StatusWaiter.Result.TimedOut;
+            results.add(new ApplyReply.Outcome(w.key().kind().name(), w.key().name(), w.key().session(), w.outcome().name(),
                     w.object() == null ? null : w.object().status()));
         }
         return new ApplyReply(false, changes, timedOut, results);

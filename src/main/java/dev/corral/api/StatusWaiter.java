@@ -79,8 +79,22 @@ public class StatusWaiter {
         }
     }
 
-    /** One object's final state: its outcome, and the object as last seen (null if deleted). */
-    public record Waited(ObjectKey key, String outcome, SpecObject object) {
+    /** How a wait for one object ended: its readiness, or that it timed out or was deleted. */
+    public enum Result {
+        Ready, Failed, Stopped, Waiting, TimedOut, Deleted;
+
+        static Result of(Readiness.Outcome outcome) {
+            return switch (outcome) {
+                case Ready -> Ready;
+                case Failed -> Failed;
+                case Stopped -> Stopped;
+                case Waiting -> Waiting;
+            };
+        }
+    }
+
+    /** One object's final state: how the wait ended, and the object as last seen (null if deleted). */
+    public record Waited(ObjectKey key, Result outcome, SpecObject object) {
     }
 
     /**
@@ -104,9 +118,9 @@ public class StatusWaiter {
                     for (int i = 0; i < keys.size(); i++) {
                         SpecObject o = futures.get(i).join();
                         if (o == TIMED_OUT) {
-                            out.add(new Waited(keys.get(i), "TimedOut", store.get(keys.get(i)).orElse(null)));
+                            out.add(new Waited(keys.get(i), Result.TimedOut, store.get(keys.get(i)).orElse(null)));
                         } else {
-                            out.add(new Waited(keys.get(i), o == null ? "Deleted" : controller.readiness(o).name(), o));
+                            out.add(new Waited(keys.get(i), o == null ? Result.Deleted : Result.of(controller.readiness(o)), o));
                         }
                     }
                     return out;

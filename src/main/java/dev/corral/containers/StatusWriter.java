@@ -95,7 +95,7 @@ public final class StatusWriter {
 
     private void write(SpecObject o, ObjectNode status, Phase phase) {
         store.updateStatus(o.key(), status);
-        metrics.phase(o.key(), phase.name());
+        metrics.phase(o.key(), phase);
     }
 
     private static long generation(SpecObject o) {

@@ -2,6 +2,7 @@ package dev.corral.loop;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.Phase;
 
 /** When an object counts as converged for {@code PUT /specs?wait=true}. */
 public final class Readiness {
@@ -23,10 +24,11 @@ public final class Readiness {
         if (s == null || s.path("observedGeneration").asLong(-1) < generation) {
             return Outcome.Waiting;
         }
-        return switch (s.path("phase").asText("")) {
-            case "Ready" -> Outcome.Ready;
-            case "Failed" -> Outcome.Failed;
-            case "Stopped" -> Outcome.Stopped;
+        Phase phase = Phase.ofStatus(s);
+        return phase == null ? Outcome.Waiting : switch (phase) {
+            case Ready -> Outcome.Ready;
+            case Failed -> Outcome.Failed;
+            case Stopped -> Outcome.Stopped;
             default -> Outcome.Waiting;
         };
     }

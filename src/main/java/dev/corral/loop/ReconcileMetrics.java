@@ -2,6 +2,7 @@ package dev.corral.loop;
 
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.model.Phase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
 public final class ReconcileMetrics {
 
     private final MeterRegistry registry;
-    private final Map<ObjectKey, String> phases = new ConcurrentHashMap<>();
+    private final Map<ObjectKey, Phase> phases = new ConcurrentHashMap<>();
     private final Set<String> phaseGauges = ConcurrentHashMap.newKeySet();
     private final AtomicInteger poolFree = new AtomicInteger(-1);
     private final Counter retries;
@@ -50,18 +51,18 @@ public final class ReconcileMetrics {
     }
 
     /** Records an object's phase, for {@code corral_managed_containers{kind,phase}}. */
-    public void phase(ObjectKey key, String phase) {
+    public void phase(ObjectKey key, Phase phase) {
         if (key.kind() != Kind.Relic && key.kind() != Kind.Agent) {
             return;
         }
         phases.put(key, phase);
-        String id = key.kind().name() + "/" + phase;
+        String id = key.kind().name() + "/" + phase.name();
         if (phaseGauges.add(id)) {
             Gauge.builder("corral_managed_containers", phases,
                             m -> m.entrySet().stream().filter(e -> e.getKey().kind() == key.kind()
-                                    && e.getValue().equals(phase)).count())
+                                    && e.getValue() == phase).count())
                     .description("Managed Relics and Agents by phase")
-                    .tag("kind", key.kind().name()).tag("phase", phase).register(registry);
+                    .tag("kind", key.kind().name()).tag("phase", phase.name()).register(registry);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.RunPhases;
 import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.SpecStore;
@@ -68,7 +67,7 @@ final class RunObserver {
             addSeen(owned, status.pooledContainer());
         }
         boolean cancel = run.metadata().annotations() != null
-                && "true".equals(run.metadata().annotations().get(RunPhases.CANCEL_ANNOTATION));
+                && "true".equals(run.metadata().annotations().get(ToolRunSpec.CANCEL_ANNOTATION));
         RunObservation o = RunObservation.of(false, status, cancel, owned, unseen, clock.instant());
         if (!status.finished() && o.container() != null) {
             // A run with a container holds a slot whatever the bound: one found after a restart is not stopped.

@@ -45,20 +45,18 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final DataDirectoryLock dirLock;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<Path> foreignFiles;
+    private List<Path> foreignFiles = List.of();
     private WriteAheadLog wal;
     private volatile long resourceVersion;
     private volatile StoreException failure;
     private long snapshotBytes;
 
-    private FileSpecStore(Path dir, Clock clock, long compactMinBytes, WriteHook hook, DataDirectoryLock dirLock,
-                          List<Path> foreignFiles) {
+    private FileSpecStore(Path dir, Clock clock, long compactMinBytes, WriteHook hook, DataDirectoryLock dirLock) {
         this.dir = dir;
         this.clock = clock;
         this.compactMinBytes = compactMinBytes;
         this.hook = hook;
         this.dirLock = dirLock;
-        this.foreignFiles = foreignFiles;
     }
 
     /** A plain versioned store, with no rules of the domain (see {@link #open(Path, Clock, long, WriteHook)}). */
@@ -73,20 +71,10 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
      * @throws StoreException if the directory is locked by another process or its files are damaged
      */
     public static FileSpecStore open(Path dir, Clock clock, long compactMinBytes, WriteHook hook) {
-        DataDirectoryLock dirLock = DataDirectoryLock.acquire(dir);
-        List<Path> foreign;
+        // The store owns the directory's lock from here, and close() releases it.
+        FileSpecStore store = new FileSpecStore(dir, clock, compactMinBytes, hook, DataDirectoryLock.acquire(dir));
         try {
-            foreign = StoreLoader.scanForeign(dir);
-        } catch (IOException e) {
-            dirLock.close();
-            throw cannotOpen(dir, e);
-        } catch (RuntimeException | Error e) {
-            dirLock.close();
-            throw e;
-        }
-        FileSpecStore store = new FileSpecStore(dir, clock, compactMinBytes, hook, dirLock, foreign);
-        // The store owns the lock from here, and close() releases it.
-        try {
+            store.foreignFiles = StoreLoader.scanForeign(dir);
             StoreLoader.Loaded loaded = StoreLoader.load(dir, store.objects);
             store.wal = loaded.wal();
             store.resourceVersion = loaded.resourceVersion();

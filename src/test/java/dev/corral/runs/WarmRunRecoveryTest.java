@@ -14,7 +14,7 @@ import dev.corral.spec.Kind;
 import dev.corral.spec.Metadata;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.RunPhases;
+import dev.corral.spec.model.RunPhase;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.FileSpecStore;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +92,7 @@ class WarmRunRecoveryTest {
         ObjectNode spec = Json.MAPPER.createObjectNode().put("language", "bash").put("code", "echo recovered");
         store.apply(List.of(new SpecObject(SpecObject.API_VERSION, Kind.ToolRun,
                 Metadata.declared("r1", null, Map.of(), Map.of(), null), spec, null)), ApplyOptions.api(false));
-        ObjectNode status = Json.MAPPER.createObjectNode().put("phase", RunPhases.RUNNING)
+        ObjectNode status = Json.MAPPER.createObjectNode().put("phase", RunPhase.RUNNING.json())
                 .put("startedAt", java.time.Instant.now().toString()).put("timeoutSeconds", 60)
                 .put("ttlSecondsAfterFinished", 3600).put("containerId", "w1").put("pooled", true);
         store.updateStatus(key, status);
@@ -114,7 +114,7 @@ class WarmRunRecoveryTest {
         assertTrue(given.get(0).contains("echo recovered"), given.get(0));
         r.reconcile(key, store.get(key).orElseThrow());
         assertEquals(1, given.size(), "and never again");
-        assertEquals(RunPhases.RUNNING, store.get(key).orElseThrow().status().path("phase").asText());
+        assertEquals(RunPhase.RUNNING.json(), store.get(key).orElseThrow().status().path("phase").asText());
     }
 
     @Test

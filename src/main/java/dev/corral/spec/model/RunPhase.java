@@ -1,5 +1,7 @@
 package dev.corral.spec.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.Set;
 
 /** The phases of a tool run's {@code status.phase}; the finished ones never change again. */
@@ -37,6 +39,17 @@ public enum RunPhase {
             }
         }
         return null;
+    }
+
+    /** The phase a run's status names; null for none or an unknown value. */
+    public static RunPhase ofStatus(JsonNode status) {
+        return status == null ? null : of(status.path("phase").asText(null));
+    }
+
+    /** Whether a run's status (null: not looked at yet) names a finished phase. */
+    public static boolean finishedIn(JsonNode status) {
+        RunPhase p = ofStatus(status);
+        return p != null && p.finished();
     }
 
     @Override

@@ -20,6 +20,9 @@ public record ToolRunSpec(String tool, String language, String code, JsonNode pa
      */
     public static final long DEFAULT_TTL_SECONDS = 3600;
 
+    /** The annotation {@code POST /runs/{name}/cancel} sets: cancelling is declared, like everything else. */
+    public static final String CANCEL_ANNOTATION = "corral.dev/cancel";
+
     /** @param spec the {@code spec} of a ToolRun that went through {@code SpecValidator} */
     public static ToolRunSpec of(JsonNode spec) {
         return new ToolRunSpec(text(spec, "tool"), text(spec, "language"), text(spec, "code"),
