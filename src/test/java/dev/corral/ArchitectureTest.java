@@ -34,6 +34,7 @@ class ArchitectureTest {
                 .layer("gitops").definedBy("dev.corral.gitops..")
                 .layer("containers").definedBy("dev.corral.containers..")
                 .layer("runs").definedBy("dev.corral.runs..")
+                .layer("stats").definedBy("dev.corral.stats..")
                 .layer("loop").definedBy("dev.corral.loop..")
                 .layer("ownership").definedBy("dev.corral.ownership..")
                 .layer("runtime").definedBy("dev.corral.runtime..")
@@ -50,10 +51,11 @@ class ArchitectureTest {
                 // The two kind families are siblings: neither knows the other.
                 .whereLayer("containers").mayOnlyBeAccessedByLayers("api", "health")
                 .whereLayer("runs").mayOnlyBeAccessedByLayers("api", "health")
-                .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "api", "health")
-                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "api", "health")
+                .whereLayer("stats").mayOnlyBeAccessedByLayers("api", "health")
+                .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "stats", "api", "health")
+                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "stats", "api", "health")
                 // The engine's door: nothing of Corral's model above it but the configuration.
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "api",
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "stats", "api",
                         "health")
                 .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("admission", "loop", "containers", "runs", "gitops",

@@ -156,7 +156,7 @@ public class SpecsResource {
     @Operation(summary = "List objects", description = "Filters: kind (lower case), session, selector=key=value,...")
     public SpecList list(@QueryParam("kind") String kind, @QueryParam("session") String session,
                          @QueryParam("selector") String selector) {
-        Kind k = kind == null || kind.isBlank() ? null : kindOf(kind);
+        Kind k = kind == null || kind.isBlank() ? null : ObjectPaths.kindOf(kind);
         LabelSelector s;
         try {
             s = selector == null || selector.isBlank() ? null : LabelSelector.parse(selector);
@@ -171,7 +171,7 @@ public class SpecsResource {
     @Path("{kind}/{name}")
     @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
     public Response get(@PathParam("kind") String kind, @PathParam("name") String name) {
-        return read(key(kind, null, name));
+        return read(ObjectPaths.key(kind, null, name));
     }
 
     @GET
@@ -179,7 +179,7 @@ public class SpecsResource {
     @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
     public Response getInSession(@PathParam("kind") String kind, @PathParam("session") String session,
                                  @PathParam("name") String name) {
-        return read(key(kind, session, name));
+        return read(ObjectPaths.key(kind, session, name));
     }
 
     @DELETE
@@ -189,7 +189,7 @@ public class SpecsResource {
     public DeleteReply delete(@PathParam("kind") String kind, @PathParam("name") String name,
                               @Context HttpServerRequest request) {
         // The raw header: an empty If-Match must be refused, not read as none.
-        return remove(key(kind, null, name), request.getHeader("If-Match"));
+        return remove(ObjectPaths.key(kind, null, name), request.getHeader("If-Match"));
     }
 
     @DELETE
@@ -198,7 +198,7 @@ public class SpecsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public DeleteReply deleteInSession(@PathParam("kind") String kind, @PathParam("session") String session,
                                        @PathParam("name") String name, @Context HttpServerRequest request) {
-        return remove(key(kind, session, name), request.getHeader("If-Match"));
+        return remove(ObjectPaths.key(kind, session, name), request.getHeader("If-Match"));
     }
 
     private Response read(ObjectKey key) {
@@ -221,21 +221,5 @@ public class SpecsResource {
                 .map(o -> new DeleteReply.Deleted(o.kind().name(), o.metadata().name(), o.metadata().session(),
                         o.resourceVersion()))
                 .toList());
-    }
-
-    private static ObjectKey key(String kind, String session, String name) {
-        Kind k = kindOf(kind);
-        if (session == null && k.sessionScope() == Kind.Scope.REQUIRED) {
-            throw ApiException.notFound("a " + k.name() + " is addressed as /specs/" + k.pathName() + "/{session}/{name}");
-        }
-        if (session != null && k.sessionScope() == Kind.Scope.FORBIDDEN) {
-            throw ApiException.notFound("a " + k.name() + " is not session-scoped: use /specs/" + k.pathName() + "/{name}");
-        }
-        return ObjectKey.of(k, session, name);
-    }
-
-    private static Kind kindOf(String kind) {
-        return Kind.ofPathName(kind).orElseThrow(() -> ApiException.notFound("unknown kind \"" + kind
-                + "\" (use session, relic, agent, tool or toolrun)"));
     }
 }

@@ -62,6 +62,28 @@ public interface CorralConfig {
     /** The audit log of changing requests. */
     Audit audit();
 
+    /** Containers' resource usage ({@code GET /stats}, {@code corral_container_*} series). */
+    Stats stats();
+
+    interface Stats {
+        /** Whether Corral samples its containers' usage at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often every managed container is sampled: figures are at most this old. */
+        @WithDefault("10s")
+        Duration interval();
+
+        /**
+         * Where samples are read: {@code auto} (the kernel's cgroup files when Corral sees the host's,
+         * else the engine's stats API), {@code cgroup} or {@code engine}.
+         */
+        @WithDefault("auto")
+        Source source();
+
+        enum Source { AUTO, CGROUP, ENGINE }
+    }
+
     interface Policy {
         /** Images that may be run, as globs ({@code *} any characters, {@code ?} one). Default: any. */
         @WithDefault("*")

@@ -94,6 +94,12 @@ public interface ContainerRuntime {
     AutoCloseable followLogs(String id, boolean timestamps, java.util.function.BiConsumer<String, String> onLine,
                              Runnable onEnd);
 
+    /**
+     * What a running container uses now (cumulative counters); empty when it is not running or
+     * is gone.
+     */
+    Optional<ContainerStats> stats(String id);
+
     /** Throws if the engine does not answer. */
     void ping();
 

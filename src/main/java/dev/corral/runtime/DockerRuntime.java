@@ -1,6 +1,7 @@
 package dev.corral.runtime;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.corral.config.CorralConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
@@ -26,18 +27,31 @@ public class DockerRuntime implements ContainerRuntime {
     private final DockerStreams streams;
     private final DockerEvents events;
     private final DockerSelf self;
+    private final DockerStats stats;
 
     /**
      * @param eventsClient a client without a read timeout: the event stream may be quiet for hours
      */
     public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance) {
+        this(client, eventsClient, registry, instance, CorralConfig.Stats.Source.AUTO);
+    }
+
+    /** @param statsSource where container stats are read ({@code corral.stats.source}) */
+    public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance,
+                         CorralConfig.Stats.Source statsSource) {
         DockerCalls calls = new DockerCalls(client, eventsClient, registry, instance);
+        this.stats = new DockerStats(calls, statsSource);
         this.images = new DockerImages(calls);
         this.containers = new DockerContainers(calls, images);
         this.networks = new DockerNetworks(calls);
         this.streams = new DockerStreams(calls);
         this.events = new DockerEvents(calls);
         this.self = new DockerSelf(calls);
+    }
+
+    @Override
+    public Optional<ContainerStats> stats(String id) {
+        return stats.stats(id);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.corral.testing;
 
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRequest;
+import dev.corral.runtime.ContainerStats;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
 import dev.corral.runtime.ImageDefaults;
@@ -325,6 +326,15 @@ public class FakeRuntime implements ContainerRuntime {
         onEnd.run();
         return () -> {
         };
+    }
+
+    /** Set a container's usage as {@link #stats} answers it (running containers only). */
+    public final Map<String, ContainerStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public synchronized Optional<ContainerStats> stats(String id) {
+        Container c = containers.get(id);
+        return c == null || !c.running ? Optional.empty() : Optional.ofNullable(stats.get(id));
     }
 
     @Override

@@ -1,0 +1,141 @@
+package dev.corral.stats;
+
+import dev.corral.config.CorralConfig;
+import dev.corral.loop.ObservedState;
+import dev.corral.ownership.Ownership;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.ContainerStats;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.ObservedContainer;
+import dev.corral.spec.ObjectKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Shutdown;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples every running managed container once per {@code corral.stats.interval} and keeps the
+ * latest sample of each, which {@code GET /stats} and the {@code corral_container_*} series read:
+ * a request or a scrape never waits for the engine. The containers are the loop's picture of the
+ * engine ({@link ObservedState}), so sampling adds no list call.
+ */
+@ApplicationScoped
+public class StatsCollector {
+
+    private static final Logger LOG = Logger.getLogger(StatsCollector.class);
+
+    @Inject
+    ContainerRuntime runtime;
+    @Inject
+    ObservedState observed;
+    @Inject
+    CorralConfig config;
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, ContainerUsage> latest = new ConcurrentHashMap<>();
+    private ContainerMeters meters;
+    /** Samples are read in parallel: through the engine each is a round trip (~10–20 ms). */
+    private ExecutorService readers;
+
+    @PostConstruct
+    void init() {
+        meters = new ContainerMeters(registry);
+        readers = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "corral-stats");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Scheduled(every = "${corral.stats.interval:10s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (config.stats().enabled()) {
+            refresh();
+        }
+    }
+
+    /** Samples every running managed container now; those gone lose their figures and series. */
+    public void refresh() {
+        List<ObservedContainer> running = new ArrayList<>();
+        for (ObservedContainer c : observed.containers()) {
+            if (c.running() && Ownership.ownerOf(c.labels()) != null) {
+                running.add(c);
+            }
+        }
+        List<Future<?>> reads = new ArrayList<>(running.size());
+        for (ObservedContainer c : running) {
+            reads.add(readers.submit(() -> sample(c)));
+        }
+        for (Future<?> f : reads) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debugf("a stats sample failed: %s", e.toString());
+            }
+        }
+        Set<String> live = new HashSet<>();
+        running.forEach(c -> live.add(c.id()));
+        latest.keySet().retainAll(live);
+        meters.retain(latest.keySet());
+    }
+
+    private void sample(ObservedContainer c) {
+        Optional<ContainerStats> s;
+        try {
+            s = runtime.stats(c.id());
+        } catch (RuntimeException e) {
+            LOG.debugf("stats of %s: %s", c.name(), e.toString());
+            return;
+        }
+        if (s.isEmpty()) {
+            latest.remove(c.id());
+            return;
+        }
+        ContainerUsage previous = latest.get(c.id());
+        ContainerUsage now = new ContainerUsage(Ownership.ownerOf(c.labels()), "true".equals(c.label(Labels.POOL)),
+                c.id(), c.name(), s.get(),
+                ContainerUsage.cpuPercent(previous == null ? null : previous.stats(), s.get()));
+        latest.put(c.id(), now);
+        if (previous == null) {
+            meters.track(c.id(), now, () -> latest.getOrDefault(c.id(), now));
+        }
+    }
+
+    /** Every sampled container, in no particular order. */
+    public Collection<ContainerUsage> all() {
+        return List.copyOf(latest.values());
+    }
+
+    /** The sampled containers of one object (a pool's are its Tool's). */
+    public List<ContainerUsage> of(ObjectKey owner) {
+        return latest.values().stream().filter(u -> u.owner().equals(owner)).toList();
+    }
+
+    public Duration interval() {
+        return config.stats().interval();
+    }
+
+    @Shutdown
+    void stop() {
+        readers.shutdownNow();
+    }
+}
