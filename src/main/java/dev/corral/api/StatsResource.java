@@ -2,21 +2,16 @@ package dev.corral.api;
 
 import dev.corral.auth.Role;
 import dev.corral.spec.Kind;
-import dev.corral.spec.ObjectKey;
-import dev.corral.spec.SpecObject;
 import dev.corral.stats.ContainerUsage;
 import dev.corral.stats.StatsCollector;
 import dev.corral.stats.UsageTotals;
-import dev.corral.store.SpecStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.time.Instant;
@@ -27,12 +22,12 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * What managed containers use: {@code GET /stats[?session=&kind=]} and
- * {@code GET /specs/{kind}/[{session}/]{name}/stats}. Figures come from the last sample
+ * What managed containers use: {@code GET /stats[?session=&kind=]} (one object's:
+ * {@link ObjectStatsResource}). Figures come from the last sample
  * ({@code corral.stats.interval} at most ago, its time in {@code takenAt}); a request never waits
  * for the engine.
  */
-@Path("/")
+@Path("/stats")
 @RolesAllowed(Role.R)
 public class StatsResource {
 
@@ -67,16 +62,10 @@ public class StatsResource {
     public record StatsList(String interval, List<Item> items, Map<String, UsageTotals> sessions) {
     }
 
-    public record ObjectStats(String kind, String session, String name, String interval, List<Item> items) {
-    }
-
     @Inject
     StatsCollector stats;
-    @Inject
-    SpecStore store;
 
     @GET
-    @Path("stats")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Resource usage of every managed container; filters session and kind; per-session totals")
     public StatsList list(@QueryParam("session") String session, @QueryParam("kind") String kind) {
@@ -90,43 +79,11 @@ public class StatsResource {
         Map<String, UsageTotals> sessions = selected.stream().filter(u -> u.owner().session() != null)
                 .collect(Collectors.groupingBy(u -> u.owner().session(), TreeMap::new,
                         Collectors.collectingAndThen(Collectors.toList(), UsageTotals::of)));
-        return new StatsList(interval(), selected.stream().map(Item::of).toList(), sessions);
+        return new StatsList(interval(stats), selected.stream().map(Item::of).toList(), sessions);
     }
 
-    @GET
-    @Path("specs/{kind}/{name}/stats")
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Resource usage of one object's containers (Agent, Tool's pool, ToolRun outside sessions)")
-    public Response ofObject(@PathParam("kind") String kind, @PathParam("name") String name) {
-        Kind k = ObjectPaths.kindOf(kind);
-        if (k.sessionScope() == Kind.Scope.REQUIRED) {
-            // This path is also /specs/{kind}/{session}/{name} for an object named "stats": that one it is.
-            ObjectKey key = ObjectPaths.key(kind, name, "stats");
-            SpecObject o = store.get(key).orElseThrow(() -> new dev.corral.store.NotFoundException(key));
-            return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
-        }
-        return Response.ok(objectStats(ObjectPaths.key(kind, null, name))).build();
-    }
-
-    @GET
-    @Path("specs/{kind}/{session}/{name}/stats")
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Resource usage of one object's containers (Relic, ToolRun in a session)")
-    public ObjectStats ofObjectInSession(@PathParam("kind") String kind, @PathParam("session") String session,
-                                         @PathParam("name") String name) {
-        return objectStats(ObjectPaths.key(kind, session, name));
-    }
-
-    private String interval() {
+    static String interval(StatsCollector stats) {
         return stats.interval().toMillis() % 1000 == 0 ? stats.interval().toSeconds() + "s" : stats.interval().toMillis() + "ms";
     }
 
-    private ObjectStats objectStats(ObjectKey key) {
-        if (store.get(key).isEmpty()) {
-            throw new dev.corral.store.NotFoundException(key);
-        }
-        List<Item> items = stats.of(key).stream().sorted(Comparator.comparing(ContainerUsage::containerName))
-                .map(Item::of).toList();
-        return new ObjectStats(key.kind().name(), key.session(), key.name(), interval(), items);
-    }
 }

@@ -97,10 +97,23 @@ class StatsEngineTest {
     }
 
     @Test
-    void unknownObjectsAndKindsAre404() {
+    void unknownObjectsAndKindsAre404AndARelicNamedStatsIsStillReadable() {
         given().get("/specs/relic/nope/nope/stats").then().statusCode(404);
         given().get("/specs/widget/x/stats").then().statusCode(404);
         given().get("/stats?kind=widget").then().statusCode(404);
+        // /specs/relic/{session}/stats is also the stats path of a session-less object: a Relic has none.
+        String s = unique("s");
+        apply(session(s) + """
+                ---
+                apiVersion: corral.dev/v1
+                kind: Relic
+                metadata: {name: stats, session: %s}
+                spec: {image: corral/busybox:latest, command: [sleep, "600"]}
+                """.formatted(s));
+        JsonPath o = given().get("/specs/relic/" + s + "/stats").then().statusCode(200).extract().jsonPath();
+        assertEquals("stats", o.getString("metadata.name"));
+        assertEquals(s, o.getString("metadata.session"));
+        Specs.delete("session/" + s);
     }
 
     private static JsonPath objectStats(String path) {
