@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A container's usage, read the cheapest way that works here: the kernel's cgroup and {@code /proc}
@@ -28,6 +29,9 @@ final class DockerStats {
     private final DockerCalls calls;
     private final CgroupStats cgroups;
     private final Source source;
+    /** Fresh pids in a row whose files could not be read. */
+    private final AtomicInteger freshMisses = new AtomicInteger();
+    private static final int GIVE_UP_AFTER = 3;
     /**
      * Container id to its init process, looked up once per container (and again after a restart).
      * Bounded, least recently used first out: containers come and go (every run is one) and nobody
@@ -51,7 +55,7 @@ final class DockerStats {
     }
 
     Optional<ContainerStats> stats(String id) {
-        if (source != Source.ENGINE) {
+        if (source == Source.CGROUP || (source == Source.AUTO && freshMisses.get() < GIVE_UP_AFTER)) {
             Optional<ContainerStats> fromFiles = fromCgroup(id);
             if (fromFiles.isPresent() || source == Source.CGROUP) {
                 return fromFiles;
@@ -75,7 +79,15 @@ final class DockerStats {
             return Optional.empty();
         }
         pids.put(id, fresh);
-        return cgroups.read(id, fresh, Instant.now());
+        Optional<ContainerStats> s = cgroups.read(id, fresh, Instant.now());
+        // A pid the engine has just given that cannot be read means the host's files are not visible
+        // (Corral in a container): after a few in a row, stop trying and spare an inspect per sample.
+        if (s.isPresent()) {
+            freshMisses.set(0);
+        } else {
+            freshMisses.incrementAndGet();
+        }
+        return s;
     }
 
     private Long pidOf(String id) {
