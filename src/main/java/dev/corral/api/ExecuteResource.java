@@ -85,7 +85,7 @@ public class ExecuteResource {
         ObjectNode s = done.status() == null ? Json.MAPPER.createObjectNode() : done.status();
         ObjectNode reply = Json.MAPPER.createObjectNode();
         reply.put("run", run.metadata().name());
-        reply.put("status", LogFollow.phaseOf(s));
+        reply.put("status", RunPhase.jsonOrPending(s));
         reply.put("stdout", s.path("stdout").asText(""));
         reply.put("stderr", s.path("stderr").asText(""));
         reply.set("exitCode", s.get("exitCode"));

@@ -68,13 +68,7 @@ final class LogFollow {
         }
         sink.send(sse.newEventBuilder().name("stdout").data(status.path("stdout").asText("")).build());
         sink.send(sse.newEventBuilder().name("stderr").data(status.path("stderr").asText("")).build());
-        sink.send(sse.newEventBuilder().name("end").data(phaseOf(status)).build());
-    }
-
-    /** A run's phase as its status says it; Pending while it names none. */
-    static String phaseOf(ObjectNode status) {
-        RunPhase phase = RunPhase.ofStatus(status);
-        return (phase == null ? RunPhase.PENDING : phase).json();
+        sink.send(sse.newEventBuilder().name("end").data(RunPhase.jsonOrPending(status)).build());
     }
 
     private void line(String stream, String text) {

@@ -2,6 +2,10 @@ package dev.corral.api;
 
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.store.NotFoundException;
+import dev.corral.store.SpecStore;
+import jakarta.ws.rs.core.Response;
 
 /**
  * How {@code /specs/{kind}/[{session}/]{name}} addresses an object, for the object itself and its
@@ -22,6 +26,12 @@ final class ObjectPaths {
             throw ApiException.notFound("a " + k.name() + " is not session-scoped: use /specs/" + k.pathName() + "/{name}");
         }
         return ObjectKey.of(k, session, name);
+    }
+
+    /** The object, with its {@code ETag}; 404 when it does not exist. */
+    static Response read(SpecStore store, ObjectKey key) {
+        SpecObject o = store.get(key).orElseThrow(() -> new NotFoundException(key));
+        return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
     }
 
     static Kind kindOf(String kind) {

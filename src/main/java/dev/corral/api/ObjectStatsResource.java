@@ -3,7 +3,6 @@ package dev.corral.api;
 import dev.corral.auth.Role;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
-import dev.corral.spec.SpecObject;
 import dev.corral.stats.ContainerUsage;
 import dev.corral.stats.StatsCollector;
 import dev.corral.store.NotFoundException;
@@ -46,9 +45,7 @@ public class ObjectStatsResource {
         Kind k = ObjectPaths.kindOf(kind);
         if (k.sessionScope() == Kind.Scope.REQUIRED) {
             // This path is also /specs/{kind}/{session}/{name} for an object named "stats": that one it is.
-            ObjectKey key = ObjectPaths.key(kind, name, "stats");
-            SpecObject o = store.get(key).orElseThrow(() -> new NotFoundException(key));
-            return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
+            return ObjectPaths.read(store, ObjectPaths.key(kind, name, "stats"));
         }
         return Response.ok(objectStats(ObjectPaths.key(kind, null, name))).build();
     }

@@ -212,7 +212,7 @@ public class RunsResource {
                 Logs logs = runtime.logs(containerId, config.runs().outputCapBytes());
                 sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
                 sink.send(sse.newEventBuilder().name("stderr").data(Launcher.report(logs.stderr()).stderr()).build());
-                sink.send(sse.newEventBuilder().name("end").data(LogFollow.phaseOf(status)).build());
+                sink.send(sse.newEventBuilder().name("end").data(RunPhase.jsonOrPending(status)).build());
             }
             sink.close();
             return;

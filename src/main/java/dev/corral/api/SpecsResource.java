@@ -202,8 +202,7 @@ public class SpecsResource {
     }
 
     private Response read(ObjectKey key) {
-        SpecObject o = store.get(key).orElseThrow(() -> new NotFoundException(key));
-        return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
+        return ObjectPaths.read(store, key);
     }
 
     private DeleteReply remove(ObjectKey key, String ifMatchHeader) {

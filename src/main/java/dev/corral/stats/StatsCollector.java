@@ -76,14 +76,13 @@ public class StatsCollector {
     /** Samples every running managed container now; those gone lose their figures and series. */
     public void refresh() {
         List<ObservedContainer> running = new ArrayList<>();
+        List<Future<?>> reads = new ArrayList<>();
         for (ObservedContainer c : observed.containers()) {
-            if (c.running() && Ownership.ownerOf(c.labels()) != null) {
+            ObjectKey owner = c.running() ? Ownership.ownerOf(c.labels()) : null;
+            if (owner != null) {
                 running.add(c);
+                reads.add(readers.submit(() -> sample(c, owner)));
             }
-        }
-        List<Future<?>> reads = new ArrayList<>(running.size());
-        for (ObservedContainer c : running) {
-            reads.add(readers.submit(() -> sample(c)));
         }
         for (Future<?> f : reads) {
             try {
@@ -98,7 +97,7 @@ public class StatsCollector {
         meters.retain(latest.keySet());
     }
 
-    private void sample(ObservedContainer c) {
+    private void sample(ObservedContainer c, ObjectKey owner) {
         Optional<ContainerStats> s;
         try {
             s = runtime.stats(c.id());
@@ -111,7 +110,7 @@ public class StatsCollector {
             return;
         }
         ContainerUsage previous = latest.get(c.id());
-        ContainerUsage now = new ContainerUsage(Ownership.ownerOf(c.labels()), "true".equals(c.label(Labels.POOL)),
+        ContainerUsage now = new ContainerUsage(owner, "true".equals(c.label(Labels.POOL)),
                 c.id(), c.name(), s.get(),
                 ContainerUsage.cpuPercent(previous == null ? null : previous.stats(), s.get()));
         latest.put(c.id(), now);

@@ -46,6 +46,12 @@ public enum RunPhase {
         return status == null ? null : of(status.path("phase").asText(null));
     }
 
+    /** The phase a run's status names as written in JSON; {@code Pending} while it names none. */
+    public static String jsonOrPending(JsonNode status) {
+        RunPhase p = ofStatus(status);
+        return (p == null ? PENDING : p).json;
+    }
+
     /** Whether a run's status (null: not looked at yet) names a finished phase. */
     public static boolean finishedIn(JsonNode status) {
         RunPhase p = ofStatus(status);
