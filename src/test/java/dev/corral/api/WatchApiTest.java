@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -217,6 +220,29 @@ class WatchApiTest {
             assertEquals(200, open.get(open.size() - 1).status(), "the permit was given back");
         } finally {
             open.forEach(SseStream::close);
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsClosedOnceItFallsBehindAndWritersNeverWait() throws Exception {
+        try (Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(4096); // and it never reads: the server's socket buffer fills, then its queue
+            slow.connect(new InetSocketAddress("localhost", RestAssured.port));
+            slow.getOutputStream().write(("GET /specs?watch=true&resourceVersion=" + store.resourceVersion()
+                    + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await().atMost(T).until(() -> hub.watchers() == 1);
+
+            String big = "x".repeat(60 * 1024);
+            for (int put = 0; put < 3; put++) { // 150 changes of 60 KiB: far more than socket buffers hold
+                StringBuilder yaml = new StringBuilder();
+                for (int i = 0; i < 50; i++) {
+                    yaml.append("apiVersion: corral.dev/v1\nkind: Session\nmetadata: {name: ").append(unique("big"))
+                            .append(", annotations: {big: ").append(big).append("}}\n---\n");
+                }
+                apply(yaml.toString());
+            }
+
+            await().atMost(T).until(() -> hub.watchers() == 0 && streams.open() == 0);
         }
     }
 
