@@ -1,6 +1,8 @@
 package dev.corral.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.net.URI;
@@ -9,7 +11,8 @@ import java.net.URI;
  * Sends {@code GET /specs?watch=true} to the watch method. JAX-RS chooses a method by path and
  * media type, never by query parameter, and a method that streams server-sent events cannot also
  * answer a list; so before matching, a true {@code watch} turns the path into {@code /specs/watch}
- * (which no object path can be: those have two or three segments), query kept as sent.
+ * (which no object path can be: those have two or three segments), query kept as sent. That path
+ * is thus an alias of the watch, left out of the API description.
  */
 public class WatchRoute {
 
@@ -35,6 +38,9 @@ public class WatchRoute {
         String target = q < 0 ? s : s.substring(0, q);
         target = (target.endsWith("/") ? target : target + "/") + PATH + (q < 0 ? "" : s.substring(q));
         request.setRequestUri(URI.create(target));
+        // A watch answers server-sent events only, whatever the client says it accepts (curl's */*,
+        // an EventSource's text/event-stream, or a JSON client's application/json).
+        request.getHeaders().putSingle(HttpHeaders.ACCEPT, MediaType.SERVER_SENT_EVENTS);
     }
 
     private static boolean isTrue(String value) {

@@ -47,7 +47,7 @@ final class SseStream implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
                 .header("Accept", "text/event-stream");
         for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
+            b.setHeader(headers[i], headers[i + 1]);
         }
         return new SseStream(CLIENT.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     }

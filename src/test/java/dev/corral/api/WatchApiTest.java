@@ -133,7 +133,9 @@ class WatchApiTest {
         String second = "b-" + unique("s");
         apply(session(first, tag, 1));
         long listed = apply(session(second, tag, 1));
-        try (SseStream w = SseStream.open(RestAssured.port, "/specs?watch&selector=watch=" + tag)) {
+        // A bare ?watch is true; and a watch answers events whatever the client accepts.
+        try (SseStream w = SseStream.open(RestAssured.port, "/specs?watch&selector=watch=" + tag, "Accept", "application/json")) {
+            assertTrue(w.contentType().startsWith("text/event-stream"), w.contentType());
             SseStream.Event one = w.next(T);
             SseStream.Event two = w.next(T);
             SseStream.Event bookmark = w.next(T);
