@@ -179,8 +179,7 @@ public class SpecsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(hidden = true)
     public void watch(@QueryParam("kind") String kind, @QueryParam("session") String session,
-                      @QueryParam("selector") String selector, @QueryParam("resourceVersion") String resourceVersion,
-                      @HeaderParam("Last-Event-ID") String lastEventId,
+                      @QueryParam("selector") String selector, @HeaderParam("Last-Event-ID") String lastEventId,
                       @Context SseEventSink sink, @Context Sse sse, @Context HttpServerRequest request) {
         Query query = query(kind, session, selector);
         // An EventSource that reconnects repeats the URL it started with and sends the last id it saw: that wins.

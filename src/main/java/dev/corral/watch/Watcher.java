@@ -14,9 +14,11 @@ import java.util.List;
  * history, or with a new list if that is gone), so no change is lost and memory stays bounded.
  *
  * <p>Each change is queued at most once: one at or below the watcher's position (the version it
- * started after, then the last change it took) is a repeat, and dropped. That makes the start
- * safe: the watcher is registered before the history is replayed or the list is read, so it may
- * be offered changes that the replay or the list already hold.
+ * started after, then the last change queued or filtered out) is a repeat, and dropped. That
+ * makes the start safe. A watch from a list is registered before the list is read, so it is
+ * offered changes that the list may already hold; a watch from a version may start ahead of the
+ * hub (at a version the store has made visible but not yet delivered), and is then offered
+ * changes its client has seen.
  */
 public final class Watcher implements AutoCloseable {
 
