@@ -39,6 +39,7 @@ class ArchitectureTest {
                 .layer("ownership").definedBy("dev.corral.ownership..")
                 .layer("runtime").definedBy("dev.corral.runtime..")
                 .layer("admission").definedBy("dev.corral.admission..")
+                .layer("watch").definedBy("dev.corral.watch..")
                 .layer("store").definedBy("dev.corral.store..")
                 .layer("spec").definedBy("dev.corral.spec..")
                 .layer("auth").definedBy("dev.corral.auth..")
@@ -58,8 +59,9 @@ class ArchitectureTest {
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "stats", "api",
                         "health")
                 .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("admission", "loop", "containers", "runs", "gitops",
-                        "api", "health")
+                .whereLayer("watch").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("admission", "watch", "loop", "containers", "runs",
+                        "gitops", "api", "health")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("api")
                 // Corral's JSON error on a raw Vert.x response: for the API and the token check alike.

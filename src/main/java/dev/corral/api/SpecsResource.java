@@ -16,6 +16,9 @@ import dev.corral.store.ConflictException;
 import dev.corral.store.NotFoundException;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
+import dev.corral.spec.schema.FieldError;
+import dev.corral.watch.WatchGoneException;
+import dev.corral.watch.WatchHub;
 import dev.corral.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -33,6 +36,9 @@ import jakarta.ws.rs.core.MediaType;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -67,6 +73,9 @@ public class SpecsResource {
 
     @Inject
     Policy policy;
+
+    @Inject
+    WatchHub hub;
 
     @PUT
     @Blocking
@@ -153,9 +162,68 @@ public class SpecsResource {
 
     @GET
     @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
-    @Operation(summary = "List objects", description = "Filters: kind (lower case), session, selector=key=value,...")
+    @Operation(summary = "List objects", description = "Filters: kind (lower case), session, selector=key=value,... "
+            + "?watch=true streams the changes as server-sent events instead (docs/api.md, Watch): from "
+            + "?resourceVersion=N (or the Last-Event-ID header) on, or after the current objects as ADDED.")
+    // watch and resourceVersion: declared for the API description; a watch is routed to watch() (WatchRoute).
     public SpecList list(@QueryParam("kind") String kind, @QueryParam("session") String session,
-                         @QueryParam("selector") String selector) {
+                         @QueryParam("selector") String selector, @QueryParam("watch") String watchParam,
+                         @QueryParam("resourceVersion") String resourceVersion, @Context HttpServerRequest request) {
+        Flags.of(request, "watch"); // a bad value is a 400 (a true one never gets here)
+        return new SpecList(store.list(query(kind, session, selector)));
+    }
+
+    /** {@code GET /specs?watch=true}, which {@link WatchRoute} sends here. */
+    @GET
+    @Path(WatchRoute.PATH)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(hidden = true)
+    public void watch(@QueryParam("kind") String kind, @QueryParam("session") String session,
+                      @QueryParam("selector") String selector, @HeaderParam("Last-Event-ID") String lastEventId,
+                      @Context SseEventSink sink, @Context Sse sse, @Context HttpServerRequest request) {
+        Query query = query(kind, session, selector);
+        // An EventSource that reconnects repeats the URL it started with and sends the last id it saw: that wins.
+        Long from = null;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            from = version("Last-Event-ID", lastEventId);
+        } else if (request.params().contains("resourceVersion")) {
+            // The raw value: an empty one is refused, not taken for none.
+            from = version("resourceVersion", request.params().get("resourceVersion"));
+        }
+        StreamLimits.Permit permit = streams.acquire(request, "watching");
+        SpecWatch w = new SpecWatch(sink, sse, permit);
+        try {
+            w.start(hub.watch(query, from, w::wake));
+        } catch (RuntimeException e) {
+            permit.close(); // the sink stays open: the error is answered as JSON
+            throw e;
+        }
+    }
+
+    /** 410 Gone for a watch from a version Corral no longer holds, with the current one to list again at. */
+    @ServerExceptionMapper
+    public Response gone(WatchGoneException e) {
+        return Response.status(410).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new GoneBody(e.getMessage(), List.of(new FieldError(null, "resourceVersion",
+                        "cannot be resumed from: watch without it to list again")), e.current()))
+                .build();
+    }
+
+    /** Corral's JSON error, with the store's current resourceVersion. */
+    record GoneBody(String error, List<FieldError> details, long resourceVersion) {
+    }
+
+    private static long version(String name, String value) {
+        String v = value.trim();
+        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiException.badRequest(name + " must be a resourceVersion (a non-negative integer), not \""
+                    + (value.length() <= 32 ? value : value.substring(0, 29) + "...") + "\"");
+        }
+        return Long.parseLong(v);
+    }
+
+    /** The filters of a list or a watch: one parsing for both, so they match the same objects. */
+    private static Query query(String kind, String session, String selector) {
         Kind k = kind == null || kind.isBlank() ? null : ObjectPaths.kindOf(kind);
         LabelSelector s;
         try {
@@ -164,7 +232,7 @@ public class SpecsResource {
             throw ApiException.badRequest("selector: " + e.getMessage());
         }
         String sess = session == null || session.isBlank() ? null : session;
-        return new SpecList(store.list(new Query(k, sess, s, null)));
+        return new Query(k, sess, s, null);
     }
 
     @GET

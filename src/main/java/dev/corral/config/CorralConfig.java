@@ -25,6 +25,9 @@ public interface CorralConfig {
     /** The store's settings. */
     Store store();
 
+    /** Watches of the specs ({@code GET /specs?watch=true}). */
+    Watch watch();
+
     /** The specs directory watcher's settings. */
     Specs specs();
 
@@ -278,6 +281,22 @@ public interface CorralConfig {
         /** The write-ahead log is folded into a snapshot once it is larger than this and than the last snapshot. */
         @WithDefault("16777216")
         long compactMinBytes();
+    }
+
+    interface Watch {
+        /**
+         * Changes kept in memory for watches that resume from a resourceVersion; one older than the
+         * oldest kept is answered 410 Gone (the client lists again).
+         */
+        @WithDefault("4096")
+        int history();
+
+        /**
+         * Changes queued for one watcher that has not read them yet; a watcher further behind is
+         * closed (it resumes from the last resourceVersion it read).
+         */
+        @WithDefault("1024")
+        int buffer();
     }
 
     interface Specs {

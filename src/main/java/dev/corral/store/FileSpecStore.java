@@ -113,6 +113,17 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     }
 
     @Override
+    public Listing listConsistent(Query query) {
+        // Under the write lock, which every commit holds while it changes the objects and the version.
+        writeLock.lock();
+        try {
+            return new Listing(resourceVersion, list(query));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
     public long resourceVersion() {
         return resourceVersion;
     }

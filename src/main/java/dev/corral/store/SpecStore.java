@@ -40,6 +40,12 @@ public interface SpecStore extends StoreReader {
      */
     Optional<SpecObject> updateStatus(ObjectKey key, ObjectNode status);
 
+    /**
+     * Objects matching the query, in key order, with the resourceVersion they are the state at
+     * (read consistently: a plain {@link #list} may see part of a write that is being made).
+     */
+    Listing listConsistent(Query query);
+
     /** The newest resourceVersion handed out. */
     long resourceVersion();
 
