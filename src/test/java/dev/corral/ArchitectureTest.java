@@ -37,6 +37,7 @@ class ArchitectureTest {
                 .layer("loop").definedBy("dev.corral.loop..")
                 .layer("ownership").definedBy("dev.corral.ownership..")
                 .layer("runtime").definedBy("dev.corral.runtime..")
+                .layer("events").definedBy("dev.corral.events..")
                 .layer("admission").definedBy("dev.corral.admission..")
                 .layer("store").definedBy("dev.corral.store..")
                 .layer("spec").definedBy("dev.corral.spec..")
@@ -55,9 +56,11 @@ class ArchitectureTest {
                 // The engine's door: nothing of Corral's model above it but the configuration.
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "api",
                         "health")
+                // Events are recorded by the families and gitops and read by the API; they know only spec and store.
+                .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health")
                 .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("admission", "loop", "containers", "runs", "gitops",
-                        "api", "health")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "loop", "containers", "runs",
+                        "gitops", "api", "health")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("api")
                 // Corral's JSON error on a raw Vert.x response: for the API and the token check alike.
