@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Kubernetes-style events, kept in memory only: a bounded ring ({@code corral.events.max}) of the
@@ -95,7 +96,7 @@ public final class EventRecorder {
     }
 
     /** The events that match, least recently seen first. */
-    public synchronized List<Event> list(EventFilter filter) {
+    public synchronized List<Event> list(Predicate<? super Event> filter) {
         List<Event> out = new ArrayList<>();
         for (Event e : ring.values()) {
             if (filter.test(e)) {
@@ -111,13 +112,17 @@ public final class EventRecorder {
     }
 
     /**
-     * Starts watching: {@code onChange} is told of every later change that matches, until the
-     * returned watch is closed. The watch's {@link Watch#initial()} holds the events that matched
-     * when it started, taken under the same lock, so nothing falls between the two.
+     * Starts watching, as a Kubernetes watch does: {@code onChange} is first told of every event
+     * that matches now (as {@code ADDED}, least recently seen first), then of every later change
+     * that matches, until the returned watch is closed. Both happen under the lock, so nothing falls
+     * between them or arrives out of order.
      */
     public Watch watch(EventFilter filter, Consumer<Change> onChange) {
         synchronized (this) {
-            Watch w = new Watch(filter, onChange, list(filter));
+            Watch w = new Watch(filter, onChange);
+            for (Event e : list(filter)) {
+                onChange.accept(new Change(ChangeType.ADDED, e));
+            }
             watches.add(w);
             return w;
         }
@@ -146,17 +151,10 @@ public final class EventRecorder {
     public final class Watch implements AutoCloseable {
         private final EventFilter filter;
         private final Consumer<Change> onChange;
-        private final List<Event> initial;
 
-        private Watch(EventFilter filter, Consumer<Change> onChange, List<Event> initial) {
+        private Watch(EventFilter filter, Consumer<Change> onChange) {
             this.filter = filter;
             this.onChange = onChange;
-            this.initial = initial;
-        }
-
-        /** The matching events when the watch started, least recently seen first. */
-        public List<Event> initial() {
-            return initial;
         }
 
         @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.corral.spec.ObjectKey;
 
+import java.util.Objects;
+
 /**
  * The object an event is about, as Kubernetes' {@code involvedObject}: its kind, session (for
  * session-scoped objects), name and uid. The uid tells apart an object deleted and re-created under
@@ -15,5 +17,10 @@ public record InvolvedObject(String kind, String session, String name, String ui
 
     public static InvolvedObject of(ObjectKey key, String uid) {
         return new InvolvedObject(key.kind().name(), key.session(), key.name(), uid);
+    }
+
+    /** Whether this is (an incarnation of) the object of that key, whatever its uid. */
+    public boolean is(ObjectKey key) {
+        return key.kind().name().equals(kind) && Objects.equals(key.session(), session) && key.name().equals(name);
     }
 }
