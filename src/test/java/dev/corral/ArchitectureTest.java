@@ -38,6 +38,7 @@ class ArchitectureTest {
                 .layer("loop").definedBy("dev.corral.loop..")
                 .layer("ownership").definedBy("dev.corral.ownership..")
                 .layer("runtime").definedBy("dev.corral.runtime..")
+                .layer("events").definedBy("dev.corral.events..")
                 .layer("admission").definedBy("dev.corral.admission..")
                 .layer("watch").definedBy("dev.corral.watch..")
                 .layer("store").definedBy("dev.corral.store..")
@@ -58,9 +59,11 @@ class ArchitectureTest {
                 // The engine's door: nothing of Corral's model above it but the configuration.
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "stats", "api",
                         "health")
+                // Events are recorded by the families and gitops and read by the API; they know only spec and store.
+                .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health")
                 .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health")
                 .whereLayer("watch").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("admission", "watch", "loop", "containers", "runs",
+                .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "watch", "loop", "containers", "runs",
                         "gitops", "api", "health")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("api")

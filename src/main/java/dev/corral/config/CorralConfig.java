@@ -87,6 +87,15 @@ public interface CorralConfig {
         enum Source { AUTO, CGROUP, ENGINE }
     }
 
+    /** Kubernetes-style events ({@code GET /events}), kept in memory. */
+    Events events();
+
+    interface Events {
+        /** Events kept; past it the one least recently seen is dropped. Repeats fold into one event and count once. */
+        @WithDefault("1000")
+        int max();
+    }
+
     interface Policy {
         /** Images that may be run, as globs ({@code *} any characters, {@code ?} one). Default: any. */
         @WithDefault("*")

@@ -12,6 +12,8 @@ import dev.corral.spec.ObjectKey;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The observe step of a Relic's or Agent's reconcile: gathers everything the planner decides on
@@ -25,9 +27,12 @@ public final class ContainerObserver {
     /**
      * What was observed. {@code stale}: the engine has moved on since the picture was taken (the
      * container is gone, or runs again); the picture is corrected and the object should be looked at
-     * again rather than planned from it.
+     * again rather than planned from it. {@code justEnded}: the current container's end is seen for the
+     * first time (it is told once, however often it is looked at); {@code firstLook}: this process
+     * looks at the object for the first time (what it finds was left by an earlier Corral).
      */
-    public record Seen(ContainerObservation engine, RestartState crash, ProbeView probe, boolean stale) {
+    public record Seen(ContainerObservation engine, RestartState crash, ProbeView probe, boolean stale,
+                       boolean justEnded, boolean firstLook) {
     }
 
     private final ObservedState observed;
@@ -35,6 +40,7 @@ public final class ContainerObserver {
     private final HealthProber prober;
     private final CrashTracker crashes;
     private final OwnContainer own;
+    private final Set<ObjectKey> looked = ConcurrentHashMap.newKeySet();
 
     public ContainerObserver(ObservedState observed, ContainerRuntime runtime, HealthProber prober,
                              CrashTracker crashes, OwnContainer own) {
@@ -54,6 +60,7 @@ public final class ContainerObserver {
                 : observed.network(d.network()).map(ObservedNetwork::id).orElse(null);
         boolean networkReady = key.kind() == Kind.Agent || networkId != null;
         ContainerDetails ended = null;
+        boolean justEnded = false;
         RestartState crash = new RestartState(0);
         ProbeView probe = null;
         if (keeper != null && d.wantRunning() && !keeper.running() && !"created".equals(keeper.state())) {
@@ -69,6 +76,7 @@ public final class ContainerObserver {
                 observed.setState(keeper.id(), "running");
                 return stale();
             }
+            justEnded = !crashes.counted(key, ended);
             crash = crashes.ended(key, ended);
         } else if (keeper != null && keeper.running() && d.health() != null) {
             probe = probe(key, d, keeper, networkId);
@@ -76,7 +84,7 @@ public final class ContainerObserver {
             prober.stop(key);
         }
         return new Seen(new ContainerObservation(owned, ended, networkReady, observed.volumeNames(), networkId,
-                List.of()), crash, probe, false);
+                List.of()), crash, probe, false, justEnded, looked.add(key));
     }
 
     /** Probes the running current container (from now on, if not yet) and returns what the probes saw. */
@@ -89,19 +97,20 @@ public final class ContainerObserver {
             }
             ContainerDetails details = runtime.inspectContainer(keeper.id()).orElse(null);
             String address = details == null ? null : details.ipAddresses().get(d.network());
-            prober.watch(key, keeper.id(), d.health(), address);
+            prober.watch(key, d.uid(), keeper.id(), d.health(), address);
         }
         return prober.view(key);
     }
 
     private static Seen stale() {
-        return new Seen(null, null, null, true);
+        return new Seen(null, null, null, true, false, false);
     }
 
     /** What is left of an object no spec wants; Corral forgets its probes and crash history. */
     public ContainerObservation gone(ObjectKey key) {
         prober.stop(key);
         crashes.forget(key);
+        looked.remove(key);
         // observed.volumesOf matches an Agent's volumes by name: a Relic's belong to its session instead.
         List<String> ownVolumes = key.kind() == Kind.Agent
                 ? observed.volumesOf(key).stream().map(ObservedVolume::name).toList() : List.of();

@@ -1,11 +1,14 @@
 package dev.corral.containers;
 
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.Result;
+import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.Phase;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -16,6 +19,9 @@ import java.util.function.Consumer;
 /**
  * Reconciles one Relic or Agent: observe ({@link ContainerObserver}), plan ({@link Planner}, pure),
  * execute ({@link Executor}), then write status. Level-triggered: it never asks what event woke it.
+ * What it observed for the first time is told as events: a container that ended ({@code Killed},
+ * {@code OOMKilled}, {@code Completed}), a crash loop waiting ({@code BackOff}), a container found
+ * from an earlier run of Corral ({@code Adopted}); the executor tells what it did.
  */
 public final class ContainerReconciler extends StatusReporting {
 
@@ -31,8 +37,8 @@ public final class ContainerReconciler extends StatusReporting {
 
     public ContainerReconciler(ContainerObserver observer, Executor executor, StatusWriter status,
                                PlannerSettings settings, ReconcileMetrics metrics, Consumer<ObjectKey> enqueue,
-                               Clock clock, OwnContainer own) {
-        super(status);
+                               Clock clock, OwnContainer own, EventRecorder events) {
+        super(status, events);
         this.observer = observer;
         this.executor = executor;
         this.settings = settings;
@@ -51,7 +57,7 @@ public final class ContainerReconciler extends StatusReporting {
     public Result reconcile(ObjectKey key, SpecObject o) {
         if (o == null) {
             metrics.forget(key);
-            executor.execute(key, Planner.container(null, observer.gone(key), null, null, clock.instant(), settings));
+            executor.execute(key, null, Planner.container(null, observer.gone(key), null, null, clock.instant(), settings));
             return Result.DONE;
         }
         DesiredContainer d = ContainerSpecs.desired(o);
@@ -65,7 +71,8 @@ public final class ContainerReconciler extends StatusReporting {
         if (!plan.isEmpty()) {
             LOG.debugf("%s plan:\n%s", key, plan);
         }
-        executor.execute(key, plan);
+        observed(o, d, seen, plan);
+        executor.execute(key, d.uid(), plan);
         if (plan.recreates()) {
             observer.recreated(key);
         }
@@ -80,6 +87,30 @@ public final class ContainerReconciler extends StatusReporting {
             return Result.requeueAfter(Duration.ZERO);
         }
         return plan.requeueAfter() == null ? Result.DONE : Result.requeueAfter(plan.requeueAfter());
+    }
+
+    /** Events for what this look saw first: an end, a crash loop's wait, a container left by an earlier Corral. */
+    private void observed(SpecObject o, DesiredContainer d, ContainerObserver.Seen seen, Plan plan) {
+        String uid = d.uid();
+        ContainerDetails ended = seen.engine().keeperDetails();
+        if (seen.justEnded() && ended != null) {
+            if (ended.oomKilled()) {
+                events.warning(o.key(), uid, "OOMKilled", "container " + d.name() + " was killed for exceeding its "
+                        + "memory limit (exit code " + ended.exitCode() + ")");
+            } else if (ended.exitCode() != null && ended.exitCode() == 0) {
+                events.normal(o.key(), uid, "Completed", "container " + d.name() + " exited with code 0");
+            } else {
+                events.warning(o.key(), uid, "Killed", "container " + d.name() + " died: exited with code "
+                        + ended.exitCode() + (ended.error() == null || ended.error().isBlank() ? "" : " (" + ended.error() + ")"));
+            }
+            if (plan.phase() == Phase.CrashLoopBackOff) {
+                // The kubelet's words, with nothing that varies: every crash of the loop counts on one event.
+                events.warning(o.key(), uid, "BackOff", "Back-off restarting failed container " + d.name());
+            }
+        }
+        if (seen.firstLook() && !seen.engine().owned().isEmpty() && !plan.recreates()) {
+            events.normal(o.key(), uid, "Adopted", "adopted container " + d.name() + ", left by an earlier run of Corral");
+        }
     }
 
     /** Stops the probes and the executor's pool (the Session reconciler shares the executor, and stops with the loop). */

@@ -1,6 +1,7 @@
 package dev.corral.containers;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.WorkQueue;
@@ -27,20 +28,21 @@ public class ContainerWiring {
     @Produces
     @Singleton
     HealthProber prober(CorralConfig config, ContainerRuntime runtime, WorkQueue<ObjectKey> queue,
-                        MeterRegistry registry, Clock clock) {
-        return new HealthProber(runtime, queue::add, registry, clock, Math.max(2, config.reconcile().workers() / 4));
+                        MeterRegistry registry, Clock clock, EventRecorder events) {
+        return new HealthProber(runtime, queue::add, registry, clock, events,
+                Math.max(2, config.reconcile().workers() / 4));
     }
 
     @Produces
     @Singleton
     Executor executor(CorralConfig config, ContainerRuntime runtime, ObservedState observed, OwnContainer own,
-                      SpecStore store) {
+                      SpecStore store, EventRecorder events) {
         var parallel = Executors.newFixedThreadPool(config.reconcile().workers(), r -> {
             Thread t = new Thread(r, "corral-exec");
             t.setDaemon(true);
             return t;
         });
-        return new Executor(runtime, observed, parallel, config.restart().stopGrace(), own, store);
+        return new Executor(runtime, observed, parallel, config.restart().stopGrace(), own, store, events);
     }
 
     @Produces
@@ -54,21 +56,22 @@ public class ContainerWiring {
     ContainerReconciler containerReconciler(CorralConfig config, ContainerRuntime runtime, ObservedState observed,
                                             Executor executor, HealthProber prober, StatusWriter status,
                                             WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, OwnContainer own,
-                                            Clock clock) {
+                                            Clock clock, EventRecorder events) {
         var restart = config.restart();
         var observer = new ContainerObserver(observed, runtime, prober, new CrashTracker(restart.backoffReset()), own);
         return new ContainerReconciler(observer, executor, status,
                 new PlannerSettings(restart.backoffBase(), restart.backoffMax(), restart.stopGrace()), metrics,
-                queue::add, clock, own);
+                queue::add, clock, own, events);
     }
 
     @Produces
     @Singleton
     SessionReconciler sessionReconciler(CorralConfig config, SpecStore store, ObservedState observed,
                                         Executor executor, HealthProber prober, StatusWriter status,
-                                        WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, Clock clock) {
+                                        WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, Clock clock,
+                                        EventRecorder events) {
         return new SessionReconciler(store, observed, executor, prober,
                 new SubnetPool(config.network().pool(), config.network().subnetPrefix()), status, metrics,
-                queue::add, clock);
+                queue::add, clock, events);
     }
 }

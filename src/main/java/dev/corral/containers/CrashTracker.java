@@ -57,6 +57,17 @@ public final class CrashTracker {
         }
     }
 
+    /** Whether this ended run (container id and start time) has been counted by {@link #ended} already. */
+    public boolean counted(ObjectKey key, ContainerDetails d) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return false;
+        }
+        synchronized (e) {
+            return (d.id() + "@" + d.startedAt()).equals(e.countedRun);
+        }
+    }
+
     /** A restart was made: counted in {@code status.restarts}. */
     public long restarted(ObjectKey key) {
         Entry e = entries.computeIfAbsent(key, k -> new Entry());

@@ -1,5 +1,6 @@
 package dev.corral.containers;
 
+import dev.corral.events.EventRecorder;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
 import dev.corral.spec.ObjectKey;
@@ -31,7 +32,8 @@ import java.util.function.Consumer;
  * (HTTP GET, 2xx/3xx healthy; TCP connect) or inside it (exec, exit 0 healthy), after the initial
  * delay, every period, each with its timeout. It only records results and wakes the object's
  * reconcile when something that matters changes (first pass, first failure, threshold reached,
- * recovery): deciding to restart is the planner's job.
+ * recovery): deciding to restart is the planner's job. Every failed probe is an {@code Unhealthy}
+ * event (repeats fold into one that counts).
  */
 public final class HealthProber {
 
@@ -41,12 +43,15 @@ public final class HealthProber {
     private final Consumer<ObjectKey> wake;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final EventRecorder events;
     private final ScheduledExecutorService scheduler;
     private final HttpClient http;
     private final Map<ObjectKey, Watch> watches = new ConcurrentHashMap<>();
 
-    public HealthProber(ContainerRuntime runtime, Consumer<ObjectKey> wake, MeterRegistry registry, Clock clock, int threads) {
+    public HealthProber(ContainerRuntime runtime, Consumer<ObjectKey> wake, MeterRegistry registry, Clock clock,
+                        EventRecorder events, int threads) {
         this.runtime = runtime;
+        this.events = events;
         this.wake = wake;
         this.registry = registry;
         this.clock = clock;
@@ -61,6 +66,7 @@ public final class HealthProber {
 
     private final class Watch {
         final ObjectKey key;
+        final String uid;
         final String containerId;
         final HealthSpec health;
         final String address;
@@ -71,8 +77,9 @@ public final class HealthProber {
         volatile ScheduledFuture<?> next;
         volatile boolean cancelled;
 
-        Watch(ObjectKey key, String containerId, HealthSpec health, String address, Instant since) {
+        Watch(ObjectKey key, String uid, String containerId, HealthSpec health, String address, Instant since) {
             this.key = key;
+            this.uid = uid;
             this.containerId = containerId;
             this.health = health;
             this.address = address;
@@ -96,6 +103,9 @@ public final class HealthProber {
             } else {
                 failures++;
                 lastMessage = failure;
+                if (!cancelled) {
+                    events.warning(key, uid, "Unhealthy", "health probe failed: " + failure);
+                }
                 matters = (passed && (failures == 1 || failures == threshold)) || (!passed && failures == 1);
             }
             if (matters && !cancelled) {
@@ -110,15 +120,16 @@ public final class HealthProber {
     /**
      * Starts probing a container (a no-op if it is already probed).
      *
+     * @param uid     the object's uid, for its events
      * @param address the container's IP address for http and tcp probes
      */
-    public void watch(ObjectKey key, String containerId, HealthSpec health, String address) {
+    public void watch(ObjectKey key, String uid, String containerId, HealthSpec health, String address) {
         Watch current = watches.get(key);
         if (current != null && current.containerId.equals(containerId) && current.health.equals(health)
                 && java.util.Objects.equals(current.address, address)) {
             return;
         }
-        Watch w = new Watch(key, containerId, health, address,
+        Watch w = new Watch(key, uid, containerId, health, address,
                 current != null && current.containerId.equals(containerId) ? current.since : clock.instant());
         if (current != null && current.containerId.equals(containerId)) {
             w.passed = current.passed;

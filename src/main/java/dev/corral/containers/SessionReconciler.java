@@ -1,5 +1,6 @@
 package dev.corral.containers;
 
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.Result;
@@ -41,8 +42,8 @@ public final class SessionReconciler extends StatusReporting {
 
     public SessionReconciler(SpecStore store, ObservedState observed, Executor executor, HealthProber prober,
                              SubnetPool pool, StatusWriter status, ReconcileMetrics metrics,
-                             Consumer<ObjectKey> enqueue, Clock clock) {
-        super(status);
+                             Consumer<ObjectKey> enqueue, Clock clock, EventRecorder events) {
+        super(status, events);
         this.store = store;
         this.observed = observed;
         this.executor = executor;
@@ -63,7 +64,7 @@ public final class SessionReconciler extends StatusReporting {
         String session = key.name();
         ObservedNetwork network = observed.network(ResourceNames.network(session)).orElse(null);
         if (o == null) {
-            executor.execute(key, Planner.session(null, new SessionObservation(network,
+            executor.execute(key, null, Planner.session(null, new SessionObservation(network,
                     null, observed.containersInSession(session), observed.volumesInSession(session)), clock.instant()));
             // Forget what we knew about the session's objects (their keys are already gone from the store).
             observed.containersInSession(session).forEach(c -> prober.stop(Ownership.ownerOf(c.labels())));
@@ -75,10 +76,12 @@ public final class SessionReconciler extends StatusReporting {
         String subnet = network == null ? pool.allocate(subnetsInUse()) : null;
         Plan plan = Planner.session(desired, SessionObservation.wanted(network, subnet), clock.instant());
         try {
-            executor.execute(key, plan);
+            executor.execute(key, desired.uid(), plan);
         } catch (EngineException e) {
             if (subnet != null && String.valueOf(e.getMessage()).contains("overlap")) {
                 LOG.warnf("subnet %s overlaps a network Corral does not own; skipping it", subnet);
+                events.warning(key, desired.uid(), "SubnetOverlaps", "subnet " + subnet
+                        + " overlaps a network Corral does not own; skipping it");
                 pool.refuse(subnet);
                 return Result.requeueAfter(Duration.ZERO);
             }
@@ -93,6 +96,10 @@ public final class SessionReconciler extends StatusReporting {
             return Result.DONE;
         }
         metrics.poolFree(pool.free(subnetsInUse()));
+        if (network == null && subnet == null) {
+            // Repeats (every look until a subnet frees up) fold into one event that counts.
+            events.warning(key, desired.uid(), "NetworkPoolExhausted", "no free subnet in the session network pool");
+        }
         if (!plan.isEmpty()) {
             // The network is there now: wake the session's relics instead of letting them wait for their next look.
             store.list(new Query(Kind.Relic, session, null, null)).forEach(r -> enqueue.accept(r.key()));

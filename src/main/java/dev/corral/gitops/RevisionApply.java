@@ -2,7 +2,9 @@ package dev.corral.gitops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.admission.Policy;
+import dev.corral.events.EventRecorder;
 import dev.corral.spec.InvalidSpecException;
+import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.SpecParser;
@@ -41,7 +43,8 @@ import java.util.stream.Collectors;
  * Applies one consistent reading of the specs directory to the store: each changed file parsed,
  * validated and admitted, then applied all or nothing taking over the objects that moved to it;
  * then what applied files no longer declare, and every object of files that are gone, pruned
- * (see {@link SpecsDirectory} for why in that order). Outcomes go to the {@link SourceRegistry}.
+ * (see {@link SpecsDirectory} for why in that order). Outcomes go to the {@link SourceRegistry}; each
+ * pruned object gets a {@code Pruned} event saying which file let it go.
  */
 @ApplicationScoped
 class RevisionApply {
@@ -63,6 +66,9 @@ class RevisionApply {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    EventRecorder events;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -102,10 +108,12 @@ class RevisionApply {
         }
 
         Map<ObjectKey, String> owners = new HashMap<>();
+        Map<ObjectKey, String> uids = new HashMap<>();
         Set<String> gone = new TreeSet<>(registry.files().keySet());
         for (SpecObject o : store.list(Query.ALL)) {
             String source = o.metadata().source();
             owners.put(o.key(), source);
+            uids.put(o.key(), o.metadata().uid());
             if (source != null && source.startsWith(PREFIX)) {
                 gone.add(source);
             }
@@ -164,7 +172,9 @@ class RevisionApply {
             }
             try {
                 List<Change> changes = store.apply(ready.get(source), ApplyOptions.file(source));
-                String pruned = describe(changes.stream().filter(c -> c.action() == Action.pruned).toList());
+                List<Change> prunedChanges = changes.stream().filter(c -> c.action() == Action.pruned).toList();
+                pruned(prunedChanges, uids, source + " no longer declares it");
+                String pruned = describe(prunedChanges);
                 if (!pruned.isEmpty()) {
                     LOG.infof("applied %s: %s", source, pruned);
                 }
@@ -175,6 +185,7 @@ class RevisionApply {
         for (String source : gone) {
             try {
                 List<Change> pruned = store.apply(List.of(), ApplyOptions.file(source));
+                pruned(pruned, uids, source + " is gone");
                 if (!pruned.isEmpty()) {
                     LOG.infof("%s is gone: pruned %s", source, describe(pruned));
                 }
@@ -182,6 +193,18 @@ class RevisionApply {
             } catch (StoreException e) {
                 LOG.errorf("%s is gone, but pruning its objects failed: %s", source, e.getMessage());
             }
+        }
+    }
+
+    private void pruned(List<Change> changes, Map<ObjectKey, String> uids, String why) {
+        for (Change c : changes) {
+            if (c.action() != Action.pruned) {
+                continue;
+            }
+            Kind.ofSpecName(c.kind()).ifPresent(kind -> {
+                ObjectKey key = ObjectKey.of(kind, c.session(), c.name());
+                events.normal(key, uids.get(key), "Pruned", "pruned: " + why);
+            });
         }
     }
 

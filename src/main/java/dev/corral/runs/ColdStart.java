@@ -1,5 +1,6 @@
 package dev.corral.runs;
 
+import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerRuntime;
@@ -37,6 +38,7 @@ final class ColdStart {
             return Result.DONE;
         }
         observed.put(new ObservedContainer(id, setup.request().name(), setup.request().labels(), "created"));
+        life.event(run, EventType.Normal, "Created", "created container " + setup.request().name());
         if (!setup.inlineFiles()) {
             int uid = setup.shape().uid();
             runtime.copyIn(id, "/workspace", RunFiles.workspace(setup.files(), uid, uid));
@@ -45,6 +47,7 @@ final class ColdStart {
         life.write(run, status.running(now, setup.timeout(), setup.ttl()));
         runtime.startContainer(id);
         observed.setState(id, "running");
+        life.event(run, EventType.Normal, "Started", "started container " + setup.request().name());
         // The id goes in once it runs: a client following the logs attaches to a started container.
         life.write(run, status.container(id));
         return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));

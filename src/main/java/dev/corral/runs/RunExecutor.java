@@ -1,6 +1,7 @@
 package dev.corral.runs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileException;
 import dev.corral.loop.Result;
@@ -8,6 +9,7 @@ import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
 import dev.corral.store.NotFoundException;
 import dev.corral.store.SpecStore;
 import org.jboss.logging.Logger;
@@ -78,6 +80,7 @@ final class RunExecutor {
             return life.finish(run, status, f.phase(), f.message(), null, null, now);
         }
         if (step instanceof RunStep.BackOff b) {
+            life.event(run, EventType.Warning, "ImagePullFailed", b.message());
             throw ReconcileException.retryable("ImagePullFailed", b.message(), b.cause());
         }
         if (step instanceof RunStep.StartCold s) {
@@ -93,6 +96,7 @@ final class RunExecutor {
         if (step instanceof RunStep.Resume r) {
             runtime.startContainer(r.containerId());
             observed.setState(r.containerId(), "running");
+            life.event(run, EventType.Normal, "Started", "started its container, created before Corral restarted");
             life.write(run, status.container(r.containerId()));
             return Result.requeueAfter(Duration.ZERO);
         }
@@ -128,6 +132,8 @@ final class RunExecutor {
         status.resources(probeResources(k.containerId()));
         // Say why first: if Corral stops right after the kill, the collector still knows.
         life.write(run, status.terminating(k.reason()));
+        life.event(run, EventType.Normal, "Killing", k.reason() == RunPhase.TIMED_OUT
+                ? "killing it: its timeout of " + status.typed().timeoutSeconds() + " s is up" : "killing it: cancelled");
         runtime.killContainer(k.containerId());
         observed.setState(k.containerId(), "exited");
         return Result.requeueAfter(Duration.ZERO);

@@ -1,5 +1,7 @@
 package dev.corral.runs;
 
+import dev.corral.events.EventRecorder;
+import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerRuntime;
@@ -14,7 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-/** What the run executors share: recording a status, ending a run, freeing its slot, removing a container. */
+/**
+ * What the run executors share: recording a status and the run's events, ending a run, freeing its
+ * slot, removing a container.
+ */
 final class RunLifecycle {
 
     private static final Logger LOG = Logger.getLogger(RunLifecycle.class);
@@ -26,9 +31,11 @@ final class RunLifecycle {
     private final WarmPools pools;
     private final AttachedOutputs streams;
     private final Consumer<ObjectKey> enqueue;
+    private final EventRecorder events;
 
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
-                 AttachedOutputs streams, Consumer<ObjectKey> enqueue) {
+                 AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events) {
+        this.events = events;
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -40,6 +47,11 @@ final class RunLifecycle {
 
     void write(SpecObject run, RunStatusBuilder status) {
         store.updateStatus(run.key(), status.build());
+    }
+
+    /** An event on the run (in memory only: it costs the run nothing). */
+    void event(SpecObject run, EventType type, String reason, String message) {
+        events.record(run.key(), run.metadata().uid(), type, reason, message);
     }
 
     /** Looks at the run again soon, whatever else happens. */
@@ -59,6 +71,9 @@ final class RunLifecycle {
         Instant end = finished != null ? finished : now;
         status.finished(phase, message, started, end, ToolRunSpec.of(run.spec()).ttlSeconds(null));
         write(run, status);
+        // The phase is the reason (Succeeded, Failed, TimedOut, OOMKilled, Cancelled); what went wrong is a Warning.
+        event(run, phase == RunPhase.SUCCEEDED || phase == RunPhase.CANCELLED ? EventType.Normal : EventType.Warning,
+                phase.json(), message == null ? "the run " + phase.json().toLowerCase(java.util.Locale.ROOT) : message);
         release(run.key());
         for (String id : pools.claimedBy(run.key())) {
             // Its container is removed next (or is gone): nothing of this run is kept in memory.

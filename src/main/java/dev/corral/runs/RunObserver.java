@@ -1,6 +1,7 @@
 package dev.corral.runs;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
@@ -39,9 +40,11 @@ final class RunObserver {
     private final CorralConfig.Runs config;
     private final Clock clock;
     private final BiConsumer<ObjectKey, Duration> refill;
+    private final EventRecorder events;
 
     RunObserver(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
-                CorralConfig.Runs config, Clock clock, BiConsumer<ObjectKey, Duration> refill) {
+                CorralConfig.Runs config, Clock clock, BiConsumer<ObjectKey, Duration> refill, EventRecorder events) {
+        this.events = events;
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -104,8 +107,11 @@ final class RunObserver {
                         new IllegalArgumentException("Tool \"" + spec.tool() + "\" does not exist"));
                 tool = ToolSpec.of(stored.spec());
             }
-            ImageDefaults defaults = runtime.ensureImage(RunContainers.image(tool, runner, config),
-                    RunContainers.pullPolicy(tool));
+            String image = RunContainers.image(tool, runner, config);
+            ImageDefaults defaults = runtime.ensureImage(image, RunContainers.pullPolicy(tool));
+            if (defaults.pulled()) {
+                events.normal(run.key(), run.metadata().uid(), "Pulled", "pulled image " + image);
+            }
             return new RunObservation.Setup.Ready(RunContainers.setup(run, spec, tool, defaults, config));
         } catch (IllegalArgumentException e) {
             return new RunObservation.Setup.Refused(e.getMessage(), null);

@@ -1,6 +1,7 @@
 package dev.corral.runs;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.KindReconciler;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Readiness;
@@ -40,13 +41,13 @@ public final class RunReconciler implements KindReconciler {
      */
     public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
-                         Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill) {
+                         Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events) {
         this.store = store;
         this.pools = pools;
-        this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill);
+        this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill, events);
         this.planner = new RunPlanner(config.defaultTimeoutSeconds());
         AttachedOutputs streams = new AttachedOutputs();
-        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue);
+        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events);
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
                 new ColdStart(runtime, observed, life), warm,

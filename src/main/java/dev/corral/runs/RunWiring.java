@@ -1,6 +1,7 @@
 package dev.corral.runs;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.WorkQueue;
 import dev.corral.runtime.ContainerRuntime;
@@ -31,9 +32,10 @@ public class RunWiring {
     @Produces
     @Singleton
     RunReconciler runReconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime, ObservedState observed,
-                                RunSlots slots, WarmPools pools, WorkQueue<ObjectKey> queue, Clock clock) {
+                                RunSlots slots, WarmPools pools, WorkQueue<ObjectKey> queue, Clock clock,
+                                EventRecorder events) {
         RunReconciler r = new RunReconciler(store, runtime, observed, slots, pools, config.runs(), config.dataDir(), clock,
-                queue::add, queue::addAfter);
+                queue::add, queue::addAfter, events);
         r.recoverClaims();
         return r;
     }

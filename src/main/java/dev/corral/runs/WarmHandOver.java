@@ -1,6 +1,7 @@
 package dev.corral.runs;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerRuntime;
@@ -73,6 +74,8 @@ final class WarmHandOver {
             throw e;
         }
         pools.markFed(id);
+        life.event(run, EventType.Normal, "Started", "started in warm container " + id.substring(0, Math.min(12, id.length()))
+                + " of pool " + setup.shape().pool().name());
         return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));
     }
 

@@ -66,7 +66,7 @@ final class DockerImages {
         if (pulled == null) {
             throw new ImageUnavailableException("image " + image + " is missing right after its pull", true, null);
         }
-        return remember(image, pulled);
+        return remember(image, pulled).asPulled();
     }
 
     private ImageDefaults remember(String image, ImageDefaults d) {

@@ -57,6 +57,8 @@ class SecuredApiTest {
                 new Endpoint("GET /specs?watch=true", Role.READ, r -> r.get("/specs?watch=true&resourceVersion=x"), true),
                 new Endpoint("GET /sources", Role.READ, r -> r.get("/sources"), true),
                 new Endpoint("GET /pools", Role.READ, r -> r.get("/pools"), true),
+                new Endpoint("GET /events", Role.READ, r -> r.get("/events"), true),
+                new Endpoint("GET /specs/tool/x/events", Role.READ, r -> r.get("/specs/tool/x/events"), true),
                 new Endpoint("GET /runs/x", Role.READ, r -> r.get("/runs/x"), true),
                 new Endpoint("GET /q/metrics", Role.READ, r -> r.get("/q/metrics"), true),
                 new Endpoint("GET /q/openapi", Role.READ, r -> r.get("/q/openapi"), true),

@@ -1,6 +1,8 @@
 package dev.corral.containers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.events.EventFilter;
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.Result;
@@ -57,6 +59,7 @@ class ReconcilersOnFakeEngineTest {
     HealthProber prober;
     ContainerReconciler containers;
     SessionReconciler sessions;
+    EventRecorder events;
 
     @BeforeEach
     void setUp() {
@@ -77,14 +80,16 @@ class ReconcilersOnFakeEngineTest {
         var registry = new SimpleMeterRegistry();
         var metrics = new ReconcileMetrics(registry, () -> 0);
         var own = new OwnContainer(engine);
-        prober = new HealthProber(engine, woken::add, registry, clock, 1);
-        executor = new Executor(engine, observed, Executors.newFixedThreadPool(2), Duration.ofSeconds(1), own, store);
+        events = new EventRecorder(100, clock);
+        prober = new HealthProber(engine, woken::add, registry, clock, events, 1);
+        executor = new Executor(engine, observed, Executors.newFixedThreadPool(2), Duration.ofSeconds(1), own, store,
+                events);
         var status = new StatusWriter(store, clock, metrics);
         var observer = new ContainerObserver(observed, engine, prober, new CrashTracker(Duration.ofMinutes(10)), own);
         containers = new ContainerReconciler(observer, executor, status, PlannerTest.SETTINGS, metrics, woken::add,
-                clock, own);
+                clock, own, events);
         sessions = new SessionReconciler(store, observed, executor, prober, new SubnetPool("10.213.0.0/16", 26),
-                status, metrics, woken::add, clock);
+                status, metrics, woken::add, clock, events);
     }
 
     @AfterEach
@@ -113,6 +118,12 @@ class ReconcilersOnFakeEngineTest {
         return engine.writes();
     }
 
+    /** The events of an object, as "type reason message (count)", least recently seen first. */
+    List<String> events(ObjectKey key) {
+        return events.list(new EventFilter(key.kind(), key.session(), key.name(), null, null)).stream()
+                .map(e -> e.type() + " " + e.reason() + " " + e.message() + " (" + e.count() + ")").toList();
+    }
+
     String status(ObjectKey key, String field) {
         return store.get(key).orElseThrow().status().path(field).asText(null);
     }
@@ -138,6 +149,7 @@ class ReconcilersOnFakeEngineTest {
         assertEquals("Ready", status(S1, "phase"));
         assertEquals("10.213.0.0/26", status(S1, "subnet"));
         assertEquals(List.of(), writesOf(S1), "a second look changes nothing");
+        assertEquals(List.of("Normal Created created network corral-session-s1 (10.213.0.0/26) (1)"), events(S1));
     }
 
     @Test
@@ -174,6 +186,8 @@ class ReconcilersOnFakeEngineTest {
         assertEquals(List.of(), writesOf(WEB));
         assertEquals("Ready", status(WEB, "phase"));
         assertEquals("http://web:80", status(WEB, "internalUrl"));
+        assertEquals(List.of("Normal Created created container corral-relic-s1-web: not found (1)",
+                "Normal Started started container corral-relic-s1-web (1)"), events(WEB));
     }
 
     @Test
@@ -205,6 +219,8 @@ class ReconcilersOnFakeEngineTest {
                 "start-container corral-relic-s1-web"), writesOf(WEB));
         assertEquals(id, status(WEB, "containerId"));
         assertEquals(1, engine.listContainers().size(), "adopted, not duplicated");
+        assertTrue(events(WEB).contains("Normal Adopted adopted container corral-relic-s1-web (" + id.substring(0, Math.min(12, id.length()))
+                + "), made by an earlier try (1)"), events(WEB)::toString);
     }
 
     @Test
@@ -250,6 +266,35 @@ class ReconcilersOnFakeEngineTest {
         now = now.plusSeconds(11);
         assertEquals(List.of("start-container corral-relic-s1-web"), writesOf(WEB), "backoff over: restarted");
         assertEquals("2", status(WEB, "restarts"));
+        reconcile(WEB);
+
+        // A third crash; looked at twice while it waits, it is still told once.
+        engine.exit(id, 1);
+        observed.setState(id, "exited");
+        now = Instant.now();
+        reconcile(WEB);
+        reconcile(WEB);
+        assertEquals(List.of("Normal Created created container corral-relic-s1-web: not found (1)",
+                "Normal Started started container corral-relic-s1-web (3)",
+                "Warning Killed container corral-relic-s1-web died: exited with code 1 (3)",
+                "Warning BackOff Back-off restarting failed container corral-relic-s1-web (2)"), events(WEB),
+                "each crash counted once on one Killed event, each wait on one BackOff event");
+    }
+
+    @Test
+    void aContainerFoundByAFreshCorralIsAdopted() {
+        webRunning();
+        reconcile(WEB);
+        // A new Corral process: a new observer, which has never looked at the relic.
+        var fresh = new ContainerReconciler(new ContainerObserver(observed, engine, prober,
+                new CrashTracker(Duration.ofMinutes(10)), new OwnContainer(engine)), executor,
+                new StatusWriter(store, Clock.systemUTC(), new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0)),
+                PlannerTest.SETTINGS, new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0), woken::add,
+                Clock.systemUTC(), new OwnContainer(engine), events);
+        fresh.reconcile(WEB, store.get(WEB).orElseThrow());
+        fresh.reconcile(WEB, store.get(WEB).orElseThrow());
+        assertEquals(List.of("Normal Adopted adopted container corral-relic-s1-web, left by an earlier run of Corral (1)"),
+                events(WEB).stream().filter(e -> e.contains("Adopted")).toList());
     }
 
     @Test

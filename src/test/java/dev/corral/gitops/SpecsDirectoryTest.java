@@ -102,6 +102,13 @@ class SpecsDirectoryTest {
             given().get("/sources").then().body("items.source", not(hasItem("file:nested/tools.yaml")));
         });
         given().get("/specs/tool/initial").then().statusCode(200);
+        // Each prune is an event on the object that says which file let it go, after the store's Deleted.
+        given().get("/specs/tool/beta/events").then().statusCode(200)
+                .body("items.reason", equalTo(List.of("Deleted", "Pruned")))
+                .body("items[1].message", equalTo("pruned: file:nested/tools.yaml no longer declares it"));
+        given().get("/specs/tool/gamma/events").then().statusCode(200)
+                .body("items.reason", equalTo(List.of("Deleted", "Pruned")))
+                .body("items[1].message", equalTo("pruned: file:nested/tools.yaml is gone"));
     }
 
     @Test

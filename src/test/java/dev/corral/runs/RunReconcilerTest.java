@@ -1,6 +1,8 @@
 package dev.corral.runs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.events.EventFilter;
+import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerRequest;
@@ -45,6 +47,7 @@ class RunReconcilerTest {
     final ObservedState observed = new ObservedState();
     final WarmPools pools = new WarmPools();
     final RunFixtures.TestClock clock = new RunFixtures.TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    final EventRecorder events = new EventRecorder(100, clock);
     final List<ObjectKey> woken = new ArrayList<>();
     final List<String> refills = new ArrayList<>();
     RunSlots slots;
@@ -64,7 +67,8 @@ class RunReconcilerTest {
     void reconciler(int bashPool, int maxConcurrent) {
         slots = new RunSlots(maxConcurrent);
         runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(bashPool, maxConcurrent),
-                dir, clock, woken::add, (pool, after) -> refills.add(pool.name() + " in " + after.toMillis() + " ms"));
+                dir, clock, woken::add, (pool, after) -> refills.add(pool.name() + " in " + after.toMillis() + " ms"),
+                events);
     }
 
     static ObjectKey key(String name) {
@@ -111,6 +115,14 @@ class RunReconcilerTest {
         assertEquals(60, s.get("timeoutSeconds").asInt());
         assertEquals(3600, s.get("ttlSecondsAfterFinished").asInt());
         assertEquals(1, slots.inUse());
+        assertEquals(List.of("Normal Created created container " + C, "Normal Started started container " + C),
+                events());
+    }
+
+    /** The run's events, as "type reason message", least recently seen first. */
+    List<String> events() {
+        return events.list(EventFilter.ALL).stream()
+                .map(e -> e.type() + " " + e.reason() + " " + e.message()).toList();
     }
 
     @Test
@@ -210,6 +222,7 @@ class RunReconcilerTest {
         reconcile("r1");
         assertEquals("OOMKilled", status("r1").get("phase").asText());
         assertEquals("killed for exceeding its memory limit", status("r1").get("message").asText());
+        assertEquals("Warning OOMKilled killed for exceeding its memory limit", events().get(events().size() - 1));
     }
 
     @Test
@@ -238,6 +251,8 @@ class RunReconcilerTest {
         ObjectNode s = status("r1");
         assertEquals("TimedOut", s.get("phase").asText());
         assertEquals("killed at its timeout of 60 s", s.get("message").asText());
+        assertEquals(List.of("Normal Killing killing it: its timeout of 60 s is up",
+                "Warning TimedOut killed at its timeout of 60 s"), events().subList(2, 4));
         assertEquals(137, s.get("exitCode").asInt());
         assertEquals("partial\n", s.get("stdout").asText());
         assertFalse(s.has("terminating"));
@@ -263,6 +278,7 @@ class RunReconcilerTest {
         assertFalse(s.get("truncated").get("stdout").asBoolean());
         assertFalse(s.has("message"));
         assertTrue(s.has("durationMs"));
+        assertEquals("Normal Succeeded the run succeeded", events().get(events().size() - 1));
         assertEquals(0, slots.inUse());
     }
 
