@@ -2,8 +2,6 @@ package dev.corral.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.admission.Policy;
-import dev.corral.events.EventFilter;
-import dev.corral.events.EventRecorder;
 import dev.corral.gitops.SourceRegistry;
 import dev.corral.spec.Kind;
 import dev.corral.spec.LabelSelector;
@@ -79,7 +77,6 @@ public class SpecsResource {
 
     @Inject
     WatchHub hub;
-    EventRecorder events;
 
     @PUT
     @Blocking
@@ -252,38 +249,6 @@ public class SpecsResource {
     public Response getInSession(@PathParam("kind") String kind, @PathParam("session") String session,
                                  @PathParam("name") String name) {
         return read(ObjectPaths.key(kind, session, name));
-    }
-
-    @GET
-    @Path("{kind}/{name}/events")
-    @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
-    @Operation(summary = "An object's events", description = "Filters: type, since (as for GET /events)")
-    public Response events(@PathParam("kind") String kind, @PathParam("name") String name,
-                           @QueryParam("type") String type, @QueryParam("since") String since) {
-        Kind k = ObjectPaths.kindOf(kind);
-        // The same path reads a session-scoped object named "events" (/specs/relic/s1/events): the object wins.
-        ObjectKey named = ObjectKey.of(k, name, "events");
-        if (k.sessionScope() == Kind.Scope.REQUIRED
-                || k.sessionScope() == Kind.Scope.OPTIONAL && store.get(named).isPresent()) {
-            return read(named);
-        }
-        return Response.ok(eventsOf(ObjectPaths.key(kind, null, name), type, since)).build();
-    }
-
-    @GET
-    @Path("{kind}/{session}/{name}/events")
-    @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
-    @Operation(summary = "An object's events", description = "Filters: type, since (as for GET /events)")
-    public EventList eventsInSession(@PathParam("kind") String kind, @PathParam("session") String session,
-                                     @PathParam("name") String name, @QueryParam("type") String type,
-                                     @QueryParam("since") String since) {
-        return eventsOf(ObjectPaths.key(kind, session, name), type, since);
-    }
-
-    /** By kind, session and name, whatever the uid: the history of a name outlives a re-creation of the object. */
-    private EventList eventsOf(ObjectKey key, String type, String since) {
-        EventFilter f = EventQuery.filter(null, null, null, type, since, Instant.now());
-        return new EventList(events.list(f.and(e -> e.involvedObject().is(key))));
     }
 
     @DELETE
