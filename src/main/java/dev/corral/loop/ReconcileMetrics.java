@@ -13,10 +13,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** The reconcile loop's Prometheus metrics ({@code corral_reconcile_*}, {@code corral_workqueue_*}, ...). */
+/**
+ * The reconcile loop's Prometheus metrics ({@code corral_reconcile_*}, {@code corral_workqueue_*}, ...); every
+ * series is listed in docs/observability.md.
+ */
 public final class ReconcileMetrics {
+
+    /**
+     * {@code corral_reconcile_duration_seconds}'s buckets: a reconcile that changes nothing takes about a
+     * millisecond, one that creates a container tens to hundreds, one that pulls an image seconds.
+     */
+    private static final Duration[] RECONCILE_BUCKETS = {Duration.ofMillis(1), Duration.ofNanos(2_500_000),
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final MeterRegistry registry;
     private final Map<ObjectKey, Phase> phases = new ConcurrentHashMap<>();
@@ -37,8 +50,18 @@ public final class ReconcileMetrics {
     public void reconciled(Kind kind, Result result, Duration took) {
         Counter.builder("corral_reconcile_total").description("Reconciles by kind and result")
                 .tag("kind", kind.name()).tag("result", result.metricName()).register(registry).increment();
-        Timer.builder("corral_reconcile_duration_seconds").description("Time per reconcile")
-                .tag("kind", kind.name()).register(registry).record(took);
+        Timer.builder("corral_reconcile_duration_seconds").description("Time per reconcile, by kind")
+                .serviceLevelObjectives(RECONCILE_BUCKETS).tag("kind", kind.name()).register(registry).record(took);
+    }
+
+    /**
+     * Publishes {@code corral_engine_up}: 1 while the loop can use the engine (it answered the last resync and
+     * the event stream is connected), 0 otherwise. Read from what the loop already knows: a scrape makes no
+     * engine call.
+     */
+    public void engineUp(BooleanSupplier up) {
+        Gauge.builder("corral_engine_up", up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while the Docker engine answers the reconcile loop, 0 while it does not").register(registry);
     }
 
     public void retried() {
