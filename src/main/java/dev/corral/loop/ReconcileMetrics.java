@@ -45,6 +45,9 @@ public final class ReconcileMetrics {
                 .description("Free subnets in the session network pool (-1: not yet known)").register(registry);
         retries = Counter.builder("corral_workqueue_retries_total").description("Keys re-queued after a failure")
                 .register(registry);
+        // At zero from the start: a crash-loop alert's increase() then sees the first restart.
+        restarts(Kind.Relic);
+        restarts(Kind.Agent);
     }
 
     public void reconciled(Kind kind, Result result, Duration took) {
@@ -69,8 +72,12 @@ public final class ReconcileMetrics {
     }
 
     public void restarted(Kind kind) {
-        Counter.builder("corral_container_restarts_total").description("Containers restarted after they ended")
-                .tag("kind", kind.name()).register(registry).increment();
+        restarts(kind).increment();
+    }
+
+    private Counter restarts(Kind kind) {
+        return Counter.builder("corral_container_restarts_total").description("Containers restarted after they ended")
+                .tag("kind", kind.name()).register(registry);
     }
 
     /** Records an object's phase, for {@code corral_managed_containers{kind,phase}}. */
