@@ -44,7 +44,7 @@ public class RunAdmission {
     @PostConstruct
     void init() {
         Gauge.builder("corral_runs_pending", this, RunAdmission::waiting)
-                .description("Runs stored and not started yet (Pending, or not looked at), as corral.runs.max-queued counts them")
+                .description("Runs stored and not started (Pending, or not looked at): what corral.runs.max-queued counts")
                 .register(registry);
         store.addListener(this::onEvent);
         // Listener first, then the scan: a key the scan sees is re-checked against the store, so

@@ -64,7 +64,8 @@ public final class ReconcileMetrics {
      */
     public void engineUp(BooleanSupplier up) {
         Gauge.builder("corral_engine_up", up, u -> u.getAsBoolean() ? 1 : 0)
-                .description("1 while the Docker engine answers the reconcile loop, 0 while it does not").register(registry);
+                .description("1 while the Docker engine answers the reconcile loop, 0 while it does not")
+                .register(registry);
     }
 
     public void retried() {

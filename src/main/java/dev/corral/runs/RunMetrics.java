@@ -74,7 +74,10 @@ public final class RunMetrics {
                 .serviceLevelObjectives(QUEUE_BUCKETS).register(registry);
     }
 
-    /** Starts publishing: a store listener first, then the pools that exist now (a Tool stored in between is seen twice, harmlessly). */
+    /**
+     * Starts publishing: a store listener first, then the pools that exist now (a Tool stored in
+     * between is seen twice, harmlessly: registering a pool's gauges again changes nothing).
+     */
     public RunMetrics attach() {
         store.addListener(this::onEvent);
         for (Runner r : Runner.values()) {
@@ -113,7 +116,7 @@ public final class RunMetrics {
                     .tag("phase", now.phase().json()).tag("runner", runner).register(registry).increment();
             if (run.status().hasNonNull("durationMs")) {
                 Timer.builder("corral_run_duration_seconds")
-                        .description("Time from a run's start to its end, by runner (runs that never started are not timed)")
+                        .description("Time from a run's start to its end, by runner (runs that never started: not timed)")
                         .serviceLevelObjectives(RUN_BUCKETS).tag("runner", runner).register(registry)
                         .record(Duration.ofMillis(run.status().get("durationMs").asLong()));
             }
@@ -134,7 +137,8 @@ public final class RunMetrics {
     private void toolChanged(SpecObject tool) {
         if (ToolSpec.of(tool.spec()).poolSize() > 0) {
             ObjectKey key = tool.key();
-            poolGauges(key, "tool/" + key.name(), () -> store.get(key).map(t -> ToolSpec.of(t.spec()).poolSize()).orElse(0));
+            poolGauges(key, "tool/" + key.name(),
+                    () -> store.get(key).map(t -> ToolSpec.of(t.spec()).poolSize()).orElse(0));
         } else {
             removePool(tool.key());
         }

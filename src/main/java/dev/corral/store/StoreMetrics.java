@@ -28,10 +28,10 @@ public class StoreMetrics {
      * {@code corral_store_write_seconds}'s buckets: a write is acknowledged after its disk sync, a
      * millisecond or less on an SSD, tens on a busy or networked disk.
      */
-    private static final Duration[] BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000),
-            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-            Duration.ofMillis(2500), Duration.ofSeconds(5)};
+    private static final Duration[] BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
     @Inject
     FileSpecStore store;
@@ -57,7 +57,7 @@ public class StoreMetrics {
                 .increment());
         store.timeWrites((operation, nanos) -> writeTimers.computeIfAbsent(operation, op ->
                 Timer.builder("corral_store_write_seconds")
-                        .description("Store writes that changed something, from the call to the acknowledgement after the disk sync")
+                        .description("Store writes that changed something, from the call to the acknowledgement")
                         .serviceLevelObjectives(BUCKETS).tag("operation", op).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS));
     }

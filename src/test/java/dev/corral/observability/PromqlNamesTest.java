@@ -12,7 +12,8 @@ class PromqlNamesTest {
     @Test
     void namesAreFoundPastFunctionsMatchersRangesAndGrouping() {
         assertEquals(Set.of("corral_docker_api_seconds_bucket"), PromqlNames.of(
-                "histogram_quantile(0.95, sum by (le, operation) (rate(corral_docker_api_seconds_bucket{operation=~\"create.*\"}[5m])))"));
+                "histogram_quantile(0.95, sum by (le, operation) "
+                        + "(rate(corral_docker_api_seconds_bucket{operation=~\"create.*\"}[5m])))"));
         assertEquals(Set.of("corral_pool_size", "corral_pool_idle"), PromqlNames.of(
                 "corral_pool_size > 0 and on (pool) corral_pool_idle == 0"));
         assertEquals(Set.of("corral_runs_total"), PromqlNames.of(
@@ -24,7 +25,8 @@ class PromqlNamesTest {
 
     @Test
     void grafanasLabelValuesNamesOnlyItsSelector() {
-        assertEquals(Set.of("corral_managed_containers"), PromqlNames.of("label_values(corral_managed_containers{kind=\"Relic\"}, phase)"));
+        assertEquals(Set.of("corral_managed_containers"),
+                PromqlNames.of("label_values(corral_managed_containers{kind=\"Relic\"}, phase)"));
         assertEquals(Set.of(), PromqlNames.of("label_values(instance)"));
     }
 

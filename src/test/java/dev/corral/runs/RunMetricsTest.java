@@ -57,8 +57,9 @@ class RunMetricsTest {
         store.apply(List.of(RunFixtures.run("r1", RunReconcilerTest.BASH_RUN)), ApplyOptions.api(false));
         Instant stored = store.get(ObjectKey.of(Kind.ToolRun, null, "r1")).orElseThrow().metadata().createdAt();
         status("r1", "{\"phase\": \"Pending\", \"message\": \"waiting for a free run slot\"}");
-        status("r1", "{\"phase\": \"Running\", \"startedAt\": \"" + stored.plusMillis(1200) + "\"}");
-        status("r1", "{\"phase\": \"Running\", \"startedAt\": \"" + stored.plusMillis(1200) + "\", \"containerId\": \"c1\"}");
+        String started = "\"startedAt\": \"" + stored.plusMillis(1200) + "\"";
+        status("r1", "{\"phase\": \"Running\", " + started + "}");
+        status("r1", "{\"phase\": \"Running\", " + started + ", \"containerId\": \"c1\"}");
         assertNull(runs("Succeeded", "bash"), "not finished yet");
         status("r1", "{\"phase\": \"Succeeded\", \"durationMs\": 1500}");
         status("r1", "{\"phase\": \"Succeeded\", \"durationMs\": 1500, \"message\": \"written again\"}");
