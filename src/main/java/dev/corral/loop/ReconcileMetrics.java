@@ -63,7 +63,8 @@ public final class ReconcileMetrics {
      * engine call.
      */
     public void engineUp(BooleanSupplier up) {
-        Gauge.builder("corral_engine_up", up, u -> u.getAsBoolean() ? 1 : 0)
+        // A supplier gauge holds its function strongly (an object gauge only weakly: the lambda would be collected).
+        Gauge.builder("corral_engine_up", () -> up.getAsBoolean() ? 1 : 0)
                 .description("1 while the Docker engine answers the reconcile loop, 0 while it does not")
                 .register(registry);
     }
