@@ -2,7 +2,8 @@
 # Makes a Debian machine ready to run and test Corral, on the host or as a container. Idempotent:
 # installs only what is missing, reuses a Docker engine that already answers, rebuilds images only
 # when absent or their recipe changed (deploy/images/build.sh: busybox, Corral's own image bases
-# corral/base-jre and corral/base-native, the tool-run runners).
+# corral/base-jre and corral/base-native, the tool-run runners), and installs Prometheus for the
+# metrics tests unless CORRAL_SKIP_PROMETHEUS=1.
 #
 #   deploy/setup.sh
 #
@@ -26,6 +27,24 @@ apt_install() {
 # Java 17+: the Maven Wrapper (./mvnw) brings its own Maven.
 if ! command -v java >/dev/null 2>&1; then
   apt_install openjdk-17-jdk-headless
+fi
+
+# Prometheus and promtool, from Debian's prometheus package, for the metrics tests
+# (dev.corral.observability), which start their own server on a free port: the package's service is kept
+# from starting (policy-rc.d, Debian's way), and left disabled where systemd runs. Running Corral needs
+# neither: deploy/run.sh sets CORRAL_SKIP_PROMETHEUS=1.
+if [ -z "${CORRAL_SKIP_PROMETHEUS:-}" ] && { ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; }; then
+  if [ -e /usr/sbin/policy-rc.d ]; then
+    apt_install prometheus
+  else
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    apt_install prometheus || { as_root rm -f /usr/sbin/policy-rc.d; exit 1; }
+    as_root rm -f /usr/sbin/policy-rc.d
+  fi
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 fi
 
 # The Docker engine, from Debian's docker.io. /usr/bin/docker is that package's client.

@@ -8,6 +8,8 @@ import dev.corral.spec.model.RunPhase;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
 import dev.corral.store.StoreEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,12 +35,17 @@ public class RunAdmission {
     SpecStore store;
     @Inject
     CorralConfig config;
+    @Inject
+    MeterRegistry registry;
 
     private final Set<ObjectKey> waiting = ConcurrentHashMap.newKeySet();
     private int admitting;
 
     @PostConstruct
     void init() {
+        Gauge.builder("corral_runs_pending", this, RunAdmission::waiting)
+                .description("Runs stored and not started (Pending, or not looked at): what corral.runs.max-queued counts")
+                .register(registry);
         store.addListener(this::onEvent);
         // Listener first, then the scan: a key the scan sees is re-checked against the store, so
         // a run that started in between is not counted as waiting.

@@ -17,6 +17,7 @@ import dev.corral.store.ConflictException;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
 import dev.corral.store.StoreException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -142,7 +143,7 @@ class RevisionApply {
                 moved.keySet().forEach(k -> owners.put(k, source));
                 registry.applied(source, hashes.get(source), now);
                 applied.add(source);
-                meters.counter("corral_specs_dir_applies_total", "result", "applied").increment();
+                applies("applied");
                 String summary = describe(changes.stream().filter(c -> c.action() != Action.unchanged).toList());
                 if (!summary.isEmpty()) {
                     LOG.infof("applied %s: %s", source, summary);
@@ -215,7 +216,7 @@ class RevisionApply {
         boolean repeat = last != null && last.hash() == null && last.errors().equals(errors);
         registry.failed(source, null, now, errors, false);
         if (!repeat) {
-            meters.counter("corral_specs_dir_applies_total", "result", "failed").increment();
+            applies("failed");
             LOG.warnf("%s is not read: %s", source, message);
         }
     }
@@ -225,7 +226,7 @@ class RevisionApply {
         boolean repeat = last != null && Objects.equals(hash, last.hash()) && last.errors().equals(errors);
         registry.failed(source, hash, now, errors, conflicted);
         if (!repeat) {
-            meters.counter("corral_specs_dir_applies_total", "result", "failed").increment();
+            applies("failed");
             LOG.errorf("%s was not applied (nothing in it changed): %s", source,
                     errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
         }
@@ -247,5 +248,11 @@ class RevisionApply {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private void applies(String result) {
+        Counter.builder("corral_specs_dir_applies_total")
+                .description("Files of the specs directory applied, or refused, by result").tag("result", result)
+                .register(meters).increment();
     }
 }

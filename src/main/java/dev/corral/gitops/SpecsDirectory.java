@@ -2,6 +2,7 @@ package dev.corral.gitops;
 
 import dev.corral.config.CorralConfig;
 import dev.corral.store.ApplyOptions;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -90,8 +91,10 @@ public class SpecsDirectory {
             return;
         }
         Path dir = config.specsDir().get().toAbsolutePath().normalize();
-        meters.gauge("corral_specs_dir_failing_files", registry,
-                r -> r.files().values().stream().filter(f -> !f.errors().isEmpty()).count());
+        Gauge.builder("corral_specs_dir_failing_files", registry,
+                        r -> r.files().values().stream().filter(f -> !f.errors().isEmpty()).count())
+                .description("Files of the specs directory that were not applied (each says why in /sources)")
+                .register(meters);
         executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "corral-specs-dir");
             t.setDaemon(true);

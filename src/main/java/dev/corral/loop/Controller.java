@@ -67,6 +67,8 @@ public class Controller {
         }
         var rc = config.reconcile();
         LoopCore core = core();
+        // Not published with the loop off: the engine is then not used, so neither up nor down.
+        metrics.engineUp(() -> engineProblem() == null);
         background = Executors.newSingleThreadScheduledExecutor(daemon("corral-events"));
         running.set(true);
         store.addListener(core::onStoreEvent);

@@ -13,10 +13,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** The reconcile loop's Prometheus metrics ({@code corral_reconcile_*}, {@code corral_workqueue_*}, ...). */
+/**
+ * The reconcile loop's Prometheus metrics ({@code corral_reconcile_*}, {@code corral_workqueue_*}, ...); every
+ * series is listed in docs/observability.md.
+ */
 public final class ReconcileMetrics {
+
+    /**
+     * {@code corral_reconcile_duration_seconds}'s buckets: a reconcile that changes nothing takes about a
+     * millisecond, one that creates a container tens to hundreds, one that pulls an image seconds.
+     */
+    private static final Duration[] RECONCILE_BUCKETS = {Duration.ofMillis(1), Duration.ofNanos(2_500_000),
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final MeterRegistry registry;
     private final Map<ObjectKey, Phase> phases = new ConcurrentHashMap<>();
@@ -32,13 +45,28 @@ public final class ReconcileMetrics {
                 .description("Free subnets in the session network pool (-1: not yet known)").register(registry);
         retries = Counter.builder("corral_workqueue_retries_total").description("Keys re-queued after a failure")
                 .register(registry);
+        // At zero from the start: a crash-loop alert's increase() then sees the first restart.
+        restarts(Kind.Relic);
+        restarts(Kind.Agent);
     }
 
     public void reconciled(Kind kind, Result result, Duration took) {
         Counter.builder("corral_reconcile_total").description("Reconciles by kind and result")
                 .tag("kind", kind.name()).tag("result", result.metricName()).register(registry).increment();
-        Timer.builder("corral_reconcile_duration_seconds").description("Time per reconcile")
-                .tag("kind", kind.name()).register(registry).record(took);
+        Timer.builder("corral_reconcile_duration_seconds").description("Time per reconcile, by kind")
+                .serviceLevelObjectives(RECONCILE_BUCKETS).tag("kind", kind.name()).register(registry).record(took);
+    }
+
+    /**
+     * Publishes {@code corral_engine_up}: 1 while the loop can use the engine (it answered the last resync and
+     * the event stream is connected), 0 otherwise. Read from what the loop already knows: a scrape makes no
+     * engine call.
+     */
+    public void engineUp(BooleanSupplier up) {
+        // A supplier gauge holds its function strongly (an object gauge only weakly: the lambda would be collected).
+        Gauge.builder("corral_engine_up", () -> up.getAsBoolean() ? 1 : 0)
+                .description("1 while the Docker engine answers the reconcile loop, 0 while it does not")
+                .register(registry);
     }
 
     public void retried() {
@@ -46,8 +74,12 @@ public final class ReconcileMetrics {
     }
 
     public void restarted(Kind kind) {
-        Counter.builder("corral_container_restarts_total").description("Containers restarted after they ended")
-                .tag("kind", kind.name()).register(registry).increment();
+        restarts(kind).increment();
+    }
+
+    private Counter restarts(Kind kind) {
+        return Counter.builder("corral_container_restarts_total").description("Containers restarted after they ended")
+                .tag("kind", kind.name()).register(registry);
     }
 
     /** Records an object's phase, for {@code corral_managed_containers{kind,phase}}. */

@@ -7,13 +7,15 @@ import dev.corral.loop.WorkQueue;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.spec.ObjectKey;
 import dev.corral.store.SpecStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Builds the reconcilers of ToolRuns and Tools (warm pools), and the run slots and pools they share. */
+/** Builds the reconcilers of ToolRuns and Tools (warm pools), the run slots and pools they share, and their metrics. */
 @ApplicationScoped
 public class RunWiring {
 
@@ -21,6 +23,14 @@ public class RunWiring {
     @Singleton
     WarmPools warmPools() {
         return new WarmPools();
+    }
+
+    /** Built at start-up: its store listener must see every run that finishes. */
+    @Produces
+    @Singleton
+    @Startup
+    RunMetrics runMetrics(MeterRegistry registry, SpecStore store, WarmPools pools, CorralConfig config) {
+        return new RunMetrics(registry, store, pools, config.runs()).attach();
     }
 
     @Produces

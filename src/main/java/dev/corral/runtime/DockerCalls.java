@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,15 @@ import java.util.function.Supplier;
  * {@link EngineException} and each call timed in {@code corral_docker_api_seconds{operation}}.
  */
 final class DockerCalls {
+
+    /**
+     * {@code corral_docker_api_seconds}'s buckets: an inspect answers in about a millisecond, a create or a
+     * start in tens to hundreds; pulls and long execs land in the top ones.
+     */
+    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final DockerClient client;
     private final DockerClient eventsClient;
@@ -76,7 +86,8 @@ final class DockerCalls {
             throw new EngineException(0, "Docker engine did not answer: " + rootMessage(e), e);
         } finally {
             sample.stop(timers.computeIfAbsent(operation, op -> Timer.builder("corral_docker_api_seconds")
-                    .description("Docker API calls by operation").tag("operation", op).register(registry)));
+                    .description("Docker API calls by operation").serviceLevelObjectives(BUCKETS).tag("operation", op)
+                    .register(registry)));
         }
     }
 

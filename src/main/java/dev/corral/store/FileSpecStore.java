@@ -49,6 +49,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     private WriteAheadLog wal;
     private volatile long resourceVersion;
     private volatile StoreException failure;
+    private volatile WriteTimer writeTimer = WriteTimer.NONE;
     private long snapshotBytes;
 
     private FileSpecStore(Path dir, Clock clock, long compactMinBytes, WriteHook hook, DataDirectoryLock dirLock) {
@@ -138,8 +139,14 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
         delivery.addListener(listener);
     }
 
+    /** Times every write that changes something from now on (dry runs and unchanged statuses are not timed). */
+    public void timeWrites(WriteTimer timer) {
+        writeTimer = timer;
+    }
+
     @Override
     public List<Change> apply(List<SpecObject> batch, ApplyOptions options) {
+        long start = System.nanoTime();
         long offset = 0;
         ApplyStep apply;
         writeLock.lock();
@@ -153,11 +160,13 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             delivery.deliverQueued();
         }
         awaitDurable(offset);
+        timed("apply", offset, start);
         return apply.changes();
     }
 
     @Override
     public List<SpecObject> delete(ObjectKey key, Long expectedResourceVersion, String source) {
+        long start = System.nanoTime();
         long offset;
         List<SpecObject> deleted;
         writeLock.lock();
@@ -170,11 +179,13 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             delivery.deliverQueued();
         }
         awaitDurable(offset);
+        timed("delete", offset, start);
         return deleted;
     }
 
     @Override
     public Optional<SpecObject> updateStatus(ObjectKey key, ObjectNode status) {
+        long start = System.nanoTime();
         long offset;
         SpecObject updated;
         writeLock.lock();
@@ -196,6 +207,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             delivery.deliverQueued();
         }
         awaitDurable(offset);
+        timed("status", offset, start);
         return Optional.of(updated);
     }
 
@@ -245,6 +257,12 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
             failure = new StoreException("the disk failed to sync " + wal.file() + " (" + e.getMessage()
                     + "); the store accepts no more writes until Corral is restarted", e);
             throw failure;
+        }
+    }
+
+    private void timed(String operation, long offset, long start) {
+        if (offset != 0) {
+            writeTimer.written(operation, System.nanoTime() - start);
         }
     }
 
