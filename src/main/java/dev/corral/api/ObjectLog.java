@@ -1,0 +1,254 @@
+package dev.corral.api;
+
+import dev.corral.runs.Launcher;
+import dev.corral.runtime.ContainerDetails;
+import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.LogLine;
+import dev.corral.runtime.LogRequest;
+import dev.corral.spec.Json;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
+import dev.corral.store.SpecStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * One object's log (Relic, Agent, ToolRun) sent to a {@link LogOutput}. Followed, it spans the
+ * container's runs: when the engine's stream ends (the container stopped), it waits — without a
+ * thread, on the object's status writes, re-checking every {@link #RECHECK} — until the object's
+ * container runs again (restarted in place, or re-created with a new id), says so with a
+ * {@code restarted} event and reads on from that run's start, so no line repeats. It ends when
+ * the object is deleted, or the client goes away; either way the engine stream, the wait and the
+ * stream permit are let go.
+ */
+final class ObjectLog {
+
+    /** How often a wait for the next run looks at the engine even without a status write. */
+    static final Duration RECHECK = Duration.ofSeconds(2);
+
+    /** Where the first inspect runs: never on the event loop that took the request. */
+    private static final Executor START = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "corral-logs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ObjectKey key;
+    private final LogQuery query;
+    private final LogOutput out;
+    private final StreamLimits.Permit permit;
+    private final ContainerRuntime runtime;
+    private final StatusWaiter waiter;
+    private final SpecStore store;
+
+    private volatile boolean stopped;
+    private volatile AutoCloseable engineStream;
+    private volatile CompletableFuture<?> waiting;
+    // The run being read, and the time of the last line sent (one step at a time writes these).
+    private volatile String containerId;
+    private volatile Instant startedAt;
+    private volatile Instant lastTime;
+    private volatile boolean opened;
+
+    ObjectLog(ObjectKey key, LogQuery query, LogOutput out, StreamLimits.Permit permit, ContainerRuntime runtime,
+              StatusWaiter waiter, SpecStore store) {
+        this.key = key;
+        this.query = query;
+        this.out = out;
+        this.permit = permit;
+        this.runtime = runtime;
+        this.waiter = waiter;
+        this.store = store;
+        permit.goneWhen(out::gone).onClientGone(this::stop);
+    }
+
+    void start() {
+        START.execute(() -> {
+            try {
+                begin();
+            } catch (RuntimeException e) {
+                end("engine: " + e.getMessage());
+            }
+        });
+    }
+
+    private void begin() {
+        SpecObject o = store.get(key).orElse(null);
+        if (o == null) {
+            end("deleted");
+            return;
+        }
+        if (query.follow()) {
+            check(o, true);
+            return;
+        }
+        if (finishedRun(o)) {
+            sendCaptured(o);
+            return;
+        }
+        ContainerDetails d = details(o);
+        if (d == null || (query.previous() && d.startedAt() == null)) {
+            end("no container");
+            return;
+        }
+        containerId = d.id();
+        // previous: what the container wrote before its current start, that is its run before the last restart.
+        open(new LogRequest(false, query.tail(), query.since(), query.previous() ? d.startedAt() : null));
+    }
+
+    /**
+     * Follows the object's current run if it is one not read yet; else waits for the next status
+     * write (or {@link #RECHECK}). {@code justEnded}: the last stream has just ended, so the same
+     * run, if it still runs, is read again only after a wait (no tight loop on a failing engine).
+     */
+    private void check(SpecObject o, boolean justEnded) {
+        if (stopped) {
+            return;
+        }
+        if (o == null) {
+            end("deleted");
+            return;
+        }
+        if (finishedRun(o)) {
+            if (opened) {
+                end(LogFollow.phaseOf(o.status()));
+            } else {
+                sendCaptured(o);
+            }
+            return;
+        }
+        ContainerDetails d = details(o);
+        if (d != null && d.startedAt() != null) {
+            if (!opened) {
+                // The first run read: as the query asks (a stopped container gives its lines so far, then ends).
+                take(d);
+                open(new LogRequest(true, query.tail(), query.since(), null));
+                return;
+            }
+            if (!d.id().equals(containerId) || d.startedAt().isAfter(startedAt)) {
+                // Another run took over (even one that already ended again: its lines are read too).
+                take(d);
+                out.event("restarted", Json.MAPPER.createObjectNode().put("containerId", d.id())
+                        .put("startedAt", d.startedAt().toString()));
+                open(new LogRequest(true, null, later(d.startedAt(), lastTime), null));
+                return;
+            }
+            if (d.running() && !justEnded) {
+                // The same run, still running: the engine's stream dropped. Read on after the last line sent.
+                open(new LogRequest(true, null, later(startedAt, lastTime), null));
+                return;
+            }
+        }
+        long seen = o.resourceVersion();
+        CompletableFuture<SpecObject> next = waiter.awaitUntil(key, x -> x.resourceVersion() != seen, RECHECK);
+        waiting = next;
+        next.thenAccept(x -> check(x, false));
+        if (stopped) {
+            next.cancel(false);
+        }
+    }
+
+    private void take(ContainerDetails d) {
+        containerId = d.id();
+        startedAt = d.startedAt();
+        opened = true;
+    }
+
+    /** The later of a run's start and just after the last line sent. */
+    private static Instant later(Instant start, Instant last) {
+        Instant after = last == null ? null : last.plusNanos(1);
+        return after == null || start.isAfter(after) ? start : after;
+    }
+
+    private void open(LogRequest request) {
+        if (stopped) {
+            return;
+        }
+        try {
+            engineStream = runtime.readLogs(containerId, request, this::line, this::ended);
+        } catch (RuntimeException e) {
+            end("engine: " + e.getMessage());
+            return;
+        }
+        if (stopped) {
+            closeEngineStream(); // stopped while the stream was being opened
+        }
+    }
+
+    private void line(LogLine l) {
+        if (stopped || (key.kind() == Kind.ToolRun && l.text().contains(Launcher.REPORT_MARK))) {
+            return; // the launcher's closing report is Corral's, not the run's output
+        }
+        if (l.time() != null) {
+            lastTime = l.time();
+        }
+        out.line(l);
+    }
+
+    private void ended(Throwable failure) {
+        if (stopped) {
+            return;
+        }
+        if (!query.follow()) {
+            end(failure == null ? "done" : "engine: " + failure.getMessage());
+            return;
+        }
+        check(store.get(key).orElse(null), true);
+    }
+
+    private ContainerDetails details(SpecObject o) {
+        String id = o.status() == null ? null : o.status().path("containerId").asText(null);
+        return id == null ? null : runtime.inspectContainer(id).orElse(null);
+    }
+
+    private boolean finishedRun(SpecObject o) {
+        return key.kind() == Kind.ToolRun && RunPhase.finishedIn(o.status());
+    }
+
+    /** A finished run's container is gone: its output as captured in its status, line by line. */
+    private void sendCaptured(SpecObject o) {
+        for (String stream : new String[]{"stdout", "stderr"}) {
+            String text = o.status().path(stream).asText("");
+            for (String l : text.isEmpty() ? new String[0] : text.split("\n")) {
+                line(new LogLine(stream, null, l));
+            }
+        }
+        end(LogFollow.phaseOf(o.status()));
+    }
+
+    private void end(String reason) {
+        if (!stopped) {
+            out.end(reason);
+        }
+        stop();
+    }
+
+    /** Lets everything go; safe to call more than once and from any thread. */
+    void stop() {
+        stopped = true;
+        CompletableFuture<?> w = waiting;
+        if (w != null) {
+            w.cancel(false);
+        }
+        closeEngineStream();
+        out.close();
+        permit.close();
+    }
+
+    private void closeEngineStream() {
+        AutoCloseable s = engineStream;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                // The engine stream is going away anyway.
+            }
+        }
+    }
+}
