@@ -17,22 +17,23 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
- * One object's log (Relic, Agent, ToolRun) sent to a {@link LogOutput}. Followed, it spans the
- * container's runs: when the engine's stream ends (the container stopped), it waits — without a
- * thread, on the object's status writes, re-checking every {@link #RECHECK} — until the object's
- * container runs again (restarted in place, or re-created with a new id), says so with a
- * {@code restarted} event and reads on from that run's start, so no line repeats. It ends when
- * the object is deleted, or the client goes away; either way the engine stream, the wait and the
- * stream permit are let go.
+ * One object's log (Relic, Agent, ToolRun) sent to a {@link LogOutput}: its current run, or with
+ * {@code previous} what came before it. Followed, it spans the container's runs: when the
+ * engine's stream ends (the container stopped), it waits — without a thread, on the object's
+ * status writes, looking again every {@link #RECHECK} — until the object's container runs again
+ * (restarted in place, or re-created with a new id), says so with a {@code restarted} event and
+ * reads on from where that run begins, so no line repeats. It ends when the object is deleted
+ * or the client goes away; either way the engine stream, the wait and the permit are let go.
  */
 final class ObjectLog {
 
     /** How often a wait for the next run looks at the engine even without a status write. */
     static final Duration RECHECK = Duration.ofSeconds(2);
 
-    /** Where the first inspect runs: never on the event loop that took the request. */
+    /** Where a log starts (it inspects the container): never on the event loop that took the request. */
     private static final Executor START = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "corral-logs");
         t.setDaemon(true);
@@ -50,7 +51,7 @@ final class ObjectLog {
     private volatile boolean stopped;
     private volatile AutoCloseable engineStream;
     private volatile CompletableFuture<?> waiting;
-    // The run being read, and the time of the last line sent (one step at a time writes these).
+    // The run being read and the time of the last line sent; one step at a time writes them.
     private volatile String containerId;
     private volatile Instant startedAt;
     private volatile Instant lastTime;
@@ -78,6 +79,25 @@ final class ObjectLog {
         });
     }
 
+    /**
+     * Where the container's current run begins in its log; null: the whole log is this run.
+     * Exact for a container restarted in place: everything after its last exit, as the engine
+     * marks the exit only once a run's output is copied. For a container stopped now it is its
+     * last start, which the engine records a moment after the process began: a line written in
+     * that moment counts as the run before.
+     */
+    static Instant currentRunFrom(ContainerDetails d) {
+        if (d.startedAt() == null || d.finishedAt() == null) {
+            return null;
+        }
+        return d.finishedAt().isBefore(d.startedAt()) ? d.finishedAt() : d.startedAt();
+    }
+
+    /** The later of two times, either may be null. */
+    static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
     private void begin() {
         SpecObject o = store.get(key).orElse(null);
         if (o == null) {
@@ -85,7 +105,7 @@ final class ObjectLog {
             return;
         }
         if (query.follow()) {
-            check(o, true);
+            check(o, false);
             return;
         }
         if (finishedRun(o)) {
@@ -93,19 +113,25 @@ final class ObjectLog {
             return;
         }
         ContainerDetails d = details(o);
-        if (d == null || (query.previous() && d.startedAt() == null)) {
+        if (d == null || d.startedAt() == null) {
             end("no container");
             return;
         }
         containerId = d.id();
-        // previous: what the container wrote before its current start, that is its run before the last restart.
-        open(new LogRequest(false, query.tail(), query.since(), query.previous() ? d.startedAt() : null));
+        Instant from = currentRunFrom(d);
+        if (query.previous() && from == null) {
+            end("no previous run");
+            return;
+        }
+        LogRequest r = query.previous() ? new LogRequest(false, query.tail(), query.since(), from)
+                : new LogRequest(false, query.tail(), later(query.since(), from), null);
+        open(r, failure -> end(failure == null ? "done" : "engine: " + failure.getMessage()));
     }
 
     /**
      * Follows the object's current run if it is one not read yet; else waits for the next status
-     * write (or {@link #RECHECK}). {@code justEnded}: the last stream has just ended, so the same
-     * run, if it still runs, is read again only after a wait (no tight loop on a failing engine).
+     * write (or {@link #RECHECK}). {@code justEnded}: a stream has just ended, so the same run, if
+     * it still runs, is read again only after a wait (no tight loop on a failing engine).
      */
     private void check(SpecObject o, boolean justEnded) {
         if (stopped) {
@@ -125,23 +151,32 @@ final class ObjectLog {
         }
         ContainerDetails d = details(o);
         if (d != null && d.startedAt() != null) {
+            Instant from = currentRunFrom(d);
             if (!opened) {
-                // The first run read: as the query asks (a stopped container gives its lines so far, then ends).
+                // The first run read, as the query asks (a stopped container gives its lines, then ends).
                 take(d);
-                open(new LogRequest(true, query.tail(), query.since(), null));
+                Instant since = later(query.since(), from);
+                if (query.tail() == null || since == null) {
+                    follow(query.tail(), since); // the engine takes the tail itself
+                } else {
+                    // The last lines before now, then on from now: nothing lost or repeated in between.
+                    Instant now = Instant.now();
+                    open(new LogRequest(false, query.tail(), since, now), failure -> follow(null, now));
+                }
                 return;
             }
-            if (!d.id().equals(containerId) || d.startedAt().isAfter(startedAt)) {
-                // Another run took over (even one that already ended again: its lines are read too).
+            boolean otherContainer = !d.id().equals(containerId);
+            if (otherContainer || d.startedAt().isAfter(startedAt)) {
+                // Another run took over (even one that has ended again: its lines are read too).
                 take(d);
                 out.event("restarted", Json.MAPPER.createObjectNode().put("containerId", d.id())
                         .put("startedAt", d.startedAt().toString()));
-                open(new LogRequest(true, null, later(d.startedAt(), lastTime), null));
+                follow(null, otherContainer ? null : later(from, after(lastTime)));
                 return;
             }
             if (d.running() && !justEnded) {
                 // The same run, still running: the engine's stream dropped. Read on after the last line sent.
-                open(new LogRequest(true, null, later(startedAt, lastTime), null));
+                follow(null, later(from, after(lastTime)));
                 return;
             }
         }
@@ -154,24 +189,34 @@ final class ObjectLog {
         }
     }
 
+    private static Instant after(Instant t) {
+        return t == null ? null : t.plusNanos(1);
+    }
+
     private void take(ContainerDetails d) {
         containerId = d.id();
         startedAt = d.startedAt();
         opened = true;
     }
 
-    /** The later of a run's start and just after the last line sent. */
-    private static Instant later(Instant start, Instant last) {
-        Instant after = last == null ? null : last.plusNanos(1);
-        return after == null || start.isAfter(after) ? start : after;
+    private void follow(Integer tail, Instant since) {
+        open(new LogRequest(true, tail, since, null), failure -> {
+            if (!stopped) {
+                check(store.get(key).orElse(null), true);
+            }
+        });
     }
 
-    private void open(LogRequest request) {
+    private void open(LogRequest request, Consumer<Throwable> ended) {
         if (stopped) {
             return;
         }
         try {
-            engineStream = runtime.readLogs(containerId, request, this::line, this::ended);
+            engineStream = runtime.readLogs(containerId, request, this::line, failure -> {
+                if (!stopped) {
+                    ended.accept(failure);
+                }
+            });
         } catch (RuntimeException e) {
             end("engine: " + e.getMessage());
             return;
@@ -191,17 +236,6 @@ final class ObjectLog {
         out.line(l);
     }
 
-    private void ended(Throwable failure) {
-        if (stopped) {
-            return;
-        }
-        if (!query.follow()) {
-            end(failure == null ? "done" : "engine: " + failure.getMessage());
-            return;
-        }
-        check(store.get(key).orElse(null), true);
-    }
-
     private ContainerDetails details(SpecObject o) {
         String id = o.status() == null ? null : o.status().path("containerId").asText(null);
         return id == null ? null : runtime.inspectContainer(id).orElse(null);
@@ -211,7 +245,7 @@ final class ObjectLog {
         return key.kind() == Kind.ToolRun && RunPhase.finishedIn(o.status());
     }
 
-    /** A finished run's container is gone: its output as captured in its status, line by line. */
+    /** A finished run's container is gone: its output as its status captured it, line by line. */
     private void sendCaptured(SpecObject o) {
         for (String stream : new String[]{"stdout", "stderr"}) {
             String text = o.status().path(stream).asText("");

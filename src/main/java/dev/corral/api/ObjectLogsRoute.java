@@ -93,6 +93,9 @@ public class ObjectLogsRoute {
     }
 
     private static void unauthorized(RoutingContext rc) {
+        if (rc.response().headWritten()) {
+            return; // a token Corral does not know: Quarkus has already sent the mechanism's challenge
+        }
         rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"corral\"");
         JsonErrorResponse.send(rc, 401, "a valid token is required: send Authorization: Bearer <token>");
     }

@@ -25,11 +25,10 @@ final class DockerLogs {
     AutoCloseable read(String id, LogRequest request, Consumer<LogLine> onLine, Consumer<Throwable> onEnd) {
         LogContainerCmd cmd = client.logContainerCmd(id).withStdOut(true).withStdErr(true)
                 .withFollowStream(request.follow()).withTimestamps(true);
-        boolean tailHere = LogWindow.tailHere(request);
-        if (request.tail() != null && !tailHere) {
+        if (request.tail() != null && !LogWindow.tailHere(request)) {
             cmd.withTail(request.tail());
         }
-        if (request.since() != null && !tailHere) {
+        if (request.since() != null) {
             cmd.withSince(LogWindow.engineSince(request));
         }
         if (request.until() != null) {

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 /**
  * Applies a {@link LogRequest}'s times to the nanosecond, and its tail where the engine cannot.
  * The engine takes {@code since} and {@code until} in whole seconds and applies {@code tail}
- * before {@code until} (the last lines of the whole log, then cut), so an {@code until} read
- * asks the engine for everything before the second after it and keeps the last lines here.
+ * before them (the last lines of the whole log, then cut), so a read with a time asks the
+ * engine for the whole seconds around it and keeps the last lines here.
  */
 final class LogWindow {
 
@@ -20,9 +20,9 @@ final class LogWindow {
         this.last = tailHere(request) ? new ArrayDeque<>() : null;
     }
 
-    /** Whether the tail is kept here rather than by the engine (which would cut it before {@code until}). */
+    /** Whether the tail is kept here rather than by the engine (which would take it before the times). */
     static boolean tailHere(LogRequest r) {
-        return r.tail() != null && r.until() != null;
+        return r.tail() != null && (r.since() != null || r.until() != null);
     }
 
     /** The {@code since} to give the engine: the whole second at or before it. */
@@ -40,6 +40,9 @@ final class LogWindow {
         if (t != null && request.until() != null && !t.isBefore(request.until())) {
             return;
         }
+        if (!inSince(line)) {
+            return;
+        }
         if (last != null) {
             last.addLast(line);
             if (last.size() > request.tail()) {
@@ -47,19 +50,14 @@ final class LogWindow {
             }
             return;
         }
-        if (inSince(line)) {
-            out.accept(line);
-        }
+        out.accept(line);
     }
 
     /** At the end of a read: the kept tail, if this window keeps one. */
     void finish(Consumer<LogLine> out) {
         if (last != null) {
             while (!last.isEmpty()) {
-                LogLine l = last.removeFirst();
-                if (inSince(l)) {
-                    out.accept(l);
-                }
+                out.accept(last.removeFirst());
             }
         }
     }

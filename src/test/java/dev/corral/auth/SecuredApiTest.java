@@ -56,6 +56,7 @@ class SecuredApiTest {
                 new Endpoint("GET /sources", Role.READ, r -> r.get("/sources"), true),
                 new Endpoint("GET /pools", Role.READ, r -> r.get("/pools"), true),
                 new Endpoint("GET /runs/x", Role.READ, r -> r.get("/runs/x"), true),
+                new Endpoint("GET /specs/agent/x/logs", Role.READ, r -> r.get("/specs/agent/x/logs"), true),
                 new Endpoint("GET /q/metrics", Role.READ, r -> r.get("/q/metrics"), true),
                 new Endpoint("GET /q/openapi", Role.READ, r -> r.get("/q/openapi"), true),
                 new Endpoint("GET /q/swagger-ui/", Role.READ, r -> r.redirects().follow(false).get("/q/swagger-ui/"), true),

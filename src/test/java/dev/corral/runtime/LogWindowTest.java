@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Lines of the engine's log with timestamps, and the exact cut of since, until and tail. */
 class LogWindowTest {
@@ -41,15 +42,19 @@ class LogWindowTest {
     }
 
     @Test
-    void theTailBeforeUntilIsKeptHereAndSinceAppliesAfterIt() {
+    void withATimeTheTailIsKeptHereAndCountsOnlyLinesWithinTheTimes() {
         // The engine would take the last lines of the whole log and then cut them at until: nothing.
         LogRequest previous = new LogRequest(false, 2, null, T0.plusMillis(300));
         assertEquals(List.of("b", "c"), texts(previous, 0, 100, 200, 300, 400));
+        LogRequest since = new LogRequest(false, 2, T0.plusMillis(150), null);
+        assertEquals(List.of("d", "e"), texts(since, 0, 100, 200, 300, 400));
         LogRequest both = new LogRequest(false, 3, T0.plusMillis(150), T0.plusMillis(400));
         assertEquals(List.of("c", "d"), texts(both, 0, 100, 200, 300, 400, 500));
-        // Without until, the engine applies tail itself; only since is cut here.
-        LogRequest tail = new LogRequest(true, 3, T0.plusMillis(150), null);
-        assertEquals(List.of("c", "d", "e"), texts(tail, 0, 100, 200, 300, 400));
+        assertEquals(List.of(), texts(new LogRequest(false, 0, T0, null), 0, 100));
+        // Without a time the engine applies the tail itself: every line it sends passes.
+        assertEquals(List.of("a", "b", "c"), texts(new LogRequest(true, 1, null, null), 0, 100, 200));
+        // A followed read cannot know its last lines before it ends.
+        assertThrows(IllegalArgumentException.class, () -> new LogRequest(true, 3, T0, null));
     }
 
     /** Lines a, b, c... at T0 plus each offset in ms, through a window. */
