@@ -7,6 +7,10 @@ import dev.corral.spec.Json;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
 /**
  * Where a followed or read log goes: server-sent events or WebSocket messages. Both carry the
  * same things: lines (with their stream), events ({@code restarted}: another container run took
@@ -24,6 +28,29 @@ interface LogOutput {
 
     /** Whether the client is gone (nothing more can be delivered). */
     boolean gone();
+
+    /** Whether the client has not taken what was sent so far (Vert.x's write queue is full). */
+    boolean full();
+
+    /** Called once the write queue has room again. */
+    void onDrain(Runnable r);
+
+    /**
+     * Blocks while the client has not taken what it was sent, until it does or {@code stopped}
+     * (looked at every second, so a drain just before the handler was set is not missed).
+     */
+    default void awaitRoom(BooleanSupplier stopped) {
+        while (!stopped.getAsBoolean() && full()) {
+            CountDownLatch room = new CountDownLatch(1);
+            onDrain(room::countDown);
+            try {
+                room.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 
     /** Closes the stream (idempotent). */
     void close();
@@ -83,6 +110,16 @@ interface LogOutput {
         }
 
         @Override
+        public boolean full() {
+            return !gone() && response.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable r) {
+            response.drainHandler(v -> r.run());
+        }
+
+        @Override
         public void close() {
             if (!gone()) {
                 response.end();
@@ -133,6 +170,16 @@ interface LogOutput {
         @Override
         public boolean gone() {
             return ws.isClosed();
+        }
+
+        @Override
+        public boolean full() {
+            return !gone() && ws.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable r) {
+            ws.drainHandler(v -> r.run());
         }
 
         @Override

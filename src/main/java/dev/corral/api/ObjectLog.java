@@ -56,6 +56,7 @@ final class ObjectLog {
     private volatile Instant startedAt;
     private volatile Instant lastTime;
     private volatile boolean opened;
+    private volatile Instant openedAt;
 
     ObjectLog(ObjectKey key, LogQuery query, LogOutput out, StreamLimits.Permit permit, ContainerRuntime runtime,
               StatusWaiter waiter, SpecStore store) {
@@ -70,27 +71,16 @@ final class ObjectLog {
     }
 
     void start() {
-        START.execute(() -> {
-            try {
-                begin();
-            } catch (RuntimeException e) {
-                end("engine: " + e.getMessage());
-            }
-        });
+        START.execute(() -> safely(this::begin));
     }
 
-    /**
-     * Where the container's current run begins in its log; null: the whole log is this run.
-     * Exact for a container restarted in place: everything after its last exit, as the engine
-     * marks the exit only once a run's output is copied. For a container stopped now it is its
-     * last start, which the engine records a moment after the process began: a line written in
-     * that moment counts as the run before.
-     */
-    static Instant currentRunFrom(ContainerDetails d) {
-        if (d.startedAt() == null || d.finishedAt() == null) {
-            return null;
+    /** A step that fails (the engine does not answer an inspect) ends the log with the reason. */
+    private void safely(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            end("engine: " + e.getMessage());
         }
-        return d.finishedAt().isBefore(d.startedAt()) ? d.finishedAt() : d.startedAt();
     }
 
     /** The later of two times, either may be null. */
@@ -118,7 +108,7 @@ final class ObjectLog {
             return;
         }
         containerId = d.id();
-        Instant from = currentRunFrom(d);
+        Instant from = d.currentRunFrom();
         if (query.previous() && from == null) {
             end("no previous run");
             return;
@@ -151,17 +141,17 @@ final class ObjectLog {
         }
         ContainerDetails d = details(o);
         if (d != null && d.startedAt() != null) {
-            Instant from = currentRunFrom(d);
+            Instant from = d.currentRunFrom();
             if (!opened) {
                 // The first run read, as the query asks (a stopped container gives its lines, then ends).
                 take(d);
+                openedAt = Instant.now();
                 Instant since = later(query.since(), from);
                 if (query.tail() == null || since == null) {
                     follow(query.tail(), since); // the engine takes the tail itself
                 } else {
                     // The last lines before now, then on from now: nothing lost or repeated in between.
-                    Instant now = Instant.now();
-                    open(new LogRequest(false, query.tail(), since, now), failure -> follow(null, now));
+                    open(new LogRequest(false, query.tail(), since, openedAt), failure -> follow(null, openedAt));
                 }
                 return;
             }
@@ -175,15 +165,15 @@ final class ObjectLog {
                 return;
             }
             if (d.running() && !justEnded) {
-                // The same run, still running: the engine's stream dropped. Read on after the last line sent.
-                follow(null, later(from, after(lastTime)));
+                // The same run, still running: the engine's stream dropped. Read on after what was read.
+                follow(null, later(later(from, openedAt), after(lastTime)));
                 return;
             }
         }
         long seen = o.resourceVersion();
         CompletableFuture<SpecObject> next = waiter.awaitUntil(key, x -> x.resourceVersion() != seen, RECHECK);
         waiting = next;
-        next.thenAccept(x -> check(x, false));
+        next.thenAccept(x -> safely(() -> check(x, false)));
         if (stopped) {
             next.cancel(false);
         }
@@ -202,7 +192,7 @@ final class ObjectLog {
     private void follow(Integer tail, Instant since) {
         open(new LogRequest(true, tail, since, null), failure -> {
             if (!stopped) {
-                check(store.get(key).orElse(null), true);
+                safely(() -> check(store.get(key).orElse(null), true));
             }
         });
     }
@@ -234,6 +224,8 @@ final class ObjectLog {
             lastTime = l.time();
         }
         out.line(l);
+        // The engine stream's thread waits while the client is slow: the engine waits too, nothing piles up here.
+        out.awaitRoom(() -> stopped);
     }
 
     private ContainerDetails details(SpecObject o) {

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Lines of the engine's log with timestamps, and the exact cut of since, until and tail. */
+/** Lines of the engine's log with timestamps, the exact cut of since, until and tail, and where a run begins. */
 class LogWindowTest {
 
     private static final Instant T0 = Instant.parse("2026-12-05T09:00:00.100000000Z");
@@ -55,6 +55,20 @@ class LogWindowTest {
         assertEquals(List.of("a", "b", "c"), texts(new LogRequest(true, 1, null, null), 0, 100, 200));
         // A followed read cannot know its last lines before it ends.
         assertThrows(IllegalArgumentException.class, () -> new LogRequest(true, 3, T0, null));
+    }
+
+    @Test
+    void theCurrentRunBeginsAtTheLastExitOfARestartedContainer() {
+        Instant start = T0.plusSeconds(10);
+        assertNull(details(start, null).currentRunFrom(), "never ended: the whole log is this run");
+        assertEquals(T0, details(start, T0).currentRunFrom(), "restarted in place: after its last exit");
+        assertEquals(start, details(start, start.plusSeconds(5)).currentRunFrom(), "stopped now: its last start");
+        assertNull(details(null, null).currentRunFrom());
+    }
+
+    private static ContainerDetails details(Instant startedAt, Instant finishedAt) {
+        return new ContainerDetails("id", "name", java.util.Map.of(), finishedAt == null || finishedAt.isBefore(startedAt),
+                null, false, null, startedAt, finishedAt, java.util.Map.of());
     }
 
     /** Lines a, b, c... at T0 plus each offset in ms, through a window. */
