@@ -99,8 +99,8 @@ interface LogOutput {
 
         private void send(String event, String data) {
             if (!gone()) {
-                // A line holds no newline; a lone carriage return would end an SSE data line early.
-                response.write("event: " + event + "\ndata: " + data.replace('\r', ' ') + "\n\n");
+                // A line holds no newline, but a carriage return (or an engine's message) may: either would end the data.
+                response.write("event: " + event + "\ndata: " + data.replace('\r', ' ').replace('\n', ' ') + "\n\n");
             }
         }
 

@@ -196,6 +196,34 @@ class ObjectLogsTest {
         await().atMost(Specs.CONVERGE).until(() -> streams.open() == before);
     }
 
+    @Test
+    void aToolRunsLogIsItsOutputFollowedUntilItEnds() {
+        String tool = unique("t");
+        apply("""
+                apiVersion: corral.dev/v1
+                kind: Tool
+                metadata: {name: %s}
+                spec:
+                  image: corral/busybox:latest
+                  command: ["sh", "-c", "echo one; echo oops >&2; sleep 1; echo two"]
+                """.formatted(tool));
+        String name = given().contentType("application/json").body("{\"tool\": \"" + tool + "\"}").post("/runs")
+                .then().statusCode(201).extract().path("metadata.name");
+        LogStreams.Sse followed = LogStreams.sse(uri("http", "/specs/toolrun/" + name + "/logs?follow=true"));
+        await().atMost(Specs.CONVERGE).until(followed.ended::get);
+        assertEquals(List.of("one", "two"), followed.data("stdout"), followed.events.toString());
+        assertEquals(List.of("oops"), followed.data("stderr"), "the launcher's report is not shown");
+        assertEquals(List.of("Succeeded"), followed.data("end"));
+        // Finished: its container is gone, and the log is what its status captured.
+        await().atMost(Specs.CONVERGE).until(() -> "Succeeded".equals(Specs.phase("toolrun/" + name)));
+        String body = given().get("/specs/toolrun/" + name + "/logs").asString();
+        assertEquals(List.of("one", "two"), dataOf(body, "stdout"));
+        assertEquals(List.of("oops"), dataOf(body, "stderr"));
+        assertEquals(List.of("Succeeded"), dataOf(body, "end"));
+        Specs.delete("toolrun/" + name);
+        Specs.delete("tool/" + tool);
+    }
+
     /** The data of the events of one name in a whole SSE body. */
     static List<String> dataOf(String body, String name) {
         List<String> out = new ArrayList<>();
