@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 public class ObjectLogsRoute {
 
     static final Pattern PATH = Pattern.compile("/specs/([^/]+)/([^/]+)(?:/([^/]+))?/logs");
+    private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
 
     @Inject
     SpecStore store;
@@ -66,6 +67,8 @@ public class ObjectLogsRoute {
         String session = inSession ? m.group(2) : null;
         String name = inSession ? m.group(3) : m.group(2);
         Context context = Vertx.currentContext();
+        // The path template for the HTTP metrics' uri tag (as RESTEasy sets it), not one series per object.
+        context.putLocal(URL_PATH_TEMPLATE, inSession ? "/specs/{kind}/{session}/{name}/logs" : "/specs/{kind}/{name}/logs");
         QuarkusHttpUser.getSecurityIdentity(rc, identities).subscribe().with(
                 identity -> context.runOnContext(v -> authorized(rc, identity, kind, session, name)),
                 failure -> context.runOnContext(v -> unauthorized(rc)));

@@ -21,6 +21,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -87,6 +88,10 @@ class ObjectLogsRouteTest {
             given().get("/specs/relic/" + s + "/web/logs?" + q).then().statusCode(400).contentType(ContentType.JSON)
                     .body("error", startsWith(param));
         }
+        // One series per path template in the HTTP metrics, not one per object.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then()
+                .body(containsString("uri=\"/specs/{kind}/{session}/{name}/logs\""))
+                .body(not(containsString(s + "/web/logs"))));
         given().delete("/specs/session/" + s).then().statusCode(200);
     }
 
