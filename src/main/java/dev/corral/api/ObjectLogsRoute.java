@@ -92,6 +92,8 @@ public class ObjectLogsRoute {
             JsonErrorResponse.send(rc, e.status(), e.getMessage());
         } catch (NotFoundException e) {
             JsonErrorResponse.send(rc, 404, e.getMessage());
+        } catch (RuntimeException e) {
+            rc.fail(e); // answered as JSON by RouterErrorsAsJson
         }
     }
 
