@@ -238,4 +238,18 @@ class SecuredApiTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
     }
+    @Test
+    void theLogsWebSocketNeedsAReadToken() {
+        URI uri = URI.create("ws://localhost:" + io.restassured.RestAssured.port + "/specs/relic/s1/none/logs");
+        for (String[] headers : new String[][]{{}, {"Authorization", "Bearer not-a-known-token-at-all"}}) {
+            java.util.concurrent.CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CompletionException.class, () -> dev.corral.support.LogStreams.webSocket(uri, headers));
+            assertEquals(401, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        }
+        // A read token passes the check: the relic does not exist.
+        java.util.concurrent.CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, () -> dev.corral.support.LogStreams.webSocket(uri,
+                        "Authorization", "Bearer " + SecuredProfile.READ));
+        assertEquals(404, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+    }
 }
