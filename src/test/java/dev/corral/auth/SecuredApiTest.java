@@ -238,6 +238,7 @@ class SecuredApiTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
     }
+
     @Test
     void theLogsWebSocketNeedsAReadToken() {
         URI uri = URI.create("ws://localhost:" + io.restassured.RestAssured.port + "/specs/relic/s1/none/logs");
