@@ -16,7 +16,8 @@ import java.util.Set;
  * Refuses mutating requests a browser sends on behalf of another site. Corral sends no
  * Access-Control-* headers, but a browser still delivers "simple" cross-site requests (a form
  * POST, a bodyless {@code POST /runs/x/cancel}) and only hides the answer, so the refusal has to
- * happen here. Clients that are not browsers send no Origin header and pass.
+ * happen here. WebSocket upgrades are checked too. Clients that are not browsers send no Origin
+ * header and pass.
  */
 @ApplicationScoped
 public class CrossSiteRequestGuard {
@@ -30,11 +31,20 @@ public class CrossSiteRequestGuard {
     }
 
     void check(RoutingContext rc) {
-        if (MUTATING.contains(rc.request().method()) && isCrossSite(rc.request())) {
+        if ((MUTATING.contains(rc.request().method()) || isWebSocketUpgrade(rc.request())) && isCrossSite(rc.request())) {
             JsonErrorResponse.send(rc, 403, REFUSED);
             return;
         }
         rc.next();
+    }
+
+    /**
+     * A browser lets any page open a WebSocket to any host, loopback included, and applies no
+     * same-origin rule to what comes back: a page could read the logs of a Corral without tokens.
+     * So a cross-site upgrade is refused like a mutating request.
+     */
+    static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        return "websocket".equalsIgnoreCase(trimmed(request.getHeader("Upgrade")));
     }
 
     static boolean isCrossSite(HttpServerRequest request) {

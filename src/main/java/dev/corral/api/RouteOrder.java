@@ -12,6 +12,12 @@ final class RouteOrder {
     static final int BODY_LIMIT = Integer.MIN_VALUE + 2;
     static final int BLANK_ACCEPT = Integer.MIN_VALUE + 3;
 
+    /**
+     * The logs route (SSE and WebSocket) runs after Quarkus's authentication (-200) and
+     * authorization (-100) handlers, so it finds the request's identity, and before RESTEasy.
+     */
+    static final int OBJECT_LOGS = -50;
+
     /** The failure handler that turns every router failure into JSON runs before Quarkus's (last). */
     static final int ROUTER_FAILURES = Integer.MIN_VALUE;
 

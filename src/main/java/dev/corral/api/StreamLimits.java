@@ -36,6 +36,7 @@ public class StreamLimits {
         private final HttpServerRequest request;
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile Runnable onGone = () -> { };
+        private volatile java.util.function.BooleanSupplier gone;
 
         private Permit(String client, HttpServerRequest request) {
             this.client = client;
@@ -51,8 +52,18 @@ public class StreamLimits {
             return this;
         }
 
+        /**
+         * How to tell that the client went away, where the response does not say it (a
+         * WebSocket: its upgraded connection outlives the response).
+         */
+        public Permit goneWhen(java.util.function.BooleanSupplier gone) {
+            this.gone = gone;
+            return this;
+        }
+
         boolean gone() {
-            return request.response().closed();
+            java.util.function.BooleanSupplier g = gone;
+            return g != null ? g.getAsBoolean() : request.response().closed();
         }
 
         @Override

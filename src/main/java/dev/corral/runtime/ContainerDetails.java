@@ -13,4 +13,18 @@ import java.util.Map;
 public record ContainerDetails(String id, String name, Map<String, String> labels, boolean running, Long exitCode,
                                boolean oomKilled, String error, Instant startedAt, Instant finishedAt,
                                Map<String, String> ipAddresses) {
+
+    /**
+     * Where the current run begins in the container's log; null: the whole log is this run.
+     * Exact for a container restarted in place: everything after its last exit, as the engine
+     * marks the exit only once a run's output is copied. For a container stopped now it is its
+     * last start, which the engine records a moment after the process began: a line written in
+     * that moment counts as the run before.
+     */
+    public Instant currentRunFrom() {
+        if (startedAt == null || finishedAt == null) {
+            return null;
+        }
+        return finishedAt.isBefore(startedAt) ? finishedAt : startedAt;
+    }
 }

@@ -95,6 +95,14 @@ public interface ContainerRuntime {
                              Runnable onEnd);
 
     /**
+     * Reads a container's log as lines, with the engine's time of each, in the part
+     * {@code request} names; with {@code follow}, goes on until the container stops. Returns at
+     * once: lines arrive on another thread, then {@code onEnd} once (with the failure, or null).
+     * Closing the handle ends the read and lets the engine connection go.
+     */
+    AutoCloseable readLogs(String id, LogRequest request, Consumer<LogLine> onLine, Consumer<Throwable> onEnd);
+
+    /**
      * What a running container uses now (cumulative counters); empty when it is not running or
      * is gone.
      */

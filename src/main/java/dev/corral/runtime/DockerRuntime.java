@@ -25,6 +25,7 @@ public class DockerRuntime implements ContainerRuntime {
     private final DockerNetworks networks;
     private final DockerImages images;
     private final DockerStreams streams;
+    private final DockerLogs logs;
     private final DockerEvents events;
     private final DockerSelf self;
     private final DockerStats stats;
@@ -45,6 +46,7 @@ public class DockerRuntime implements ContainerRuntime {
         this.containers = new DockerContainers(calls, images);
         this.networks = new DockerNetworks(calls);
         this.streams = new DockerStreams(calls);
+        this.logs = new DockerLogs(calls);
         this.events = new DockerEvents(calls);
         this.self = new DockerSelf(calls);
     }
@@ -172,6 +174,11 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public AutoCloseable followLogs(String id, boolean timestamps, BiConsumer<String, String> onLine, Runnable onEnd) {
         return streams.followLogs(id, timestamps, onLine, onEnd);
+    }
+
+    @Override
+    public AutoCloseable readLogs(String id, LogRequest request, Consumer<LogLine> onLine, Consumer<Throwable> onEnd) {
+        return logs.read(id, request, onLine, onEnd);
     }
 
     @Override

@@ -60,6 +60,7 @@ class SecuredApiTest {
                 new Endpoint("GET /events", Role.READ, r -> r.get("/events"), true),
                 new Endpoint("GET /specs/tool/x/events", Role.READ, r -> r.get("/specs/tool/x/events"), true),
                 new Endpoint("GET /runs/x", Role.READ, r -> r.get("/runs/x"), true),
+                new Endpoint("GET /specs/agent/x/logs", Role.READ, r -> r.get("/specs/agent/x/logs"), true),
                 new Endpoint("GET /q/metrics", Role.READ, r -> r.get("/q/metrics"), true),
                 new Endpoint("GET /q/openapi", Role.READ, r -> r.get("/q/openapi"), true),
                 new Endpoint("GET /q/swagger-ui/", Role.READ, r -> r.redirects().follow(false).get("/q/swagger-ui/"), true),
@@ -240,5 +241,20 @@ class SecuredApiTest {
         HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(base + "/specs")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
+    }
+
+    @Test
+    void theLogsWebSocketNeedsAReadToken() {
+        URI uri = URI.create("ws://localhost:" + io.restassured.RestAssured.port + "/specs/relic/s1/none/logs");
+        for (String[] headers : new String[][]{{}, {"Authorization", "Bearer not-a-known-token-at-all"}}) {
+            java.util.concurrent.CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CompletionException.class, () -> dev.corral.support.LogStreams.webSocket(uri, headers));
+            assertEquals(401, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        }
+        // A read token passes the check: the relic does not exist.
+        java.util.concurrent.CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class, () -> dev.corral.support.LogStreams.webSocket(uri,
+                        "Authorization", "Bearer " + SecuredProfile.READ));
+        assertEquals(404, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
     }
 }

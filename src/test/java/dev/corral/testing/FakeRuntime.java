@@ -328,6 +328,15 @@ public class FakeRuntime implements ContainerRuntime {
         };
     }
 
+    @Override
+    public AutoCloseable readLogs(String id, dev.corral.runtime.LogRequest request,
+                                  java.util.function.Consumer<dev.corral.runtime.LogLine> onLine,
+                                  java.util.function.Consumer<Throwable> onEnd) {
+        onEnd.accept(null);
+        return () -> {
+        };
+    }
+
     /** Set a container's usage as {@link #stats} answers it (running containers only). */
     public final Map<String, ContainerStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -1,0 +1,192 @@
+package dev.corral.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.runtime.LogLine;
+import dev.corral.spec.Json;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Where a followed or read log goes: server-sent events or WebSocket messages. Both carry the
+ * same things: lines (with their stream), events ({@code restarted}: another container run took
+ * over; {@code end}, with a reason), then the end of the stream.
+ */
+interface LogOutput {
+
+    void line(LogLine line);
+
+    /** An event with a JSON object as its data ({@code restarted}). */
+    void event(String name, ObjectNode data);
+
+    /** The {@code end} event with its reason, then closes. */
+    void end(String reason);
+
+    /** Whether the client is gone (nothing more can be delivered). */
+    boolean gone();
+
+    /** Whether the client has not taken what was sent so far (Vert.x's write queue is full). */
+    boolean full();
+
+    /** Called once the write queue has room again. */
+    void onDrain(Runnable r);
+
+    /**
+     * Blocks while the client has not taken what it was sent, until it does or {@code stopped}
+     * (looked at every second, so a drain just before the handler was set is not missed).
+     */
+    default void awaitRoom(BooleanSupplier stopped) {
+        while (!stopped.getAsBoolean() && full()) {
+            CountDownLatch room = new CountDownLatch(1);
+            onDrain(room::countDown);
+            try {
+                room.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Closes the stream (idempotent). */
+    void close();
+
+    static String json(Object o) {
+        try {
+            return Json.MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code text/event-stream}: event {@code stdout} or {@code stderr} with the line as data
+     * (prefixed with its RFC 3339 time when asked), as {@code GET /runs/{name}/logs} sends them.
+     */
+    final class Sse implements LogOutput {
+        private final HttpServerResponse response;
+        private final boolean timestamps;
+
+        Sse(HttpServerResponse response, boolean timestamps) {
+            this.response = response;
+            this.timestamps = timestamps;
+            response.setChunked(true).putHeader("Content-Type", "text/event-stream")
+                    .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
+            // A comment, so that the client sees the stream open before the first line.
+            response.write(": corral logs\n\n");
+        }
+
+        @Override
+        public void line(LogLine line) {
+            String text = timestamps && line.time() != null ? line.time() + " " + line.text() : line.text();
+            send(line.stream(), text);
+        }
+
+        @Override
+        public void event(String name, ObjectNode data) {
+            send(name, json(data));
+        }
+
+        @Override
+        public void end(String reason) {
+            send("end", reason);
+            close();
+        }
+
+        private void send(String event, String data) {
+            if (!gone()) {
+                // A line holds no newline, but a carriage return (or an engine's message) may: either would end the data.
+                response.write("event: " + event + "\ndata: " + data.replace('\r', ' ').replace('\n', ' ') + "\n\n");
+            }
+        }
+
+        @Override
+        public boolean gone() {
+            return response.closed() || response.ended();
+        }
+
+        @Override
+        public boolean full() {
+            return !gone() && response.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable r) {
+            response.drainHandler(v -> r.run());
+        }
+
+        @Override
+        public void close() {
+            if (!gone()) {
+                response.end();
+            }
+        }
+    }
+
+    /**
+     * One text message per line, {@code {"stream": "stdout", "time": "...", "line": "..."}}; events
+     * as {@code {"event": "restarted", ...}} and {@code {"event": "end", "reason": "..."}}, then a
+     * normal close.
+     */
+    final class WebSocket implements LogOutput {
+        private final ServerWebSocket ws;
+
+        WebSocket(ServerWebSocket ws) {
+            this.ws = ws;
+        }
+
+        @Override
+        public void line(LogLine line) {
+            ObjectNode m = Json.MAPPER.createObjectNode().put("stream", line.stream());
+            if (line.time() != null) {
+                m.put("time", line.time().toString());
+            }
+            send(m.put("line", line.text()));
+        }
+
+        @Override
+        public void event(String name, ObjectNode data) {
+            ObjectNode m = Json.MAPPER.createObjectNode().put("event", name);
+            m.setAll(data);
+            send(m);
+        }
+
+        @Override
+        public void end(String reason) {
+            send(Json.MAPPER.createObjectNode().put("event", "end").put("reason", reason));
+            close();
+        }
+
+        private void send(ObjectNode message) {
+            if (!gone()) {
+                ws.writeTextMessage(json(message));
+            }
+        }
+
+        @Override
+        public boolean gone() {
+            return ws.isClosed();
+        }
+
+        @Override
+        public boolean full() {
+            return !gone() && ws.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable r) {
+            ws.drainHandler(v -> r.run());
+        }
+
+        @Override
+        public void close() {
+            if (!gone()) {
+                ws.close();
+            }
+        }
+    }
+}
