@@ -133,7 +133,7 @@ final class ObjectLog {
         }
         if (finishedRun(o)) {
             if (opened) {
-                end(LogFollow.phaseOf(o.status()));
+                end(RunPhase.jsonOrPending(o.status()));
             } else {
                 sendCaptured(o);
             }
@@ -245,7 +245,7 @@ final class ObjectLog {
                 line(new LogLine(stream, null, l));
             }
         }
-        end(LogFollow.phaseOf(o.status()));
+        end(RunPhase.jsonOrPending(o.status()));
     }
 
     private void end(String reason) {
