@@ -26,8 +26,6 @@ import java.time.Instant;
 @RolesAllowed(Role.R)
 public class EventsResource {
 
-    /** Where {@code GET /events?watch=true} is served (see {@link WatchParameter}). */
-    static final String WATCH_PATH = "/events/watch";
 
     @Inject
     EventRecorder events;
@@ -40,15 +38,17 @@ public class EventsResource {
     @Operation(summary = "Events, least recently seen first",
             description = "Filters: kind, session, name, type (Normal or Warning), since (an RFC 3339 time or a "
                     + "duration back from now such as 5m). ?watch=true streams them as server-sent events.")
-    // watch is declared for the API description; a true value never reaches this method (see WatchParameter).
+    // watch is declared for the API description; a true value never reaches this method (see WatchRoute).
     public EventList list(@QueryParam("kind") String kind, @QueryParam("session") String session,
                           @QueryParam("name") String name, @QueryParam("type") String type,
-                          @QueryParam("since") String since, @QueryParam("watch") String watch) {
+                          @QueryParam("since") String since, @QueryParam("watch") String watch,
+                          @Context HttpServerRequest request) {
+        Flags.of(request, "watch"); // a bad value is a 400 (a true one never gets here)
         return new EventList(events.list(EventQuery.filter(kind, session, name, type, since, Instant.now())));
     }
 
     @GET
-    @Path("watch")
+    @Path(WatchRoute.PATH)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Events as server-sent events: the matching ones (ADDED), then each change (ADDED, MODIFIED)",
             description = "Reached as GET /events?watch=true, with the same filters.")
