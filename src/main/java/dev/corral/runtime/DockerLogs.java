@@ -46,14 +46,24 @@ final class DockerLogs {
 
             @Override
             public void onComplete() {
-                super.onComplete();
                 window.finish(onLine);
-                onEnd.accept(null);
+                super.onComplete();
+                ended(null);
             }
 
             @Override
             public void onError(Throwable t) {
                 super.onError(t);
+                ended(t);
+            }
+
+            /**
+             * Closing the callback (which onComplete and onError do) makes docker-java interrupt this,
+             * its stream thread; onEnd may call the engine again (a follower inspects the container and
+             * reads on), and an interrupted thread's engine call is cancelled at once. So the flag goes.
+             */
+            private void ended(Throwable t) {
+                Thread.interrupted();
                 onEnd.accept(t);
             }
         });

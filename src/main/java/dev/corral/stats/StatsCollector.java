@@ -68,7 +68,8 @@ public class StatsCollector {
     @Scheduled(every = "${corral.stats.interval:10s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (config.stats().enabled()) {
+        // The scheduler may fire once more while the application stops, after stop() shut the readers.
+        if (config.stats().enabled() && !readers.isShutdown()) {
             refresh();
         }
     }
