@@ -265,7 +265,9 @@ tp_docker() {
   local d="$WORK/tp-docker.$1" t0 t1 ok
   mkdir -p "$d"
   t0=$(us)
-  seq "$TP_N" | xargs -P "$TP_P" -I{} sh -c 'docker run --rm --label corral.bench/variant=runs-ref "$@" > '"$d"'/{}.out' \
+  # A docker run that hangs (dockerd 20.10 has wedged under 16 parallel runs here) fails the round
+  # after 2 min instead of holding the benchmark (and the engine) forever.
+  seq "$TP_N" | xargs -P "$TP_P" -I{} sh -c 'timeout 120 docker run --rm --label corral.bench/variant=runs-ref "$@" > '"$d"'/{}.out' \
     sh "${LOCKDOWN[@]}" "$BASH_IMAGE" bash -c 'echo hi'
   t1=$(us)
   ok=$(cat "$d"/*.out | grep -cx hi || true)

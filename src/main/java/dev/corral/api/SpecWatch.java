@@ -62,8 +62,12 @@ final class SpecWatch {
         PUMP.execute(this::drain);
     }
 
+    /** On the request's thread, which must not have returned yet. */
     void start(Watcher w) {
         watcher = w;
+        // The response head goes out now, on this thread: RESTEasy writes it after the resource method
+        // returns unless an event already did, and that check would race with a batch written by the pump.
+        sink.send(sse.newEventBuilder().comment("watching").build());
         wake();
     }
 

@@ -136,6 +136,7 @@ class WatchApiTest {
         // A bare ?watch is true; and a watch answers events whatever the client accepts.
         try (SseStream w = SseStream.open(RestAssured.port, "/specs?watch&selector=watch=" + tag, "Accept", "application/json")) {
             assertTrue(w.contentType().startsWith("text/event-stream"), w.contentType());
+            assertEquals("watching", w.next(T).comment(), "a comment opens the stream");
             SseStream.Event one = w.next(T);
             SseStream.Event two = w.next(T);
             SseStream.Event bookmark = w.next(T);
