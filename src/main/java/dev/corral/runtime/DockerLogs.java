@@ -47,6 +47,7 @@ final class DockerLogs {
             @Override
             public void onComplete() {
                 super.onComplete();
+                calledBack();
                 window.finish(onLine);
                 onEnd.accept(null);
             }
@@ -54,7 +55,17 @@ final class DockerLogs {
             @Override
             public void onError(Throwable t) {
                 super.onError(t);
+                calledBack();
                 onEnd.accept(t);
+            }
+
+            /**
+             * super.onComplete/onError closes the stream, and docker-java's close interrupts the stream's
+             * thread, which is this one: cleared, so that {@code onEnd} may call the engine (inspect the
+             * container, read on) instead of failing at once with a CancellationException.
+             */
+            private void calledBack() {
+                Thread.interrupted();
             }
         });
     }
