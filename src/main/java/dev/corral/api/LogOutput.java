@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.runtime.LogLine;
 import dev.corral.spec.Json;
+import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,7 +32,7 @@ interface LogOutput {
     /** Whether the client is gone (nothing more can be delivered). */
     boolean gone();
 
-    /** Whether the client has not taken what was sent so far (Vert.x's write queue is full). */
+    /** Whether the client has not taken what was sent so far (the write queue is full). */
     boolean full();
 
     /** Called once the write queue has room again. */
@@ -130,13 +133,21 @@ interface LogOutput {
     /**
      * One text message per line, {@code {"stream": "stdout", "time": "...", "line": "..."}}; events
      * as {@code {"event": "restarted", ...}} and {@code {"event": "end", "reason": "..."}}, then a
-     * normal close.
+     * normal close. A connection of WebSockets Next has no write queue to ask; what was sent but not
+     * yet written to the socket is counted here instead, and past {@link #HIGH_WATER} the sender
+     * waits, as on a full Vert.x write queue, until half of it is written.
      */
     final class WebSocket implements LogOutput {
-        private final ServerWebSocket ws;
+        /** Characters sent and not yet written past which the client counts as slow (Vert.x's default queue size). */
+        static final long HIGH_WATER = 64 * 1024;
 
-        WebSocket(ServerWebSocket ws) {
-            this.ws = ws;
+        private final WebSocketConnection connection;
+        private final AtomicLong pending = new AtomicLong();
+        private final AtomicReference<Runnable> drain = new AtomicReference<>();
+        private final AtomicBoolean closing = new AtomicBoolean();
+
+        WebSocket(WebSocketConnection connection) {
+            this.connection = connection;
         }
 
         @Override
@@ -158,34 +169,54 @@ interface LogOutput {
         @Override
         public void end(String reason) {
             send(Json.MAPPER.createObjectNode().put("event", "end").put("reason", reason));
-            close();
+            close(); // after the message: both are written in the order they were subscribed to
         }
 
         private void send(ObjectNode message) {
-            if (!gone()) {
-                ws.writeTextMessage(json(message));
+            if (gone() || closing.get()) {
+                return;
+            }
+            String text = json(message);
+            long size = text.length();
+            pending.addAndGet(size);
+            // The Uni is lazy: subscribing writes the frame; it completes once the frame is written to the socket.
+            connection.sendText(text).subscribe().with(v -> written(size), failure -> written(size));
+        }
+
+        private void written(long size) {
+            if (pending.addAndGet(-size) <= HIGH_WATER / 2) {
+                Runnable r = drain.getAndSet(null);
+                if (r != null) {
+                    r.run();
+                }
             }
         }
 
         @Override
         public boolean gone() {
-            return ws.isClosed();
+            return connection.isClosed();
         }
 
         @Override
         public boolean full() {
-            return !gone() && ws.writeQueueFull();
+            return !gone() && pending.get() >= HIGH_WATER;
         }
 
         @Override
         public void onDrain(Runnable r) {
-            ws.drainHandler(v -> r.run());
+            drain.set(r);
+            if (pending.get() <= HIGH_WATER / 2) { // written in the meantime
+                Runnable now = drain.getAndSet(null);
+                if (now != null) {
+                    now.run();
+                }
+            }
         }
 
         @Override
         public void close() {
-            if (!gone()) {
-                ws.close();
+            if (!gone() && closing.compareAndSet(false, true)) {
+                connection.close().subscribe().with(v -> { }, failure -> { }); // a normal close (1000)
             }
         }
     }

@@ -30,12 +30,15 @@ import java.util.regex.Pattern;
  * {@code /specs/relic/s1/logs} is also the Relic named "logs" in session s1: this route hands
  * that one on to {@link SpecsResource}. Being below RESTEasy, it checks the token's role itself
  * (the same identity the resources see); the cross-site guard has already looked at an upgrade.
+ * An upgrade is checked here too (errors in JSON, the permit taken), then passed on to the
+ * WebSockets Next endpoint behind this route, {@link ObjectLogsSocket}, which upgrades.
  */
 @ApplicationScoped
 public class ObjectLogsRoute {
 
     static final Pattern PATH = Pattern.compile("/specs/([^/]+)/([^/]+)(?:/([^/]+))?/logs");
     private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
+    private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
 
     @Inject
     SpecStore store;
@@ -55,13 +58,13 @@ public class ObjectLogsRoute {
     void handle(RoutingContext rc) {
         Matcher m = PATH.matcher(rc.request().path());
         if (!m.matches()) {
-            rc.next();
+            passOn(rc);
             return;
         }
         String kind = m.group(1);
         boolean inSession = m.group(3) != null;
         if (!inSession && Kind.ofPathName(kind).map(k -> k.sessionScope() == Kind.Scope.REQUIRED).orElse(true)) {
-            rc.next(); // the object named "logs" in session m.group(2) (or an unknown kind): SpecsResource answers
+            passOn(rc); // the object named "logs" in session m.group(2) (or an unknown kind): SpecsResource answers
             return;
         }
         String session = inSession ? m.group(2) : null;
@@ -116,23 +119,30 @@ public class ObjectLogsRoute {
         if (store.get(key).isEmpty()) {
             throw new NotFoundException(key);
         }
+        boolean upgrade = CrossSiteRequestGuard.isWebSocketUpgrade(request);
+        if (upgrade && !request.headers().contains(SEC_WEBSOCKET_KEY)) {
+            throw ApiException.badRequest("the WebSocket upgrade failed: no " + SEC_WEBSOCKET_KEY + " header");
+        }
         StreamLimits.Permit permit = streams.acquire(request, "reading a log");
-        if (!CrossSiteRequestGuard.isWebSocketUpgrade(request)) {
+        if (!upgrade) {
             LogOutput.Sse out = new LogOutput.Sse(rc.response(), query.timestamps());
             ObjectLog log = new ObjectLog(key, query, out, permit, runtime, waiter, store);
             rc.response().closeHandler(v -> log.stop());
             log.start();
             return;
         }
-        request.toWebSocket().onSuccess(ws -> {
-            ObjectLog log = new ObjectLog(key, query, new LogOutput.WebSocket(ws), permit, runtime, waiter, store);
-            ws.closeHandler(v -> log.stop());
-            // Nothing a client sends is read; a closing frame from it closes the socket (and so the log).
-            ws.handler(b -> { });
-            log.start();
-        }).onFailure(e -> {
-            permit.close();
-            JsonErrorResponse.send(rc, 400, "the WebSocket upgrade failed: " + e.getMessage());
-        });
+        // Until the socket opens, the permit is given back if the connection closes (StreamLimits' sweep).
+        ObjectLogsSocket.handOver(new ObjectLogsSocket.Opening(key, query, permit));
+        rc.next(); // to the endpoint of WebSockets Next (ObjectLogsSocket), the next route for this path
+    }
+
+    /**
+     * Hands a request that is not a log on to the next routes (RESTEasy). An upgrade loses its
+     * {@code Sec-WebSocket-Key} first: WebSockets Next upgrades every request that has one on its
+     * paths, and passes on only those without.
+     */
+    private static void passOn(RoutingContext rc) {
+        rc.request().headers().remove(SEC_WEBSOCKET_KEY);
+        rc.next();
     }
 }

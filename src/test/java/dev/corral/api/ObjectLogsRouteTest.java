@@ -145,4 +145,79 @@ class ObjectLogsRouteTest {
                 "http://" + base.getHost() + ":" + base.getPort()).close();
         given().delete("/specs/session/" + s).then().statusCode(200);
     }
+
+    /** An upgrade refused before it happens is answered like a plain GET: a JSON error, not a broken handshake. */
+    @Test
+    void aRefusedUpgradeIsAJsonAnswer() {
+        String s = relics(HttpLayerErrorsTest.unique("s"), "web", "logs");
+        int before = streams.open();
+        String[][] refused = {
+                {"/specs/relic/" + s + "/nope/logs", "404", "not found"},
+                {"/specs/agent/" + s + "/web/logs", "404", "not session-scoped"},
+                {"/specs/bogus/a/b/logs", "404", "unknown kind"},
+                {"/specs/session/" + s + "/logs", "400", "no container"},
+                {"/specs/tool/t/logs", "400", "/runs/{name}/logs"},
+                {"/specs/relic/" + s + "/web/logs?tail=x", "400", "tail"},
+                {"/specs/relic/" + s + "/web/logs?previous=true&follow=true", "400", "previous"},
+        };
+        for (String[] r : refused) {
+            Answer answer = upgrade(r[0]);
+            assertEquals(Integer.parseInt(r[1]), answer.status(), r[0] + ": " + answer.body());
+            assertEquals("application/json", answer.contentType(), r[0]);
+            org.hamcrest.MatcherAssert.assertThat(r[0], answer.body(), containsString(r[2]));
+        }
+        // The relic named "logs" is the object, upgrade or not: RESTEasy answers it.
+        Answer object = upgrade("/specs/relic/" + s + "/logs");
+        assertEquals(200, object.status(), object.body());
+        org.hamcrest.MatcherAssert.assertThat(object.body(), containsString("\"kind\":\"Relic\""));
+        assertEquals(before, streams.open());
+        given().delete("/specs/session/" + s).then().statusCode(200);
+    }
+
+    /** What came back for an upgrade request. */
+    private record Answer(int status, String contentType, String body) {
+    }
+
+    /** A WebSocket upgrade request, sent as plain HTTP/1.1 so that a refusal's status, type and body can be read. */
+    private Answer upgrade(String path) {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nAccept: application/json\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            int status = Integer.parseInt(readLine(in).split(" ")[1]);
+            java.util.Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (String h = readLine(in); !h.isEmpty(); h = readLine(in)) {
+                headers.put(h.substring(0, h.indexOf(':')).trim(), h.substring(h.indexOf(':') + 1).trim());
+            }
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            if ("chunked".equalsIgnoreCase(headers.get("Transfer-Encoding"))) {
+                for (int n = Integer.parseInt(readLine(in).trim(), 16); n > 0; n = Integer.parseInt(readLine(in).trim(), 16)) {
+                    body.write(in.readNBytes(n));
+                    readLine(in);
+                }
+            } else {
+                body.write(in.readNBytes(Integer.parseInt(headers.getOrDefault("Content-Length", "0"))));
+            }
+            return new Answer(status, headers.getOrDefault("Content-Type", "").split(";")[0],
+                    body.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("the connection closed within the answer's head");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
 }
