@@ -4,20 +4,27 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Starts Corral. It only differs from Quarkus's own entry point in one switch, which must be set
- * before Quarkus creates its HTTP server: Quarkus answers a request URI that {@link java.net.URI}
- * cannot parse (bad percent-encoding, control bytes) with an empty 400 before any route or filter
- * sees it. With {@code vertx.disableURIValidation} the request reaches the router, where
- * {@link MalformedRequestGuard} makes the same check first and answers with Corral's JSON error.
+ * Starts Corral. It only differs from Quarkus's own entry point in two switches, which must be set
+ * before Quarkus creates its HTTP server (Vert.x reads them once, when its classes load). Quarkus
+ * answers a request URI that {@link java.net.URI} cannot parse (bad percent-encoding, control
+ * bytes), and Netty a header holding a control byte (a NUL), with an empty 400 before any route or
+ * filter sees the request. With {@code vertx.disableURIValidation} and
+ * {@code vertx.disableHttpHeadersValidation} the request reaches the router, where
+ * {@link MalformedRequestGuard} makes the same checks first and answers with Corral's JSON error.
+ * Response headers lose Netty's check too: Corral only sends constant header values or values it
+ * has validated (names, resourceVersions), never a client's text.
  */
 @QuarkusMain
 public final class CorralMain {
 
     static final String URI_VALIDATION_SWITCH = "vertx.disableURIValidation";
+    static final String HEADER_VALIDATION_SWITCH = "vertx.disableHttpHeadersValidation";
 
     public static void main(String... args) {
-        if (System.getProperty(URI_VALIDATION_SWITCH) == null) {
-            System.setProperty(URI_VALIDATION_SWITCH, "true");
+        for (String property : new String[]{URI_VALIDATION_SWITCH, HEADER_VALIDATION_SWITCH}) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "true");
+            }
         }
         Quarkus.run(args);
     }

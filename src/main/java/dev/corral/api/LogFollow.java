@@ -56,7 +56,7 @@ final class LogFollow {
                 return;
             }
             if (stopped) {
-                closeEngineStream(); // stopped while the stream was being opened
+                EngineStream.closeQuietly(engineStream); // stopped while the stream was being opened
             }
         });
     }
@@ -98,21 +98,10 @@ final class LogFollow {
         if (w != null) {
             w.cancel(false);
         }
-        closeEngineStream();
+        EngineStream.closeQuietly(engineStream);
         if (!sink.isClosed()) {
             sink.close();
         }
         permit.close();
-    }
-
-    private void closeEngineStream() {
-        AutoCloseable s = engineStream;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                // The engine stream is going away anyway.
-            }
-        }
     }
 }

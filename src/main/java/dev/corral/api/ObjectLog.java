@@ -212,7 +212,7 @@ final class ObjectLog {
             return;
         }
         if (stopped) {
-            closeEngineStream(); // stopped while the stream was being opened
+            EngineStream.closeQuietly(engineStream); // stopped while the stream was being opened
         }
     }
 
@@ -262,19 +262,8 @@ final class ObjectLog {
         if (w != null) {
             w.cancel(false);
         }
-        closeEngineStream();
+        EngineStream.closeQuietly(engineStream);
         out.close();
         permit.close();
-    }
-
-    private void closeEngineStream() {
-        AutoCloseable s = engineStream;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                // The engine stream is going away anyway.
-            }
-        }
     }
 }
