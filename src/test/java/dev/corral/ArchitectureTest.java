@@ -29,6 +29,7 @@ class ArchitectureTest {
     /** Top to bottom; a layer may use any layer below it, never one above. */
     static ArchRule layers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("seeds").definedBy("dev.corral.seeds..")
                 .layer("api").definedBy("dev.corral.api..")
                 .layer("health").definedBy("dev.corral.health..")
                 .layer("gitops").definedBy("dev.corral.gitops..")
@@ -47,28 +48,30 @@ class ArchitectureTest {
                 .layer("audit").definedBy("dev.corral.audit..")
                 .layer("http").definedBy("dev.corral.http..")
                 .layer("config").definedBy("dev.corral.config..")
-                .whereLayer("api").mayNotBeAccessedByAnyLayer()
-                .whereLayer("health").mayNotBeAccessedByAnyLayer()
-                .whereLayer("gitops").mayOnlyBeAccessedByLayers("api", "health")
+                // The seeds' surfaces are adapters on top of the API: nothing below knows them.
+                .whereLayer("seeds").mayNotBeAccessedByAnyLayer()
+                .whereLayer("api").mayOnlyBeAccessedByLayers("seeds")
+                .whereLayer("health").mayOnlyBeAccessedByLayers("seeds")
+                .whereLayer("gitops").mayOnlyBeAccessedByLayers("api", "health", "seeds")
                 // The two kind families are siblings: neither knows the other.
-                .whereLayer("containers").mayOnlyBeAccessedByLayers("api", "health")
-                .whereLayer("runs").mayOnlyBeAccessedByLayers("api", "health")
-                .whereLayer("stats").mayOnlyBeAccessedByLayers("api", "health")
-                .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "stats", "api", "health")
-                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "stats", "api", "health")
+                .whereLayer("containers").mayOnlyBeAccessedByLayers("api", "health", "seeds")
+                .whereLayer("runs").mayOnlyBeAccessedByLayers("api", "health", "seeds")
+                .whereLayer("stats").mayOnlyBeAccessedByLayers("api", "health", "seeds")
+                .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "stats", "api", "health", "seeds")
+                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "stats", "api", "health", "seeds")
                 // The engine's door: nothing of Corral's model above it but the configuration.
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "stats", "api",
-                        "health")
+                        "health", "seeds")
                 // Events are recorded by the families and gitops and read by the API; they know only spec and store.
-                .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health")
-                .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health")
-                .whereLayer("watch").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health", "seeds")
+                .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health", "seeds")
+                .whereLayer("watch").mayOnlyBeAccessedByLayers("api", "seeds")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "watch", "loop", "containers", "runs",
-                        "gitops", "api", "health")
-                .whereLayer("auth").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("api")
+                        "gitops", "api", "health", "seeds")
+                .whereLayer("auth").mayOnlyBeAccessedByLayers("api", "seeds")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("api", "seeds")
                 // Corral's JSON error on a raw Vert.x response: for the API and the token check alike.
-                .whereLayer("http").mayOnlyBeAccessedByLayers("api", "auth");
+                .whereLayer("http").mayOnlyBeAccessedByLayers("api", "auth", "seeds");
     }
 
     @Test

@@ -7,6 +7,9 @@ import dev.corral.spec.Json;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -218,6 +221,58 @@ interface LogOutput {
             if (!gone() && closing.compareAndSet(false, true)) {
                 connection.close().subscribe().with(v -> { }, failure -> { }); // a normal close (1000)
             }
+        }
+    }
+
+    /**
+     * Lines gathered in memory, for a JSON reply (the seeds' {@code .../logs}): at most
+     * {@link #MAX_LINES} lines, the latest kept; {@link #done()} completes at the end.
+     */
+    final class Collected implements LogOutput {
+        static final int MAX_LINES = 10_000;
+        private final ArrayDeque<LogLine> lines = new ArrayDeque<>();
+        private final CompletableFuture<List<LogLine>> done = new CompletableFuture<>();
+
+        @Override
+        public synchronized void line(LogLine line) {
+            if (lines.size() == MAX_LINES) {
+                lines.removeFirst();
+            }
+            lines.addLast(line);
+        }
+
+        @Override
+        public void event(String name, ObjectNode data) {
+            // A read that does not follow sees one run: no restarts to report.
+        }
+
+        @Override
+        public void end(String reason) {
+            close();
+        }
+
+        @Override
+        public boolean gone() {
+            return done.isDone();
+        }
+
+        @Override
+        public boolean full() {
+            return false;
+        }
+
+        @Override
+        public void onDrain(Runnable r) {
+            r.run();
+        }
+
+        @Override
+        public synchronized void close() {
+            done.complete(List.copyOf(lines));
+        }
+
+        CompletableFuture<List<LogLine>> done() {
+            return done;
         }
     }
 }

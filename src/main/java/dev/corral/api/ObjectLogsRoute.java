@@ -20,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ObjectLogsRoute {
 
+    /** Where a route that hands on to {@link #serveLog} goes: after authentication, before WebSockets Next and RESTEasy. */
+    public static final int ORDER = RouteOrder.OBJECT_LOGS;
     static final Pattern PATH = Pattern.compile("/specs/([^/]+)/([^/]+)(?:/([^/]+))?/logs");
     private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
     private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
@@ -69,15 +72,28 @@ public class ObjectLogsRoute {
         }
         String session = inSession ? m.group(2) : null;
         String name = inSession ? m.group(3) : m.group(2);
+        serveLog(rc, inSession ? "/specs/{kind}/{session}/{name}/logs" : "/specs/{kind}/{name}/logs",
+                () -> ObjectPaths.key(kind, session, name));
+    }
+
+    /**
+     * Serves the log of the object {@code key} names, as server-sent events or, on an upgrade, a
+     * WebSocket of an endpoint whose id starts with {@link ObjectLogsSocket#ENDPOINT_PREFIX} and
+     * which calls {@link ObjectLogsSocket#open} and {@link ObjectLogsSocket#closed}: after the
+     * token's check, and with every refusal in JSON. {@code key} may throw {@link ApiException} or
+     * {@link NotFoundException}, answered as such.
+     *
+     * @param template the path template, for the HTTP metrics' uri tag (as RESTEasy sets it), not one series per object
+     */
+    public void serveLog(RoutingContext rc, String template, Supplier<ObjectKey> key) {
         Context context = Vertx.currentContext();
-        // The path template for the HTTP metrics' uri tag (as RESTEasy sets it), not one series per object.
-        context.putLocal(URL_PATH_TEMPLATE, inSession ? "/specs/{kind}/{session}/{name}/logs" : "/specs/{kind}/{name}/logs");
+        context.putLocal(URL_PATH_TEMPLATE, template);
         QuarkusHttpUser.getSecurityIdentity(rc, identities).subscribe().with(
-                identity -> context.runOnContext(v -> authorized(rc, identity, kind, session, name)),
+                identity -> context.runOnContext(v -> authorized(rc, identity, key)),
                 failure -> context.runOnContext(v -> unauthorized(rc)));
     }
 
-    private void authorized(RoutingContext rc, SecurityIdentity identity, String kind, String session, String name) {
+    private void authorized(RoutingContext rc, SecurityIdentity identity, Supplier<ObjectKey> key) {
         if (!identity.hasRole(Role.R)) {
             if (identity.isAnonymous()) {
                 unauthorized(rc);
@@ -87,7 +103,7 @@ public class ObjectLogsRoute {
             return;
         }
         try {
-            serve(rc, ObjectPaths.key(kind, session, name));
+            serve(rc, key.get());
         } catch (ApiException e) {
             if (e.retryAfterSeconds() != null) {
                 rc.response().putHeader("Retry-After", e.retryAfterSeconds().toString());

@@ -28,8 +28,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class ObjectLogsSocket {
 
-    static final String ENDPOINT = "corral-object-logs";
-    static final String ENDPOINT_IN_SESSION = "corral-object-logs-in-session";
+    /** Every endpoint whose id starts with this is prepared by {@link ObjectLogsRoute#serveLog} ({@link Handover}). */
+    public static final String ENDPOINT_PREFIX = "corral-logs-";
+    static final String ENDPOINT = ENDPOINT_PREFIX + "object";
+    static final String ENDPOINT_IN_SESSION = ENDPOINT_PREFIX + "object-in-session";
 
     private static final String OPENING = ObjectLogsSocket.class.getName() + ".opening";
     private static final UserData.TypedKey<Opening> OPENING_KEY = new UserData.TypedKey<>(OPENING);
@@ -51,7 +53,8 @@ public class ObjectLogsSocket {
         Vertx.currentContext().putLocal(OPENING, opening);
     }
 
-    void open(WebSocketConnection connection) {
+    /** Starts the log the route prepared for this connection; an endpoint's {@code @OnOpen} calls it. */
+    public void open(WebSocketConnection connection) {
         Opening o = connection.userData().remove(OPENING_KEY);
         if (o == null) {
             connection.close().subscribe().with(v -> { }, failure -> { }); // not prepared: Handover refuses these
@@ -64,7 +67,7 @@ public class ObjectLogsSocket {
     }
 
     /** The client closed the socket, or the log did: let the log go (idempotent). */
-    void closed(WebSocketConnection connection) {
+    public void closed(WebSocketConnection connection) {
         ObjectLog log = connection.userData().get(LOG);
         if (log != null) {
             log.stop();
@@ -90,7 +93,7 @@ public class ObjectLogsSocket {
 
         @Override
         public boolean appliesTo(String endpointId) {
-            return ENDPOINT.equals(endpointId) || ENDPOINT_IN_SESSION.equals(endpointId);
+            return endpointId.startsWith(ENDPOINT_PREFIX);
         }
     }
 
@@ -102,7 +105,8 @@ public class ObjectLogsSocket {
 
         @OnOpen
         @NonBlocking
-        void open(WebSocketConnection connection) {
+        /** Starts the log the route prepared for this connection; an endpoint's {@code @OnOpen} calls it. */
+    public void open(WebSocketConnection connection) {
             logs.open(connection);
         }
 
@@ -120,7 +124,8 @@ public class ObjectLogsSocket {
 
         @OnOpen
         @NonBlocking
-        void open(WebSocketConnection connection) {
+        /** Starts the log the route prepared for this connection; an endpoint's {@code @OnOpen} calls it. */
+    public void open(WebSocketConnection connection) {
             logs.open(connection);
         }
 

@@ -335,5 +335,9 @@ public interface CorralConfig {
          */
         @WithDefault("./agents")
         List<Path> codeRoots();
+
+        /** The image of an Agent deployed through LAIS's {@code POST /api/deploy} without one (LAIS's runner). */
+        @WithDefault("laias/agent-runner:latest")
+        String runnerImage();
     }
 }
