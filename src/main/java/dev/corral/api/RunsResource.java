@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.corral.admission.Policy;
 import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
-import dev.corral.http.ErrorBody;
 import dev.corral.runs.Launcher;
 import dev.corral.runs.RunFiles;
 import dev.corral.runtime.ContainerRuntime;
@@ -132,7 +131,7 @@ public class RunsResource {
      * Validates and stores one run, within {@code corral.runs.max-queued} (429 past it). Only
      * ToolRuns, and only new ones: a request refused for any reason stores nothing.
      */
-    SpecObject start(ObjectNode doc) {
+    public SpecObject start(ObjectNode doc) {
         JsonNode kind = doc.get("kind");
         if (kind != null && !"ToolRun".equals(kind.asText(null))) {
             throw ApiException.badRequest("POST /runs starts ToolRuns only, not " + (kind.isTextual() ? kind.asText()
@@ -229,10 +228,18 @@ public class RunsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel a run: it is killed and ends Cancelled")
     public Response cancel(@PathParam("name") String name, @QueryParam("session") String session) {
-        SpecObject run = find(name, session);
+        return Response.accepted(requestCancel(find(name, session))).build();
+    }
+
+    /**
+     * Declares that {@code run} is to be cancelled (its {@code corral.dev/cancel} annotation): the
+     * loop kills it and it ends Cancelled. A 409 if it has already finished.
+     *
+     * @return the run as stored after the declaration
+     */
+    public SpecObject requestCancel(SpecObject run) {
         if (RunPhase.finishedIn(run.status())) {
-            return Response.status(409).entity(ErrorBody.of(run.key().describe() + " has already finished"))
-                    .type(MediaType.APPLICATION_JSON).build();
+            throw new ApiException(409, run.key().describe() + " has already finished");
         }
         Metadata m = run.metadata();
         Map<String, String> annotations = new HashMap<>(m.annotations() == null ? Map.of() : m.annotations());
@@ -240,7 +247,7 @@ public class RunsResource {
         store.apply(List.of(new SpecObject(run.apiVersion(), run.kind(),
                 Metadata.declared(m.name(), m.session(), m.labels(), annotations, null), run.spec(), null)),
                 ApplyOptions.api(false));
-        return Response.accepted(store.get(run.key()).orElse(run)).build();
+        return store.get(run.key()).orElse(run);
     }
 
     @DELETE

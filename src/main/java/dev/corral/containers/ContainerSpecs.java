@@ -32,7 +32,7 @@ public final class ContainerSpecs {
      * Fields that change behaviour without needing a new container: they are left out of the
      * spec-hash, so editing them never re-creates (compose leaves out its scale the same way).
      */
-    private static final List<String> NOT_HASHED = List.of("health", "restartPolicy", "state", "imagePullPolicy");
+    private static final List<String> NOT_HASHED = List.of("health", "restartPolicy", "state", "imagePullPolicy", "lifetimeSeconds");
 
     private ContainerSpecs() {
     }
@@ -70,10 +70,10 @@ public final class ContainerSpecs {
                 new TreeMap<>(spec.env()), labels, res.memoryBytes(), res.nanoCpus(), res.pids(), network, aliases,
                 mounts);
         String url = !agent && spec.port() != null ? "http://" + o.metadata().name() + ":" + spec.port() : null;
-        boolean running = !agent || !agentSpec.stopped();
+        boolean running = !spec.stopped();
         return new DesiredContainer(o.key(), o.metadata().uid(), o.metadata().generation() == null ? 0 : o.metadata().generation(),
                 name, hash, request, running, spec.restartPolicy(), spec.imagePullPolicy(), spec.health(), volumes,
-                network, url);
+                network, url, spec.expiresAt(o.metadata().createdAt()));
     }
 
     /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}. */

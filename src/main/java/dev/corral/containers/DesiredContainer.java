@@ -5,6 +5,7 @@ import dev.corral.spec.ObjectKey;
 import dev.corral.spec.model.HealthSpec;
 import dev.corral.spec.model.RelicSpec.RestartPolicy;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -12,16 +13,17 @@ import java.util.Map;
  * What one Relic or Agent asks of the engine, derived from its typed spec.
  *
  * @param hash          the spec-hash label: changes exactly when the container must be re-created
- * @param wantRunning   false for an Agent with {@code state: Stopped}
+ * @param wantRunning   false for a Relic or Agent with {@code state: Stopped}
  * @param health        the spec's health check, or null
  * @param volumes       named volumes to create (with labels) before the container
  * @param network       the session network the container joins, or null
  * @param internalUrl   {@code http://<name>:<port>} for relics with a port, or null
+ * @param expiresAt     when its {@code lifetimeSeconds} (from its creation) run out: then it is stopped for good; null: never
  */
 public record DesiredContainer(ObjectKey key, String uid, long generation, String name, String hash,
                                ContainerRequest request, boolean wantRunning, RestartPolicy restartPolicy,
                                String pullPolicy, HealthSpec health, Map<String, Map<String, String>> volumes,
-                               String network, String internalUrl) {
+                               String network, String internalUrl, Instant expiresAt) {
 
     public String image() {
         return request.image();

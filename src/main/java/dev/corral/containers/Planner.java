@@ -57,6 +57,23 @@ public final class Planner {
             return plan.phase(Phase.Terminating, null).build();
         }
 
+        // A lifetime that ran out stops the object for good, as state: Stopped does, until its spec gives it more.
+        boolean expired = desired.expiresAt() != null && !now.isBefore(desired.expiresAt());
+        boolean wantRunning = desired.wantRunning() && !expired;
+        String stopped = expired ? "its lifetime ran out at " + desired.expiresAt() : "state: Stopped";
+        Plan p = containerPlan(desired, obs, crash, probe, now, settings, plan, wantRunning, stopped);
+        if (wantRunning && desired.expiresAt() != null) {
+            Duration left = Duration.between(now, desired.expiresAt());
+            if (p.requeueAfter() == null || p.requeueAfter().compareTo(left) > 0) {
+                p = new Plan(p.stages(), p.phase(), p.message(), left, p.restart());
+            }
+        }
+        return p;
+    }
+
+    private static Plan containerPlan(DesiredContainer desired, ContainerObservation obs, RestartState crash,
+                                      ProbeView probe, Instant now, PlannerSettings settings, Plan.Builder plan,
+                                      boolean wantRunning, String stopped) {
         ObservedContainer keeper = CurrentContainer.among(desired, obs.owned()).orElse(null);
         List<PlannedAction> removals = new ArrayList<>();
         String recreateCause = "not found";
@@ -73,13 +90,13 @@ public final class Planner {
         plan.stage(removals);
 
         if (keeper == null) {
-            return create(desired, obs, recreateCause, plan);
+            return create(desired, obs, recreateCause, plan, wantRunning, stopped);
         }
         String id = keeper.id();
         if (keeper.running()) {
-            if (!desired.wantRunning()) {
-                plan.then(new StopContainer(desired.name(), id, "state: Stopped"));
-                return plan.phase(Phase.Stopped, "state: Stopped").build();
+            if (!wantRunning) {
+                plan.then(new StopContainer(desired.name(), id, stopped));
+                return plan.phase(Phase.Stopped, stopped).build();
             }
             if (desired.key().kind() == Kind.Relic && obs.networkId() != null && keeper.networks() != null
                     && !obs.networkId().equals(keeper.networks().get(desired.network()))) {
@@ -91,8 +108,8 @@ public final class Planner {
             return running(desired, probe, now, plan, id);
         }
 
-        if (!desired.wantRunning()) {
-            return plan.phase(Phase.Stopped, "state: Stopped").build();
+        if (!wantRunning) {
+            return plan.phase(Phase.Stopped, stopped).build();
         }
         if ("created".equals(keeper.state())) {
             plan.then(new StartContainer(desired.name(), id, "created but never started"));
@@ -101,7 +118,8 @@ public final class Planner {
         return ended(desired, obs.keeperDetails(), crash, now, settings, plan, id);
     }
 
-    private static Plan create(DesiredContainer desired, ContainerObservation obs, String cause, Plan.Builder plan) {
+    private static Plan create(DesiredContainer desired, ContainerObservation obs, String cause, Plan.Builder plan,
+                               boolean wantRunning, String stopped) {
         if (desired.key().kind() == Kind.Relic && !obs.networkReady()) {
             return plan.phase(Phase.Pending, "waiting for session network " + desired.network())
                     .requeueAfter(NETWORK_WAIT).build();
@@ -111,11 +129,11 @@ public final class Planner {
                 .map(v -> (PlannedAction) new CreateVolume(v.getKey(), v.getValue(), "not found"))
                 .toList());
         plan.then(new CreateContainer(desired, cause));
-        if (desired.wantRunning()) {
+        if (wantRunning) {
             plan.then(new StartContainer(desired.name(), null, "created"));
             return plan.phase(Phase.Creating, null).build();
         }
-        return plan.phase(Phase.Stopped, "state: Stopped").build();
+        return plan.phase(Phase.Stopped, stopped).build();
     }
 
     private static Plan running(DesiredContainer desired, ProbeView probe, Instant now, Plan.Builder plan, String id) {

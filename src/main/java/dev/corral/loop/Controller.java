@@ -3,6 +3,7 @@ package dev.corral.loop;
 import dev.corral.config.CorralConfig;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedNetwork;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
@@ -16,6 +17,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -218,5 +220,10 @@ public class Controller {
     /** For tests and benchmarks: the picture of the engine the loop works from. */
     public List<ObservedContainer> observedContainers() {
         return observed.containers();
+    }
+
+    /** Corral's networks in the picture of the engine (as of the last list and the events since). */
+    public Collection<ObservedNetwork> observedNetworks() {
+        return observed.networks();
     }
 }

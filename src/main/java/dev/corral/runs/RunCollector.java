@@ -11,6 +11,7 @@ import dev.corral.runtime.Logs;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.runtime.StreamedOutput;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.spec.model.RunPhase;
 
 import java.nio.file.Path;
@@ -116,7 +117,9 @@ final class RunCollector {
                 Launcher.resources(report.cpuNanos(), report.memoryPeakBytes()), out, result);
         // Recorded before the removal: a client waiting on the result need not wait for it.
         Result r = life.finish(run, status, ending.phase(), ending.message(), started, finished, now);
-        life.remove(c.id());
+        if (!ToolRunSpec.of(run.spec()).keepContainer()) {
+            life.remove(c.id()); // a kept one goes with its run (RunPlanner)
+        }
         return r;
     }
 

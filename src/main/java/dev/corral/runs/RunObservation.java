@@ -15,6 +15,7 @@ import java.util.List;
  * @param deleted       the run is gone from the store
  * @param status        its status, typed ({@link RunStatus#NONE} when it has none)
  * @param cancel        a cancel was asked for ({@code corral.dev/cancel})
+ * @param keepContainer its spec's {@code keepContainer}: a finished run's container stays until the run is deleted
  * @param owned         its containers in the picture (a claimed warm one too), in name order
  * @param unseenClaims  warm containers claimed for it that the picture does not show
  * @param slot          null: not asked yet
@@ -23,7 +24,7 @@ import java.util.List;
  * @param engine        null: not asked yet
  * @param input         null: not asked yet (known without asking once this process gave it)
  */
-public record RunObservation(boolean deleted, RunStatus status, boolean cancel, List<ObservedContainer> owned,
+public record RunObservation(boolean deleted, RunStatus status, boolean cancel, boolean keepContainer, List<ObservedContainer> owned,
                              List<String> unseenClaims, Instant now, Slot slot, Setup setup, WarmClaim warm,
                              Inspection engine, Input input) {
 
@@ -54,7 +55,12 @@ public record RunObservation(boolean deleted, RunStatus status, boolean cancel, 
 
     public static RunObservation of(boolean deleted, RunStatus status, boolean cancel, List<ObservedContainer> owned,
                                     List<String> unseenClaims, Instant now) {
-        return new RunObservation(deleted, status, cancel, List.copyOf(owned), List.copyOf(unseenClaims), now, null,
+        return of(deleted, status, cancel, false, owned, unseenClaims, now);
+    }
+
+    public static RunObservation of(boolean deleted, RunStatus status, boolean cancel, boolean keepContainer,
+                                    List<ObservedContainer> owned, List<String> unseenClaims, Instant now) {
+        return new RunObservation(deleted, status, cancel, keepContainer, List.copyOf(owned), List.copyOf(unseenClaims), now, null,
                 null, null, null, null);
     }
 
@@ -64,22 +70,22 @@ public record RunObservation(boolean deleted, RunStatus status, boolean cancel, 
     }
 
     public RunObservation with(Slot s) {
-        return new RunObservation(deleted, status, cancel, owned, unseenClaims, now, s, setup, warm, engine, input);
+        return new RunObservation(deleted, status, cancel, keepContainer, owned, unseenClaims, now, s, setup, warm, engine, input);
     }
 
     public RunObservation with(Setup s) {
-        return new RunObservation(deleted, status, cancel, owned, unseenClaims, now, slot, s, warm, engine, input);
+        return new RunObservation(deleted, status, cancel, keepContainer, owned, unseenClaims, now, slot, s, warm, engine, input);
     }
 
     public RunObservation with(WarmClaim w) {
-        return new RunObservation(deleted, status, cancel, owned, unseenClaims, now, slot, setup, w, engine, input);
+        return new RunObservation(deleted, status, cancel, keepContainer, owned, unseenClaims, now, slot, setup, w, engine, input);
     }
 
     public RunObservation with(Inspection i) {
-        return new RunObservation(deleted, status, cancel, owned, unseenClaims, now, slot, setup, warm, i, input);
+        return new RunObservation(deleted, status, cancel, keepContainer, owned, unseenClaims, now, slot, setup, warm, i, input);
     }
 
     public RunObservation with(Input i) {
-        return new RunObservation(deleted, status, cancel, owned, unseenClaims, now, slot, setup, warm, engine, i);
+        return new RunObservation(deleted, status, cancel, keepContainer, owned, unseenClaims, now, slot, setup, warm, engine, i);
     }
 }

@@ -71,7 +71,8 @@ final class RunObserver {
         }
         boolean cancel = run.metadata().annotations() != null
                 && "true".equals(run.metadata().annotations().get(ToolRunSpec.CANCEL_ANNOTATION));
-        RunObservation o = RunObservation.of(false, status, cancel, owned, unseen, clock.instant());
+        RunObservation o = RunObservation.of(false, status, cancel, ToolRunSpec.of(run.spec()).keepContainer(), owned,
+                unseen, clock.instant());
         if (!status.finished() && o.container() != null) {
             // A run with a container holds a slot whatever the bound: one found after a restart is not stopped.
             slots.occupy(key);

@@ -45,7 +45,7 @@ public final class RunPlanner {
     }
 
     private static RunStep finished(RunObservation o) {
-        if (!o.owned().isEmpty()) {
+        if (!o.owned().isEmpty() && !o.keepContainer()) {
             return new RunStep.Discard(o.owned().stream().map(ObservedContainer::id).toList(), "its run has finished");
         }
         Long ttl = o.status().ttlSecondsAfterFinished();

@@ -25,6 +25,9 @@ import java.util.Map;
 @ApplicationScoped
 public class Declarations {
 
+    /** Which seed's surface declared an object: {@code lais}, {@code cortex}. */
+    public static final String SURFACE_LABEL = "corral.dev/surface";
+
     @Inject
     SpecValidator validator;
     @Inject
@@ -66,6 +69,23 @@ public class Declarations {
         ObjectNode doc = document(current.kind(), current.metadata().name(), current.metadata().session(),
                 current.metadata().labels(), current.metadata().annotations(), spec);
         return declare(List.of(doc)).get(0);
+    }
+
+    /**
+     * The object name of the seed's session {@code seedSession}, declaring the Session (labelled with
+     * {@code surface}) if it does not exist yet, as the seeds create theirs on first use.
+     *
+     * @param internal the session network's {@code internal}, for a new session
+     */
+    public String ensureSession(String seedSession, String surface, boolean internal) {
+        String name = SeedNames.toObjectName(seedSession);
+        if (store.get(new ObjectKey(Kind.Session, null, name)).isEmpty()) {
+            ObjectNode spec = Json.MAPPER.createObjectNode();
+            spec.putObject("network").put("internal", internal);
+            declare(List.of(document(Kind.Session, name, null, Map.of(SURFACE_LABEL, surface),
+                    SeedNames.annotations(seedSession), spec)));
+        }
+        return name;
     }
 
     /** Deletes what {@code key} names (a Session: with everything in it); false if it did not exist. */

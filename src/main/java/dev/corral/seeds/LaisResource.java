@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.api.ApiException;
 import dev.corral.api.ObjectLogs;
-import dev.corral.api.StatusWaiter;
-import dev.corral.api.StreamLimits;
 import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
 import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.Phase;
 import dev.corral.stats.ContainerUsage;
 import dev.corral.stats.StatsCollector;
 import dev.corral.store.Query;
@@ -39,7 +36,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -54,16 +50,13 @@ public class LaisResource {
 
     /** How long a deploy, start or stop waits for the Agent to be running (or stopped) before answering. */
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final String SURFACE_LABEL = "corral.dev/surface";
 
     @Inject
     Declarations declarations;
     @Inject
     SpecStore store;
     @Inject
-    StatusWaiter waiter;
-    @Inject
-    StreamLimits streams;
+    SeedWaits waits;
     @Inject
     StatsCollector stats;
     @Inject
@@ -113,9 +106,10 @@ public class LaisResource {
         }
         String name = SeedNames.toObjectName(seedName);
         boolean existed = store.get(new ObjectKey(Kind.Agent, null, name)).isPresent();
-        SpecObject agent = declarations.declare(List.of(Declarations.document(Kind.Agent, name, null,
-                Map.of(SURFACE_LABEL, "lais"), SeedNames.annotations(seedName), spec))).get(0);
-        return waitFor(agent, request, existed ? 200 : 201);
+        SeedWaits.Waiting waiting = waits.begin(request, "deploying an agent");
+        SpecObject agent = waiting.declaring(() -> declarations.declare(List.of(Declarations.document(Kind.Agent, name, null,
+                Map.of(Declarations.SURFACE_LABEL, "lais"), SeedNames.annotations(seedName), spec))).get(0));
+        return waitFor(waiting, agent, existed ? 200 : 201);
     }
 
     @GET
@@ -206,26 +200,14 @@ public class LaisResource {
     private CompletionStage<Response> setState(SpecObject agent, String state, HttpServerRequest request) {
         ObjectNode spec = agent.spec().deepCopy();
         spec.put("state", state);
-        return waitFor(declarations.redeclare(agent, spec), request, 200);
+        SeedWaits.Waiting waiting = waits.begin(request, "changing an agent's state");
+        return waitFor(waiting, waiting.declaring(() -> declarations.redeclare(agent, spec)), 200);
     }
 
     /** Answers with the container once the Agent runs, has stopped or failed, or after {@link #WAIT}; without a thread. */
-    private CompletionStage<Response> waitFor(SpecObject agent, HttpServerRequest request, int status) {
-        StreamLimits.Permit permit = streams.acquire(request, "waiting for an agent");
+    private static CompletionStage<Response> waitFor(SeedWaits.Waiting waiting, SpecObject agent, int status) {
         boolean stopping = "Stopped".equals(agent.spec().path("state").asText());
-        CompletableFuture<SpecObject> waited = waiter.awaitUntil(agent.key(), o -> settled(o, stopping), WAIT);
-        permit.onClientGone(() -> waited.cancel(false));
-        return waited.whenComplete((r, e) -> permit.close())
-                .thenApply(o -> Response.status(status).entity(LaisContainer.of(o == null ? agent : o)).build());
-    }
-
-    private static boolean settled(SpecObject o, boolean stopping) {
-        Phase p = Phase.ofStatus(o.status());
-        long observed = o.status() == null ? -1 : o.status().path("observedGeneration").asLong(-1);
-        if (p == null || observed < o.metadata().generation()) {
-            return false;
-        }
-        return stopping ? p == Phase.Stopped || p == Phase.Failed
-                : p == Phase.Ready || p == Phase.Failed || p == Phase.CrashLoopBackOff;
+        return waiting.until(agent, o -> SeedWaits.settled(o, stopping), WAIT)
+                .thenApply(o -> Response.status(status).entity(LaisContainer.of(o)).build());
     }
 }

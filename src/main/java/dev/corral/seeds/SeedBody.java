@@ -122,4 +122,9 @@ public final class SeedBody {
         }
         return (ObjectNode) n;
     }
+
+    /** {@code value}, or {@code otherwise} when the field was absent (null). */
+    static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
+    }
 }

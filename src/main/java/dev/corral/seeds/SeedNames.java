@@ -19,6 +19,8 @@ public final class SeedNames {
 
     /** Where an object keeps the seed's own name for it. */
     public static final String ANNOTATION = "corral.dev/seed-name";
+    /** Where an object in a session keeps the seed's own name for its session. */
+    public static final String SESSION_ANNOTATION = "corral.dev/seed-session";
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_LABEL = 63;

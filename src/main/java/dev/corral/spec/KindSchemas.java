@@ -96,6 +96,8 @@ final class KindSchemas {
                 .optional("restartPolicy", new StringSchema().oneOf("Always", "OnFailure", "Never"), "Always")
                 .optional("volumes", new ListSchema(volume(), 0, 32))
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
+                .optional("lifetimeSeconds", new IntegerSchema(1, 365L * 24 * 3600))
+                .optional("state", new StringSchema().oneOf("Running", "Stopped"), "Running")
                 .refuse("privileged", "privileged containers are not allowed")
                 .refuse("hostNetwork", "host networking is not allowed")
                 .refuse("network", "containers join their session's network; other networks are not allowed")
@@ -105,7 +107,6 @@ final class KindSchemas {
                 .rule(KindSchemas::uniqueVolumes);
         if (agent) {
             s.optional("code", new StringSchema().length(1, 4096))
-                    .optional("state", new StringSchema().oneOf("Running", "Stopped"), "Running")
                     .rule((spec, path, errors) -> {
                         if (spec.path("code").isTextual()) {
                             HostPaths.Resolved r = codeRoots.resolve(spec.get("code").asText());
@@ -158,6 +159,7 @@ final class KindSchemas {
                 .optional("code", new StringSchema().length(1, MAX_CODE_BYTES))
                 .optional("timeoutSeconds", new IntegerSchema(1, 24 * 3600))
                 .optional("ttlSecondsAfterFinished", new IntegerSchema(0, 7L * 24 * 3600))
+                .optional("keepContainer", new BooleanSchema())
                 .rule(KindSchemas::toolOrCode);
     }
 

@@ -18,6 +18,7 @@ import dev.corral.runtime.ObservedVolume;
 import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.Metadata;
+import dev.corral.spec.model.Phase;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import org.junit.jupiter.api.Nested;
@@ -214,6 +215,31 @@ class PlannerTest {
             golden("=> Ready", p);
             assertTrue(p.isEmpty());
             assertNull(p.requeueAfter());
+        }
+
+        @Test
+        void aRelicPastItsLifetimeIsStoppedForGoodAndOneWithinItLooksAgainWhenItEnds() {
+            String spec = "{\"image\": \"nginx:1.27\", \"lifetimeSeconds\": 600}";
+            Metadata md = new Metadata("web", "s1", null, null, "uid-1", 1L, 1L, NOW.minusSeconds(600), null, "api");
+            DesiredContainer expired = ContainerSpecs.desired(new SpecObject(SpecObject.API_VERSION, Kind.Relic, md,
+                    ValidSpecs.defaulted(Kind.Relic, "s1", "web", json(spec)), Json.MAPPER.createObjectNode()));
+            Plan stop = plan(expired, obs(List.of(matching(expired, ID_A, "running"))));
+            assertEquals(Phase.Stopped, stop.phase());
+            assertTrue(stop.message().startsWith("its lifetime ran out at "), stop.message());
+            assertTrue(stop.actions().get(0) instanceof StopContainer, stop.toString());
+            Plan stays = plan(expired, obs(List.of(matching(expired, ID_A, "exited"))));
+            assertEquals(Phase.Stopped, stays.phase());
+            assertTrue(stays.isEmpty(), "not restarted: " + stays);
+
+            Metadata young = new Metadata("web", "s1", null, null, "uid-1", 1L, 1L, NOW.minusSeconds(100), null, "api");
+            DesiredContainer living = ContainerSpecs.desired(new SpecObject(SpecObject.API_VERSION, Kind.Relic, young,
+                    ValidSpecs.defaulted(Kind.Relic, "s1", "web", json(spec)), Json.MAPPER.createObjectNode()));
+            Plan ready = plan(living, obs(List.of(matching(living, ID_A, "running"))));
+            assertEquals(Phase.Ready, ready.phase());
+            assertEquals(java.time.Duration.ofSeconds(500), ready.requeueAfter(), "woken when its lifetime runs out");
+            assertEquals(ContainerSpecs.desired(new SpecObject(SpecObject.API_VERSION, Kind.Relic, young,
+                    ValidSpecs.defaulted(Kind.Relic, "s1", "web", json("{\"image\": \"nginx:1.27\"}")),
+                    Json.MAPPER.createObjectNode())).hash(), living.hash(), "a lifetime does not re-create the container");
         }
 
         @Test

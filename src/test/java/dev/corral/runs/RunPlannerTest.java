@@ -91,6 +91,14 @@ class RunPlannerTest {
         }
 
         @Test
+        void aKeptContainerStaysUntilTheRunExpiresAndGoesWithIt() {
+            ObservedContainer kept = container("c1", "exited");
+            golden("Wait 3590000 ms", RunObservation.of(false, finished(10, 3600L), false, true, List.of(kept), List.of(), NOW));
+            golden("Expire", RunObservation.of(false, finished(3600, 3600L), false, true, List.of(kept), List.of(), NOW));
+            golden("RemoveGarbage [c1]", RunObservation.of(true, RunStatus.NONE, false, true, List.of(kept), List.of(), NOW));
+        }
+
+        @Test
         void itsRecordWaitsForItsTtl() {
             golden("Wait 3590000 ms", seen(finished(10, 3600L)));
         }

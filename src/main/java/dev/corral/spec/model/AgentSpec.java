@@ -15,7 +15,7 @@ public record AgentSpec(RelicSpec container, String code, boolean stopped) {
     /** @param spec the {@code spec} of an Agent that went through {@code SpecValidator} */
     public static AgentSpec of(JsonNode spec) {
         Defaulted.require(spec, "Agent spec", "state");
-        return new AgentSpec(RelicSpec.of(spec), spec.hasNonNull("code") ? spec.get("code").asText() : null,
-                "Stopped".equals(spec.get("state").asText()));
+        RelicSpec container = RelicSpec.of(spec);
+        return new AgentSpec(container, spec.hasNonNull("code") ? spec.get("code").asText() : null, container.stopped());
     }
 }

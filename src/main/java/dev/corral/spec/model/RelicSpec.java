@@ -3,6 +3,7 @@ package dev.corral.spec.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.spec.Json;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,13 @@ import java.util.TreeMap;
  * @param env     sorted by name
  * @param port    the port it serves on, or null
  * @param health  null when it has no health check
+ * @param lifetimeSeconds how long it may live from its creation; null: no limit
+ * @param stopped {@code state: Stopped}: the container is kept but not run
  */
 public record RelicSpec(String image, List<String> command, List<String> args, Map<String, String> env,
                         Integer port, Resources resources, HealthSpec health, RestartPolicy restartPolicy,
-                        String imagePullPolicy, List<VolumeSpec> volumes) {
+                        String imagePullPolicy, List<VolumeSpec> volumes, Long lifetimeSeconds,
+                        boolean stopped) {
 
     /** What happens when the container ends; the JSON value is the constant's name. */
     public enum RestartPolicy { Always, OnFailure, Never }
@@ -37,6 +41,12 @@ public record RelicSpec(String image, List<String> command, List<String> args, M
                 java.util.Collections.unmodifiableMap(env), spec.hasNonNull("port") ? spec.get("port").asInt() : null,
                 Resources.of(spec.get("resources")), HealthSpec.of(spec.get("health")),
                 RestartPolicy.valueOf(spec.get("restartPolicy").asText()), spec.get("imagePullPolicy").asText(),
-                List.copyOf(volumes));
+                List.copyOf(volumes), spec.hasNonNull("lifetimeSeconds") ? spec.get("lifetimeSeconds").asLong() : null,
+                "Stopped".equals(spec.path("state").asText("Running")));
+    }
+
+    /** When an object created at {@code createdAt} has lived its {@code lifetimeSeconds}; null without a lifetime. */
+    public Instant expiresAt(Instant createdAt) {
+        return lifetimeSeconds == null || createdAt == null ? null : createdAt.plusSeconds(lifetimeSeconds);
     }
 }

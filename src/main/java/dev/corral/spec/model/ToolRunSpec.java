@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param ttlSecondsAfterFinished null when the run sets none
  */
 public record ToolRunSpec(String tool, String language, String code, JsonNode parameters, Long timeoutSeconds,
-                          Long ttlSecondsAfterFinished) {
+                          Long ttlSecondsAfterFinished, boolean keepContainer) {
 
     /**
      * How long a finished language run's record is kept when it says nothing: the Tool schema's
@@ -27,7 +27,7 @@ public record ToolRunSpec(String tool, String language, String code, JsonNode pa
     public static ToolRunSpec of(JsonNode spec) {
         return new ToolRunSpec(text(spec, "tool"), text(spec, "language"), text(spec, "code"),
                 spec.hasNonNull("parameters") ? spec.get("parameters") : null, number(spec, "timeoutSeconds"),
-                number(spec, "ttlSecondsAfterFinished"));
+                number(spec, "ttlSecondsAfterFinished"), spec.path("keepContainer").asBoolean(false));
     }
 
     public boolean languageRun() {
