@@ -183,7 +183,7 @@ class SpecValidatorTest {
         assertEquals("IfNotPresent", spec.get("imagePullPolicy").asText());
         assertFalse(spec.has("health"), "no health check unless asked for");
         assertFalse(spec.has("port"));
-        assertFalse(spec.has("state"), "state is an Agent field");
+        assertEquals("Running", spec.get("state").asText(), "state is a Relic field too (issue 12)");
     }
 
     @Test
