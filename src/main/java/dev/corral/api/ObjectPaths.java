@@ -30,8 +30,13 @@ final class ObjectPaths {
 
     /** The object, with its {@code ETag}; 404 when it does not exist. */
     static Response read(SpecStore store, ObjectKey key) {
+        return read(store, key, false);
+    }
+
+    /** @param export as {@link SpecObject#exported()}: ready to apply elsewhere */
+    static Response read(SpecStore store, ObjectKey key, boolean export) {
         SpecObject o = store.get(key).orElseThrow(() -> new NotFoundException(key));
-        return Response.ok(o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
+        return Response.ok(export ? o.exported() : o).header("ETag", "\"" + o.resourceVersion() + "\"").build();
     }
 
     static Kind kindOf(String kind) {

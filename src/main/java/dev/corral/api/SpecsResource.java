@@ -171,7 +171,8 @@ public class SpecsResource {
                          @QueryParam("selector") String selector, @QueryParam("watch") String watchParam,
                          @QueryParam("resourceVersion") String resourceVersion, @Context HttpServerRequest request) {
         Flags.of(request, "watch"); // a bad value is a 400 (a true one never gets here)
-        return new SpecList(store.list(query(kind, session, selector)));
+        List<SpecObject> items = store.list(query(kind, session, selector));
+        return new SpecList(Flags.of(request, "export") ? items.stream().map(SpecObject::exported).toList() : items);
     }
 
     /** {@code GET /specs?watch=true}, which {@link WatchRoute} sends here. */
@@ -239,16 +240,17 @@ public class SpecsResource {
     @GET
     @Path("{kind}/{name}")
     @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
-    public Response get(@PathParam("kind") String kind, @PathParam("name") String name) {
-        return read(ObjectPaths.key(kind, null, name));
+    public Response get(@PathParam("kind") String kind, @PathParam("name") String name,
+                        @Context HttpServerRequest request) {
+        return ObjectPaths.read(store, ObjectPaths.key(kind, null, name), Flags.of(request, "export"));
     }
 
     @GET
     @Path("{kind}/{session}/{name}")
     @Produces({MediaType.APPLICATION_JSON, MediaTypes.YAML, MediaTypes.X_YAML, MediaTypes.TEXT_YAML})
     public Response getInSession(@PathParam("kind") String kind, @PathParam("session") String session,
-                                 @PathParam("name") String name) {
-        return read(ObjectPaths.key(kind, session, name));
+                                 @PathParam("name") String name, @Context HttpServerRequest request) {
+        return ObjectPaths.read(store, ObjectPaths.key(kind, session, name), Flags.of(request, "export"));
     }
 
     @DELETE
@@ -268,10 +270,6 @@ public class SpecsResource {
     public DeleteReply deleteInSession(@PathParam("kind") String kind, @PathParam("session") String session,
                                        @PathParam("name") String name, @Context HttpServerRequest request) {
         return remove(ObjectPaths.key(kind, session, name), request.getHeader("If-Match"));
-    }
-
-    private Response read(ObjectKey key) {
-        return ObjectPaths.read(store, key);
     }
 
     private DeleteReply remove(ObjectKey key, String ifMatchHeader) {

@@ -38,6 +38,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,6 +118,26 @@ class SpecsApiTest {
                 .body("spec.resources.memoryMb", equalTo(256))
                 .body("spec.restartPolicy", equalTo("Always"))
                 .body("spec.imagePullPolicy", equalTo("IfNotPresent"));
+    }
+
+    @Test
+    void anExportIsTheSpecsAloneAndAppliesAgainAsItIs() {
+        String s = unique("s");
+        putYaml(session(s) + "---\n" + relic(s, "web", "a")).then().statusCode(200);
+        String yaml = given().accept("application/yaml").get("/specs?export=true&session=" + s).then().statusCode(200)
+                .extract().asString();
+        assertTrue(yaml.contains("kind: Relic") && yaml.contains("name: web"), yaml);
+        for (String serverSet : List.of("status:", "uid:", "resourceVersion:", "generation:", "createdAt:", "source:")) {
+            assertFalse(yaml.contains(serverSet), serverSet + " in " + yaml);
+        }
+        given().get("/specs/relic/" + s + "/web?export=true").then().statusCode(200)
+                .body("metadata.name", equalTo("web")).body("metadata.session", equalTo(s))
+                .body("status", nullValue()).body("metadata.uid", nullValue()).body("spec.env.MODE", equalTo("a"));
+        given().get("/specs/relic/" + s + "/web?export=maybe").then().statusCode(400);
+        given().delete("/specs/session/" + s).then().statusCode(200);
+        given().contentType("application/yaml").body(yaml).put("/specs").then().statusCode(200)
+                .body("items.action", everyItem(equalTo("created")));
+        given().delete("/specs/session/" + s).then().statusCode(200);
     }
 
     @Test
