@@ -1,5 +1,6 @@
 package dev.corral.containers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.loop.ObservedState;
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRuntime;
@@ -51,9 +52,14 @@ public final class ContainerObserver {
         this.own = own;
     }
 
-    /** @param storedRestarts {@code status.restarts} as stored: the count carries over a restart of Corral */
-    public Seen observe(ObjectKey key, DesiredContainer d, long storedRestarts) {
-        crashes.seed(key, storedRestarts);
+    /**
+     * @param stored its status as stored ({@code restarts}, {@code observedGeneration},
+     *               {@code restartsSinceSpec}): the counts carry over a restart of Corral; may be null
+     */
+    public Seen observe(ObjectKey key, DesiredContainer d, JsonNode stored) {
+        crashes.seed(key, stored == null ? 0 : stored.path("restarts").asLong(0),
+                stored == null ? -1 : stored.path("observedGeneration").asLong(-1),
+                stored == null ? 0 : stored.path("restartsSinceSpec").asLong(0));
         List<ObservedContainer> owned = observed.containersOf(key);
         ObservedContainer keeper = CurrentContainer.among(d, owned).orElse(null);
         String networkId = key.kind() == Kind.Agent ? null
@@ -77,7 +83,7 @@ public final class ContainerObserver {
                 return stale();
             }
             justEnded = !crashes.counted(key, ended);
-            crash = crashes.ended(key, ended);
+            crash = new RestartState(crashes.ended(key, ended).consecutiveCrashes(), crashes.restartsSince(key, d.generation()));
         } else if (keeper != null && keeper.running() && d.health() != null) {
             probe = probe(key, d, keeper, networkId);
         } else {
@@ -123,13 +129,17 @@ public final class ContainerObserver {
         prober.stop(key);
     }
 
-    /** The plan restarted the container that ended: counted in {@code status.restarts}. */
-    public void restarted(ObjectKey key) {
-        crashes.restarted(key);
+    /** The plan restarted the container that ended: counted in {@code status.restarts} and {@code restartsSinceSpec}. */
+    public void restarted(ObjectKey key, long generation) {
+        crashes.restarted(key, generation);
     }
 
     public long restarts(ObjectKey key) {
         return crashes.restarts(key);
+    }
+
+    public long restartsSince(ObjectKey key, long generation) {
+        return crashes.restartsSince(key, generation);
     }
 
     /** The container of that name this object owns now (after the plan ran), if any. */

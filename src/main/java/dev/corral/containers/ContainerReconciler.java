@@ -61,8 +61,7 @@ public final class ContainerReconciler extends StatusReporting {
             return Result.DONE;
         }
         DesiredContainer d = ContainerSpecs.desired(o);
-        ContainerObserver.Seen seen = observer.observe(key, d,
-                o.status() == null ? 0 : o.status().path("restarts").asLong(0));
+        ContainerObserver.Seen seen = observer.observe(key, d, o.status());
         if (seen.stale()) {
             enqueue.accept(key);
             return Result.DONE;
@@ -77,11 +76,11 @@ public final class ContainerReconciler extends StatusReporting {
             observer.recreated(key);
         }
         if (plan.restart()) {
-            observer.restarted(key);
+            observer.restarted(key, d.generation());
             metrics.restarted(key.kind());
         }
         status.container(o, d, plan, observer.current(key, d.name()).orElse(null), observer.restarts(key),
-                seen.engine().keeperDetails());
+                observer.restartsSince(key, d.generation()), seen.engine().keeperDetails());
         if (!plan.isEmpty()) {
             // Look again at once: status then reflects what the plan did (a started container, a first probe).
             return Result.requeueAfter(Duration.ZERO);

@@ -32,7 +32,8 @@ public final class ContainerSpecs {
      * Fields that change behaviour without needing a new container: they are left out of the
      * spec-hash, so editing them never re-creates (compose leaves out its scale the same way).
      */
-    private static final List<String> NOT_HASHED = List.of("health", "restartPolicy", "state", "imagePullPolicy", "lifetimeSeconds");
+    private static final List<String> NOT_HASHED = List.of("health", "restartPolicy", "maxRestarts", "state", "imagePullPolicy",
+            "lifetimeSeconds");
 
     private ContainerSpecs() {
     }
@@ -73,7 +74,7 @@ public final class ContainerSpecs {
         boolean running = !spec.stopped();
         return new DesiredContainer(o.key(), o.metadata().uid(), o.metadata().generation() == null ? 0 : o.metadata().generation(),
                 name, hash, request, running, spec.restartPolicy(), spec.imagePullPolicy(), spec.health(), volumes,
-                network, url, spec.expiresAt(o.metadata().createdAt()));
+                network, url, spec.expiresAt(o.metadata().createdAt()), spec.maxRestarts());
     }
 
     /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}. */

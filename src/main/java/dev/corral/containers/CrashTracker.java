@@ -25,16 +25,31 @@ public final class CrashTracker {
         String countedRun;
         int consecutive;
         long restarts;
+        /** The spec generation {@link #generationRestarts} counts restarts of; -1: none yet. */
+        long generation = -1;
+        long generationRestarts;
         boolean seeded;
     }
 
     /** Seeds the restart count from stored status (after Corral itself restarted). */
     public void seed(ObjectKey key, long restarts) {
+        seed(key, restarts, -1, 0);
+    }
+
+    /**
+     * Seeds the restart counts from stored status: the total, and those since the spec's
+     * {@code generation} (its {@code observedGeneration} and {@code restartsSinceSpec}).
+     */
+    public void seed(ObjectKey key, long restarts, long generation, long generationRestarts) {
         Entry e = entries.computeIfAbsent(key, k -> new Entry());
         synchronized (e) {
             if (!e.seeded) {
                 e.seeded = true;
                 e.restarts = Math.max(e.restarts, restarts);
+                if (generation >= 0 && e.generation < 0) {
+                    e.generation = generation;
+                    e.generationRestarts = generationRestarts;
+                }
             }
         }
     }
@@ -72,6 +87,19 @@ public final class CrashTracker {
     public long restarted(ObjectKey key) {
         Entry e = entries.computeIfAbsent(key, k -> new Entry());
         synchronized (e) {
+            return restarted(key, e.generation);
+        }
+    }
+
+    /** A restart of the spec's {@code generation} was made: counted in the total and in those of the generation. */
+    public long restarted(ObjectKey key, long generation) {
+        Entry e = entries.computeIfAbsent(key, k -> new Entry());
+        synchronized (e) {
+            if (e.generation != generation) {
+                e.generation = generation;
+                e.generationRestarts = 0;
+            }
+            e.generationRestarts++;
             return ++e.restarts;
         }
     }
@@ -79,6 +107,17 @@ public final class CrashTracker {
     public long restarts(ObjectKey key) {
         Entry e = entries.get(key);
         return e == null ? 0 : e.restarts;
+    }
+
+    /** Restarts made since the spec reached {@code generation} (0 once it changed). */
+    public long restartsSince(ObjectKey key, long generation) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return 0;
+        }
+        synchronized (e) {
+            return e.generation == generation ? e.generationRestarts : 0;
+        }
     }
 
     /** A fresh container (re-created): crashes in a row start over. */

@@ -19,11 +19,12 @@ import java.util.Map;
  * @param network       the session network the container joins, or null
  * @param internalUrl   {@code http://<name>:<port>} for relics with a port, or null
  * @param expiresAt     when its {@code lifetimeSeconds} (from its creation) run out: then it is stopped for good; null: never
+ * @param maxRestarts   restarts allowed since the spec last changed (null: no limit)
  */
 public record DesiredContainer(ObjectKey key, String uid, long generation, String name, String hash,
                                ContainerRequest request, boolean wantRunning, RestartPolicy restartPolicy,
                                String pullPolicy, HealthSpec health, Map<String, Map<String, String>> volumes,
-                               String network, String internalUrl, Instant expiresAt) {
+                               String network, String internalUrl, Instant expiresAt, Integer maxRestarts) {
 
     public String image() {
         return request.image();

@@ -177,6 +177,11 @@ public final class Planner {
         if (policy == RestartPolicy.Never || (policy == RestartPolicy.OnFailure && !failed)) {
             return plan.phase(failed ? Phase.Failed : Phase.Stopped, how + "; restartPolicy " + policy).build();
         }
+        Integer max = desired.maxRestarts();
+        if (max != null && crash.restartsSinceSpec() >= max) {
+            return plan.phase(Phase.Failed, how + "; restarted " + crash.restartsSinceSpec() + " times since its spec last"
+                    + " changed, maxRestarts " + max + " (a change of the spec starts over)").build();
+        }
         Duration delay = crash.delay(settings.backoffBase(), settings.backoffMax());
         Instant finished = details == null || details.finishedAt() == null ? now : details.finishedAt();
         Instant restartAt = finished.plus(delay);

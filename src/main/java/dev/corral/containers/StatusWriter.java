@@ -23,7 +23,7 @@ public final class StatusWriter {
 
     /** What a failure keeps of the last status: what is still known of the container and network. */
     private static final List<String> KEPT_ON_FAILURE = List.of("containerId", "containerName", "internalUrl",
-            "restarts", "lastTermination", "network", "subnet");
+            "restarts", "restartsSinceSpec", "lastTermination", "network", "subnet");
 
     private final SpecStore store;
     private final Clock clock;
@@ -40,13 +40,14 @@ public final class StatusWriter {
      * @param ended   how the current container ended, when it did
      */
     public void container(SpecObject o, DesiredContainer d, Plan plan, ObservedContainer current, long restarts,
-                          ContainerDetails ended) {
+                          long restartsSinceSpec, ContainerDetails ended) {
         StatusBuilder sb = planned(o, plan, d.generation());
         if (current != null) {
             sb.put("containerId", current.id()).put("containerName", current.name());
         }
         sb.put("internalUrl", d.internalUrl());
         sb.put("restarts", restarts);
+        sb.put("restartsSinceSpec", restartsSinceSpec);
         sb.put("lastTermination", ended != null ? termination(ended) : sb.previous("lastTermination"));
         write(o, sb.build(), plan.phase());
     }

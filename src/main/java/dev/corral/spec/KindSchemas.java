@@ -94,6 +94,7 @@ final class KindSchemas {
                 .optional("resources", resources(), defaultsOf(resources()))
                 .optional("health", health())
                 .optional("restartPolicy", new StringSchema().oneOf("Always", "OnFailure", "Never"), "Always")
+                .optional("maxRestarts", new IntegerSchema(0, 100_000))
                 .optional("volumes", new ListSchema(volume(), 0, 32))
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
                 .optional("lifetimeSeconds", new IntegerSchema(1, 365L * 24 * 3600))

@@ -134,10 +134,13 @@ class SpecsApiTest {
                 .body("metadata.name", equalTo("web")).body("metadata.session", equalTo(s))
                 .body("status", nullValue()).body("metadata.uid", nullValue()).body("spec.env.MODE", equalTo("a"));
         given().get("/specs/relic/" + s + "/web?export=maybe").then().statusCode(400);
+        // ?session= lists what is in the session, not the Session itself: it is exported on its own.
+        String sessionYaml = given().accept("application/yaml").get("/specs/session/" + s + "?export=true").then()
+                .statusCode(200).extract().asString();
         given().delete("/specs/session/" + s).then().statusCode(200);
-        given().contentType("application/yaml").body(yaml).put("/specs").then().statusCode(200)
-                .body("items.action", everyItem(equalTo("created")));
-        given().delete("/specs/session/" + s).then().statusCode(200);
+        given().contentType("application/yaml").body(sessionYaml + "\n---\n" + yaml).put("/specs").then().statusCode(200)
+                .body("items.action", everyItem(equalTo("created"))).body("items", hasSize(2));
+        given().delete("/specs/session/" + s).then().statusCode(200).body("deleted", hasSize(2));
     }
 
     @Test

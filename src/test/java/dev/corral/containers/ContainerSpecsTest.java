@@ -243,14 +243,15 @@ class ContainerSpecsTest {
         assertNull(d.health());
         assertTrue(d.wantRunning());
 
-        // state is refused on a Relic by the schema: it is put in after validation.
-        DesiredContainer e = ContainerSpecs.desired(stray(object(Kind.Relic, "s1", "web", "uid-1", """
+        // A Relic can be stopped as an Agent can (Cortex-Prime's stop keeps the relic).
+        DesiredContainer e = relic("""
                 {"image": "x", "restartPolicy": "OnFailure", "imagePullPolicy": "Always",
-                 "health": {"http": {"port": 80}}}"""), "state", "Stopped"));
+                 "health": {"http": {"port": 80}}, "state": "Stopped"}""");
         assertEquals("OnFailure", e.restartPolicy().name());
         assertEquals("Always", e.pullPolicy());
         assertEquals(80, ((HealthSpec.Http) e.health().probe()).port());
-        assertTrue(e.wantRunning(), "only agents can be stopped");
+        assertFalse(e.wantRunning());
+        assertTrue(relic("{\"image\": \"x\", \"state\": \"Running\"}").wantRunning());
 
         assertFalse(agent("{\"image\": \"x\", \"state\": \"Stopped\"}").wantRunning());
         assertTrue(agent("{\"image\": \"x\", \"state\": \"Running\"}").wantRunning());

@@ -145,4 +145,22 @@ class CrashTrackerTest {
         tracker.seed(KEY, 4);
         assertEquals(4, tracker.restarts(KEY), "a forgotten key can be seeded again");
     }
+
+    @Test
+    void restartsSinceTheSpecCountPerGenerationAndSurviveARestartOfCorral() {
+        CrashTracker tracker = new CrashTracker(Duration.ofSeconds(10));
+        tracker.restarted(KEY, 1);
+        tracker.restarted(KEY, 1);
+        assertEquals(2, tracker.restartsSince(KEY, 1));
+        assertEquals(0, tracker.restartsSince(KEY, 2), "a new spec starts over");
+        assertEquals(3, tracker.restarted(KEY, 2), "the total goes on");
+        assertEquals(1, tracker.restartsSince(KEY, 2));
+
+        CrashTracker afterRestart = new CrashTracker(Duration.ofSeconds(10));
+        afterRestart.seed(KEY, 3, 2, 1);
+        assertEquals(1, afterRestart.restartsSince(KEY, 2));
+        assertEquals(0, afterRestart.restartsSince(KEY, 3));
+        assertEquals(4, afterRestart.restarted(KEY, 2));
+        assertEquals(2, afterRestart.restartsSince(KEY, 2));
+    }
 }

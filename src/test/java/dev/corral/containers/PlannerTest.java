@@ -433,6 +433,19 @@ class PlannerTest {
         }
 
         @Test
+        void pastMaxRestartsSinceTheSpecChangedItIsFailedAndNotRestarted() {
+            DesiredContainer d = relic("{\"image\": \"busybox\", \"maxRestarts\": 2}");
+            ContainerObservation o = ended(matching(d, ID_A, "exited"), exited(ID_A, 1, false, NOW.minusSeconds(5)));
+            golden("=> Failed (exited with code 1; restarted 2 times since its spec last changed, maxRestarts 2"
+                    + " (a change of the spec starts over))", plan(d, o, new RestartState(3, 2)));
+            golden("""
+                    #1 StartContainer corral-relic-s1-web: exited with code 1; restartPolicy Always
+                    => Starting (restarted: exited with code 1)""", plan(d, o, new RestartState(1, 1)));
+            assertFalse(plan(relic("{\"image\": \"busybox\", \"maxRestarts\": 0}"), o, new RestartState(1, 0)).restart(),
+                    "maxRestarts 0: never restarted");
+        }
+
+        @Test
         void neverWithExitZeroIsStopped() {
             Plan p = endedPlan(withPolicy("Never"), 0, false, 1);
             golden("=> Stopped (exited with code 0; restartPolicy Never)", p);
