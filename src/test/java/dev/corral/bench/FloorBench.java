@@ -37,7 +37,7 @@ public final class FloorBench {
         int sessions = Integer.parseInt(args[0]);
         int perSession = Integer.parseInt(args[1]);
         int parallelism = Integer.parseInt(args[2]);
-        String pool = args.length > 3 ? args[3] : "10.216";
+        String subnetPrefix = args.length > 3 ? args[3] : "10.216";
 
         var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         var http = new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).sslConfig(cfg.getSSLConfig())
@@ -49,49 +49,59 @@ public final class FloorBench {
             client.listContainersCmd().withLabelFilter(LABELS).exec();
             client.inspectImageCmd(IMAGE).exec();
 
-            ExecutorService pool2 = Executors.newFixedThreadPool(parallelism);
-            long t0 = System.nanoTime();
-            List<Future<?>> nets = new ArrayList<>();
-            for (int s = 0; s < sessions; s++) {
-                final int si = s;
-                nets.add(pool2.submit(() -> {
-                    String subnet = pool + "." + (si * 64 / 256) + "." + (si * 64 % 256) + "/26";
-                    return client.createNetworkCmd().withName("floor-s" + si).withDriver("bridge").withInternal(true)
-                            .withLabels(LABELS).withCheckDuplicate(true)
-                            .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(subnet)))
-                            .exec().getId();
+            ExecutorService workers = Executors.newFixedThreadPool(parallelism);
+            try {
+                run(client, workers, sessions, perSession, parallelism, subnetPrefix);
+            } finally {
+                // Without this a failed create (e.g. a network left behind by an earlier round)
+                // leaves the pool's threads alive and the JVM never exits: the script hangs.
+                workers.shutdownNow();
+            }
+        }
+    }
+
+    private static void run(DockerClient client, ExecutorService workers, int sessions, int perSession, int parallelism,
+                            String subnetPrefix) throws Exception {
+        long t0 = System.nanoTime();
+        List<Future<?>> nets = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            final int si = s;
+            nets.add(workers.submit(() -> {
+                String subnet = subnetPrefix + "." + (si * 64 / 256) + "." + (si * 64 % 256) + "/26";
+                return client.createNetworkCmd().withName("floor-s" + si).withDriver("bridge").withInternal(true)
+                        .withLabels(LABELS).withCheckDuplicate(true)
+                        .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(subnet)))
+                        .exec().getId();
+            }));
+        }
+        for (Future<?> f : nets) {
+            f.get();
+        }
+        long tNets = System.nanoTime();
+        List<Future<?>> containers = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            for (int r = 0; r < perSession; r++) {
+                final String net = "floor-s" + s;
+                final String alias = "r" + r;
+                final String name = "floor-s" + s + "-r" + r;
+                containers.add(workers.submit(() -> {
+                    HostConfig host = HostConfig.newHostConfig()
+                            .withMemory(32L * 1024 * 1024).withMemorySwap(32L * 1024 * 1024)
+                            .withNanoCPUs(200_000_000L).withPidsLimit(32L)
+                            .withRestartPolicy(RestartPolicy.noRestart()).withNetworkMode(net);
+                    String id = client.createContainerCmd(IMAGE).withName(name).withLabels(LABELS)
+                            .withCmd("httpd", "-f", "-p", "8080", "-h", "/www").withHostConfig(host)
+                            .withAliases(alias).exec().getId();
+                    client.startContainerCmd(id).exec();
+                    return id;
                 }));
             }
-            for (Future<?> f : nets) {
-                f.get();
-            }
-            long tNets = System.nanoTime();
-            List<Future<?>> containers = new ArrayList<>();
-            for (int s = 0; s < sessions; s++) {
-                for (int r = 0; r < perSession; r++) {
-                    final String net = "floor-s" + s;
-                    final String alias = "r" + r;
-                    final String name = "floor-s" + s + "-r" + r;
-                    containers.add(pool2.submit(() -> {
-                        HostConfig host = HostConfig.newHostConfig()
-                                .withMemory(32L * 1024 * 1024).withMemorySwap(32L * 1024 * 1024)
-                                .withNanoCPUs(200_000_000L).withPidsLimit(32L)
-                                .withRestartPolicy(RestartPolicy.noRestart()).withNetworkMode(net);
-                        String id = client.createContainerCmd(IMAGE).withName(name).withLabels(LABELS)
-                                .withCmd("httpd", "-f", "-p", "8080", "-h", "/www").withHostConfig(host)
-                                .withAliases(alias).exec().getId();
-                        client.startContainerCmd(id).exec();
-                        return id;
-                    }));
-                }
-            }
-            for (Future<?> f : containers) {
-                f.get();
-            }
-            long t1 = System.nanoTime();
-            pool2.shutdown();
-            System.out.printf("floor sessions=%d relics=%d parallelism=%d networks_ms=%d total_ms=%d%n",
-                    sessions, sessions * perSession, parallelism, (tNets - t0) / 1_000_000, (t1 - t0) / 1_000_000);
         }
+        for (Future<?> f : containers) {
+            f.get();
+        }
+        long t1 = System.nanoTime();
+        System.out.printf("floor sessions=%d relics=%d parallelism=%d networks_ms=%d total_ms=%d%n",
+                sessions, sessions * perSession, parallelism, (tNets - t0) / 1_000_000, (t1 - t0) / 1_000_000);
     }
 }
