@@ -66,7 +66,7 @@ public final class LoopCore {
     }
 
     public void onEngineEvent(RuntimeEvent e) {
-        engineEvents.apply(e).forEach(queue::add);
+        engineEvents.apply(e).forEach(queue::addUnlessBackingOff);
     }
 
     /**

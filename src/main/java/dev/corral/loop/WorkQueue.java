@@ -48,6 +48,17 @@ public final class WorkQueue<K> {
         }
     }
 
+    /**
+     * Queues a key now unless it is waiting out a failure's backoff (its retry is scheduled already).
+     * For engine events: a failed action of the key's own (a start that fails emits {@code die}) must
+     * not bring it straight back and turn the backoff into a hot loop.
+     */
+    public synchronized void addUnlessBackingOff(K key) {
+        if (!failures.containsKey(key)) {
+            add(key);
+        }
+    }
+
     /** Queues a key after a delay. */
     public void addAfter(K key, Duration delay) {
         if (delay.isZero() || delay.isNegative()) {

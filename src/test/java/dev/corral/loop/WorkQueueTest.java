@@ -141,6 +141,25 @@ class WorkQueueTest {
     }
 
     @Test
+    void anEngineEventDoesNotCutAFailuresBackoffShort() {
+        WorkQueue<String> slow = new WorkQueue<>(Duration.ofHours(1), Duration.ofHours(1));
+        try {
+            slow.addUnlessBackingOff("a");
+            assertEquals(1, slow.depth(), "no failure: queued at once");
+            slow.addRateLimited("b");
+            slow.addUnlessBackingOff("b");
+            assertEquals(1, slow.depth(), "b waits for its retry, an hour away");
+            slow.add("b");
+            assertEquals(2, slow.depth(), "a plain add (a spec change) still goes at once");
+            slow.forget("b");
+            slow.addUnlessBackingOff("c");
+            assertEquals(3, slow.depth());
+        } finally {
+            slow.shutdown();
+        }
+    }
+
+    @Test
     void backoffDoublesAndIsCapped() {
         assertEquals(Duration.ofMillis(10), q.backoff(1));
         assertEquals(Duration.ofMillis(20), q.backoff(2));
