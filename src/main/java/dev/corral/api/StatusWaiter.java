@@ -25,7 +25,7 @@ import java.util.function.Predicate;
 
 /**
  * Waits, without polling and without holding a thread, until objects are converged: a store
- * listener completes each waiter when a write makes its object Ready, Failed or Stopped (or
+ * listener completes each waiter when a write makes its object Ready, Failed, Stopped or Paused (or
  * deletes it). Callers get futures; a request that waits returns one, so its worker thread is
  * free while it waits. Cancelling a future (the client went away) forgets its waiters.
  */
@@ -81,13 +81,14 @@ public class StatusWaiter {
 
     /** How a wait for one object ended: its readiness, or that it timed out or was deleted. */
     public enum Result {
-        Ready, Failed, Stopped, Waiting, TimedOut, Deleted;
+        Ready, Failed, Stopped, Paused, Waiting, TimedOut, Deleted;
 
         static Result of(Readiness.Outcome outcome) {
             return switch (outcome) {
                 case Ready -> Ready;
                 case Failed -> Failed;
                 case Stopped -> Stopped;
+                case Paused -> Paused;
                 case Waiting -> Waiting;
             };
         }

@@ -69,7 +69,8 @@ public final class ContainerObserver {
         boolean justEnded = false;
         RestartState crash = new RestartState(0);
         ProbeView probe = null;
-        if (keeper != null && d.wantRunning() && !keeper.running() && !"created".equals(keeper.state())) {
+        if (keeper != null && d.wantRunning() && !keeper.running() && !keeper.paused()
+                && !"created".equals(keeper.state())) {
             prober.stop(key);
             ended = runtime.inspectContainer(keeper.id()).orElse(null);
             if (ended == null) {
@@ -84,7 +85,9 @@ public final class ContainerObserver {
             }
             justEnded = !crashes.counted(key, ended);
             crash = new RestartState(crashes.ended(key, ended).consecutiveCrashes(), crashes.restartsSince(key, d.generation()));
-        } else if (keeper != null && keeper.running() && d.health() != null) {
+        } else if (keeper != null && keeper.running() && d.health() != null && !d.wantPaused()) {
+            // Not probed while paused (or about to be): a frozen container answers nothing. Thawed, it is
+            // watched afresh, its startup time counted again.
             probe = probe(key, d, keeper, networkId);
         } else {
             prober.stop(key);

@@ -71,9 +71,8 @@ public final class ContainerSpecs {
                 new TreeMap<>(spec.env()), labels, res.memoryBytes(), res.nanoCpus(), res.pids(), network, aliases,
                 mounts);
         String url = !agent && spec.port() != null ? "http://" + o.metadata().name() + ":" + spec.port() : null;
-        boolean running = !spec.stopped();
         return new DesiredContainer(o.key(), o.metadata().uid(), o.metadata().generation() == null ? 0 : o.metadata().generation(),
-                name, hash, request, running, spec.restartPolicy(), spec.imagePullPolicy(), spec.health(), volumes,
+                name, hash, request, spec.state(), spec.restartPolicy(), spec.imagePullPolicy(), spec.health(), volumes,
                 network, url, spec.expiresAt(o.metadata().createdAt()), spec.maxRestarts());
     }
 

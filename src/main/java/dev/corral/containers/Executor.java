@@ -5,11 +5,13 @@ import dev.corral.containers.PlannedAction.CreateContainer;
 import dev.corral.containers.PlannedAction.CreateNetwork;
 import dev.corral.containers.PlannedAction.CreateVolume;
 import dev.corral.containers.PlannedAction.ExpireSession;
+import dev.corral.containers.PlannedAction.PauseContainer;
 import dev.corral.containers.PlannedAction.RemoveContainer;
 import dev.corral.containers.PlannedAction.RemoveNetwork;
 import dev.corral.containers.PlannedAction.RemoveVolume;
 import dev.corral.containers.PlannedAction.StartContainer;
 import dev.corral.containers.PlannedAction.StopContainer;
+import dev.corral.containers.PlannedAction.UnpauseContainer;
 import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileException;
@@ -128,6 +130,14 @@ public final class Executor {
             event(on, "Killing", "stopping container " + s.target() + ": " + s.cause());
             runtime.stopContainer(s.containerId(), stopGrace);
             observed.setState(s.containerId(), "exited");
+        } else if (a instanceof PauseContainer p) {
+            runtime.pauseContainer(p.containerId());
+            observed.setState(p.containerId(), "paused");
+            event(on, "Paused", "paused container " + p.target() + ": " + p.cause());
+        } else if (a instanceof UnpauseContainer u) {
+            runtime.unpauseContainer(u.containerId());
+            observed.setState(u.containerId(), "running");
+            event(on, "Unpaused", "unpaused container " + u.target() + ": " + u.cause());
         } else if (a instanceof RemoveContainer r) {
             runtime.removeContainer(r.containerId());
             observed.removeContainer(r.containerId());
@@ -278,7 +288,24 @@ public final class Executor {
             if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
                 throw ReconcileException.terminal("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
             }
+            if (e.status() >= 500) {
+                // The engine's own state for this container is broken (seen after dockerd restarts while
+                // stopping it: "failed to start shim: ... file exists", on every later start). A fresh
+                // container has a fresh id and state; volumes are kept, as on any re-creation.
+                removeQuietly(id);
+                throw ReconcileException.retryable("StartFailed", "the engine could not start the container ("
+                        + e.getMessage() + "); replacing it", e);
+            }
             throw e;
+        }
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            runtime.removeContainer(id);
+            observed.removeContainer(id);
+        } catch (EngineException gone) {
+            // Not removable either: the next pass sees it and tries again.
         }
     }
 }

@@ -45,6 +45,13 @@ public sealed interface PlannedAction {
     record StopContainer(String target, String containerId, String cause) implements PlannedAction {
     }
 
+    /** Freezes a running container's processes in place ({@code docker pause}). */
+    record PauseContainer(String target, String containerId, String cause) implements PlannedAction {
+    }
+
+    record UnpauseContainer(String target, String containerId, String cause) implements PlannedAction {
+    }
+
     record RemoveContainer(String target, String containerId, String cause) implements PlannedAction {
     }
 

@@ -5,11 +5,13 @@ import dev.corral.containers.PlannedAction.CreateContainer;
 import dev.corral.containers.PlannedAction.CreateNetwork;
 import dev.corral.containers.PlannedAction.CreateVolume;
 import dev.corral.containers.PlannedAction.ExpireSession;
+import dev.corral.containers.PlannedAction.PauseContainer;
 import dev.corral.containers.PlannedAction.RemoveContainer;
 import dev.corral.containers.PlannedAction.RemoveNetwork;
 import dev.corral.containers.PlannedAction.RemoveVolume;
 import dev.corral.containers.PlannedAction.StartContainer;
 import dev.corral.containers.PlannedAction.StopContainer;
+import dev.corral.containers.PlannedAction.UnpauseContainer;
 import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.NetworkRequest;
@@ -93,6 +95,9 @@ public final class Planner {
             return create(desired, obs, recreateCause, plan, wantRunning, stopped);
         }
         String id = keeper.id();
+        if (keeper.paused()) {
+            return paused(desired, probe, now, plan, id, wantRunning, stopped);
+        }
         if (keeper.running()) {
             if (!wantRunning) {
                 plan.then(new StopContainer(desired.name(), id, stopped));
@@ -105,6 +110,10 @@ public final class Planner {
                         desired.request().aliases(), "not attached to " + desired.network()));
                 return plan.phase(Phase.Starting, "reconnecting to " + desired.network()).build();
             }
+            if (desired.wantPaused()) {
+                plan.then(new PauseContainer(desired.name(), id, "state: Paused"));
+                return plan.phase(Phase.Paused, "state: Paused").build();
+            }
             return running(desired, probe, now, plan, id);
         }
 
@@ -116,6 +125,21 @@ public final class Planner {
             return plan.phase(Phase.Starting, null).build();
         }
         return ended(desired, obs.keeperDetails(), crash, now, settings, plan, id);
+    }
+
+    /** A frozen container stays so while the spec says Paused; thawed to run, thawed and stopped to stop. */
+    private static Plan paused(DesiredContainer desired, ProbeView probe, Instant now, Plan.Builder plan, String id,
+                               boolean wantRunning, String stopped) {
+        if (wantRunning && desired.wantPaused()) {
+            return plan.phase(Phase.Paused, "state: Paused").build();
+        }
+        // Thawed first: a frozen process cannot act on the stop signal within the grace period.
+        plan.then(new UnpauseContainer(desired.name(), id, wantRunning ? "state: Running" : stopped));
+        if (!wantRunning) {
+            plan.then(new StopContainer(desired.name(), id, stopped));
+            return plan.phase(Phase.Stopped, stopped).build();
+        }
+        return running(desired, probe, now, plan, id);
     }
 
     private static Plan create(DesiredContainer desired, ContainerObservation obs, String cause, Plan.Builder plan,

@@ -76,7 +76,8 @@ public final class EngineEvents {
         String action = e.action() == null ? "" : e.action();
         switch (action.startsWith("health_status") ? "health_status" : action) {
             case "die" -> observed.setState(e.actorId(), "exited");
-            case "start" -> observed.setState(e.actorId(), "running");
+            case "start", "unpause" -> observed.setState(e.actorId(), "running");
+            case "pause" -> observed.setState(e.actorId(), "paused");
             case "destroy" -> observed.removeContainer(e.actorId());
             case "create" -> {
                 if (observed.container(e.actorId()).isEmpty() && Labels.managed(labels)) {

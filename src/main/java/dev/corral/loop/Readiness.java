@@ -8,7 +8,7 @@ import dev.corral.spec.model.Phase;
 public final class Readiness {
 
     /** Phases after which waiting longer will not change the answer without a spec change. */
-    public enum Outcome { Ready, Failed, Stopped, Waiting }
+    public enum Outcome { Ready, Failed, Stopped, Paused, Waiting }
 
     private Readiness() {
     }
@@ -29,6 +29,7 @@ public final class Readiness {
             case Ready -> Outcome.Ready;
             case Failed -> Outcome.Failed;
             case Stopped -> Outcome.Stopped;
+            case Paused -> Outcome.Paused;
             default -> Outcome.Waiting;
         };
     }

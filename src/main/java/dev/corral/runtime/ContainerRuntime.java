@@ -27,6 +27,12 @@ public interface ContainerRuntime {
 
     void removeContainer(String id);
 
+    /** Freezes a running container; a paused one is left as it is. */
+    void pauseContainer(String id);
+
+    /** Thaws a paused container; one that is not paused is left as it is. */
+    void unpauseContainer(String id);
+
     /** Empty when the container does not exist. */
     Optional<ContainerDetails> inspectContainer(String idOrName);
 

@@ -141,6 +141,28 @@ final class DockerContainers {
         }
     }
 
+    public void pauseContainer(String id) {
+        try {
+            calls.call("pause_container", () -> client.pauseContainerCmd(id).exec());
+        } catch (EngineException e) {
+            // 409 "... is already paused" is done; 409 "... is not running" is not.
+            if (e.status() != 409 || !String.valueOf(e.getMessage()).contains("already paused")) {
+                throw e;
+            }
+        }
+    }
+
+    public void unpauseContainer(String id) {
+        try {
+            calls.call("unpause_container", () -> client.unpauseContainerCmd(id).exec());
+        } catch (EngineException e) {
+            // 409 "... is not paused" is done.
+            if (e.status() != 409 || !String.valueOf(e.getMessage()).contains("is not paused")) {
+                throw e;
+            }
+        }
+    }
+
     public void removeContainer(String id) {
         try {
             calls.call("remove_container", () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());

@@ -82,6 +82,16 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void pauseContainer(String id) {
+        containers.pauseContainer(id);
+    }
+
+    @Override
+    public void unpauseContainer(String id) {
+        containers.unpauseContainer(id);
+    }
+
+    @Override
     public void stopContainer(String id, Duration grace) {
         containers.stopContainer(id, grace);
     }

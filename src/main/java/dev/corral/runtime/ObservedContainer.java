@@ -19,6 +19,11 @@ public record ObservedContainer(String id, String name, Map<String, String> labe
         return "running".equals(state) || "restarting".equals(state);
     }
 
+    /** Frozen by {@code docker pause}: its processes live but do not run. */
+    public boolean paused() {
+        return "paused".equals(state);
+    }
+
     public String label(String key) {
         return labels.get(key);
     }

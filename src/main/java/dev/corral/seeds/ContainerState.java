@@ -5,7 +5,7 @@ import dev.corral.spec.model.Phase;
 
 /**
  * An object's phase in the words of {@code docker ps}, which the seeds answer with: {@code created}
- * (declared, no container running yet), {@code running}, {@code restarting} (waiting to restart),
+ * (declared, no container running yet), {@code running}, {@code restarting} (waiting to restart), {@code paused},
  * {@code exited} (stopped or failed), {@code removing} (being deleted).
  */
 public final class ContainerState {
@@ -22,6 +22,7 @@ public final class ContainerState {
             case Pending, Creating -> "created";
             case Starting, Ready, Unhealthy -> "running";
             case CrashLoopBackOff -> "restarting";
+            case Paused -> "paused";
             case Stopped, Failed -> "exited";
             case Terminating -> "removing";
         };

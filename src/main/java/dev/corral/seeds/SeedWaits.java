@@ -71,6 +71,6 @@ public class SeedWaits {
         if (p == null || observed < o.metadata().generation()) {
             return false;
         }
-        return p == Phase.Failed || p == Phase.Stopped || (!stopping && (p == Phase.Ready || p == Phase.CrashLoopBackOff));
+        return p == Phase.Failed || p == Phase.Stopped || p == Phase.Paused || (!stopping && (p == Phase.Ready || p == Phase.CrashLoopBackOff));
     }
 }

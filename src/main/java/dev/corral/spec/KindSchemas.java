@@ -98,7 +98,7 @@ final class KindSchemas {
                 .optional("volumes", new ListSchema(volume(), 0, 32))
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
                 .optional("lifetimeSeconds", new IntegerSchema(1, 365L * 24 * 3600))
-                .optional("state", new StringSchema().oneOf("Running", "Stopped"), "Running")
+                .optional("state", new StringSchema().oneOf("Running", "Stopped", "Paused"), "Running")
                 .refuse("privileged", "privileged containers are not allowed")
                 .refuse("hostNetwork", "host networking is not allowed")
                 .refuse("network", "containers join their session's network; other networks are not allowed")

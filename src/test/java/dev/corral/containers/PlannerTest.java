@@ -6,6 +6,7 @@ import dev.corral.containers.PlannedAction.CreateNetwork;
 import dev.corral.containers.PlannedAction.CreateVolume;
 import dev.corral.containers.PlannedAction.RemoveContainer;
 import dev.corral.containers.PlannedAction.RemoveNetwork;
+import dev.corral.containers.PlannedAction.PauseContainer;
 import dev.corral.containers.PlannedAction.StopContainer;
 import dev.corral.loop.ObservedState;
 import dev.corral.ownership.Ownership;
@@ -366,6 +367,50 @@ class PlannerTest {
             DesiredContainer d = agent(STOPPED);
             golden("=> Stopped (state: Stopped)", plan(d, ended(matching(d, ID_A, "exited"),
                     exited(ID_A, 0, false, NOW.minusSeconds(5)))));
+        }
+
+        static final String PAUSED = """
+                {"image": "python:3.12", "state": "Paused"}""";
+
+        @Test
+        void pausedWhileRunningIsPausedAndThenLeftSo() {
+            DesiredContainer d = agent(PAUSED);
+            Plan p = plan(d, obs(List.of(matching(d, ID_A, "running"))));
+            golden("""
+                    #1 PauseContainer corral-agent-bot: state: Paused
+                    => Paused (state: Paused)""", p);
+            assertEquals(ID_A, ((PauseContainer) p.actions().get(0)).containerId());
+            golden("=> Paused (state: Paused)", plan(d, obs(List.of(matching(d, ID_A, "paused")))));
+        }
+
+        @Test
+        void runningAgainUnpausesAndReadinessFollowsTheProbe() {
+            golden("""
+                    #1 UnpauseContainer corral-agent-bot: state: Running
+                    => Ready""", plan(agent("{\"image\": \"python:3.12\"}"),
+                    obs(List.of(matching(agent(PAUSED), ID_A, "paused")))));
+            DesiredContainer probed = agent("{\"image\": \"python:3.12\", \"health\": {\"exec\": {\"command\": [\"true\"]}}}");
+            golden("""
+                    #1 UnpauseContainer corral-agent-bot: state: Running
+                    => Starting (waiting for the first health probe)""",
+                    plan(probed, obs(List.of(matching(probed, ID_A, "paused")))));
+        }
+
+        @Test
+        void stoppedWhilePausedIsThawedThenStopped() {
+            DesiredContainer d = agent(STOPPED);
+            golden("""
+                    #1 UnpauseContainer corral-agent-bot: state: Stopped
+                    #2 StopContainer corral-agent-bot: state: Stopped
+                    => Stopped (state: Stopped)""", plan(d, obs(List.of(matching(d, ID_A, "paused")))));
+        }
+
+        @Test
+        void pausedWithNothingYetIsCreatedAndStartedFirst() {
+            golden("""
+                    #1 CreateContainer corral-agent-bot: not found
+                    #2 StartContainer corral-agent-bot: created
+                    => Creating""", plan(agent(PAUSED), obs(List.of())));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.corral.events.EventFilter;
 import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileMetrics;
+import dev.corral.loop.ReconcileException;
 import dev.corral.loop.Result;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.spec.Kind;
@@ -32,6 +33,8 @@ import java.util.concurrent.Executors;
 
 import static dev.corral.containers.PlannerTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -279,6 +282,26 @@ class ReconcilersOnFakeEngineTest {
                 "Warning Killed container corral-relic-s1-web died: exited with code 1 (3)",
                 "Warning BackOff Back-off restarting failed container corral-relic-s1-web (2)"), events(WEB),
                 "each crash counted once on one Killed event, each wait on one BackOff event");
+    }
+
+    @Test
+    void aContainerTheEngineCannotStartIsReplaced() {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        engine.exit(id, 0);
+        observed.setState(id, "exited");
+        engine.unstartable.add(id);
+        now = Instant.now();
+        engine.clearActions();
+        ReconcileException e = assertThrows(ReconcileException.class, () -> reconcile(WEB));
+        assertEquals("StartFailed", e.reason());
+        assertEquals(List.of("start-container corral-relic-s1-web", "remove-container corral-relic-s1-web"), engine.writes());
+        assertTrue(engine.container(id).isEmpty(), "the broken container is gone");
+        assertEquals(List.of("ensure-image nginx:1.27", "create-container corral-relic-s1-web",
+                "start-container corral-relic-s1-web"), writesOf(WEB), "the next pass makes a fresh one");
+        assertNotEquals(id, engine.container("corral-relic-s1-web").orElseThrow().id);
+        assertTrue(engine.container("corral-relic-s1-web").orElseThrow().running);
     }
 
     @Test

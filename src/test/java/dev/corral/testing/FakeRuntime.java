@@ -49,6 +49,7 @@ public class FakeRuntime implements ContainerRuntime {
         public final String id;
         public final ContainerRequest request;
         public boolean running;
+        public boolean paused;
         public Long exitCode;
         public boolean oomKilled;
         public Instant startedAt;
@@ -61,7 +62,7 @@ public class FakeRuntime implements ContainerRuntime {
         }
 
         ObservedContainer observed() {
-            String state = running ? "running" : exitCode == null ? "created" : "exited";
+            String state = paused ? "paused" : running ? "running" : exitCode == null ? "created" : "exited";
             return new ObservedContainer(id, request.name(), request.labels(), state, Map.copyOf(networks));
         }
     }
@@ -73,6 +74,8 @@ public class FakeRuntime implements ContainerRuntime {
     private int ids;
     /** Set to make every call fail, as an engine that went away. */
     public volatile RuntimeException down;
+    /** Containers whose every start fails with an engine error 500, as one whose engine state is broken. */
+    public final java.util.Set<String> unstartable = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Corral's own container as {@link #findSelf()} answers it; null: Corral runs on the engine's host. */
     public volatile SelfContainer self;
 
@@ -174,10 +177,31 @@ public class FakeRuntime implements ContainerRuntime {
     public synchronized void startContainer(String id) {
         record("start-container", nameOf(id));
         Container c = find(id);
+        if (c != null && unstartable.contains(c.id)) {
+            throw new dev.corral.runtime.EngineException(500, "failed to start shim: mkdir " + c.id + ": file exists", null);
+        }
         if (c != null && !c.running) {
             c.running = true;
             c.exitCode = null;
             c.startedAt = Instant.now();
+        }
+    }
+
+    @Override
+    public synchronized void pauseContainer(String id) {
+        record("pause-container", nameOf(id));
+        Container c = find(id);
+        if (c != null && c.running) {
+            c.paused = true;
+        }
+    }
+
+    @Override
+    public synchronized void unpauseContainer(String id) {
+        record("unpause-container", nameOf(id));
+        Container c = find(id);
+        if (c != null) {
+            c.paused = false;
         }
     }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * constant's name. (ToolRuns have their own phases.)
  */
 public enum Phase {
-    Pending, Creating, Starting, Ready, Unhealthy, CrashLoopBackOff, Stopped, Failed, Terminating;
+    Pending, Creating, Starting, Ready, Unhealthy, CrashLoopBackOff, Paused, Stopped, Failed, Terminating;
 
     /** The phase a status names; null when it names none (not looked at yet) or an unknown one. */
     public static Phase ofStatus(JsonNode status) {

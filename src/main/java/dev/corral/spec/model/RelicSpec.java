@@ -20,13 +20,13 @@ import java.util.TreeMap;
  * @param port    the port it serves on, or null
  * @param health  null when it has no health check
  * @param lifetimeSeconds how long it may live from its creation; null: no limit
- * @param stopped {@code state: Stopped}: the container is kept but not run
+ * @param state   whether its container runs, is stopped or is paused
  * @param maxRestarts restarts allowed since the spec last changed; past them it is Failed; null: no limit
  */
 public record RelicSpec(String image, List<String> command, List<String> args, Map<String, String> env,
                         Integer port, Resources resources, HealthSpec health, RestartPolicy restartPolicy,
                         String imagePullPolicy, List<VolumeSpec> volumes, Long lifetimeSeconds,
-                        boolean stopped, Integer maxRestarts) {
+                        RunState state, Integer maxRestarts) {
 
     /** What happens when the container ends; the JSON value is the constant's name. */
     public enum RestartPolicy { Always, OnFailure, Never }
@@ -43,8 +43,12 @@ public record RelicSpec(String image, List<String> command, List<String> args, M
                 Resources.of(spec.get("resources")), HealthSpec.of(spec.get("health")),
                 RestartPolicy.valueOf(spec.get("restartPolicy").asText()), spec.get("imagePullPolicy").asText(),
                 List.copyOf(volumes), spec.hasNonNull("lifetimeSeconds") ? spec.get("lifetimeSeconds").asLong() : null,
-                "Stopped".equals(spec.path("state").asText("Running")),
+                RunState.valueOf(spec.path("state").asText("Running")),
                 spec.hasNonNull("maxRestarts") ? spec.get("maxRestarts").asInt() : null);
+    }
+
+    public boolean stopped() {
+        return state == RunState.Stopped;
     }
 
     /** When an object created at {@code createdAt} has lived its {@code lifetimeSeconds}; null without a lifetime. */

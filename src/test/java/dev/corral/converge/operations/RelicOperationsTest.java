@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The operations the seeds imply, as spec features, on the real engine: a Relic's state, maxRestarts, lifetimeSeconds. */
+/** The operations the seeds imply, as spec features, on the real engine: a Relic's state (Running, Stopped, Paused), maxRestarts, lifetimeSeconds. */
 @EngineTest
 @QuarkusTest
 class RelicOperationsTest {
@@ -50,6 +50,38 @@ class RelicOperationsTest {
         apply(running);
         awaitPhase("relic/" + s + "/web", "Ready");
         assertEquals(id, Docker.inspect(container, "{{.Id}}"), "the same container, started again");
+        Specs.delete("session/" + s);
+    }
+
+    @Test
+    void aPausedRelicKeepsItsProcessFrozenAndThawsWithoutARestart() {
+        String s = unique("ops");
+        String serve = "command: [httpd, -f, -p, \"8080\", -h, /www]\nport: 8080\n"
+                + "health: {http: {port: 8080, path: /}, periodSeconds: 1}\n";
+        apply(session(s) + "---\n" + relic(s, "web", serve + "state: Running"));
+        awaitPhase("relic/" + s + "/web", "Ready");
+        String container = "corral-relic-" + s + "-web";
+        String pid = Docker.inspect(container, "{{.State.Pid}}");
+
+        apply(relic(s, "web", serve + "state: Paused"));
+        awaitPhase("relic/" + s + "/web", "Paused");
+        await().atMost(Specs.CONVERGE).until(() -> "true".equals(Docker.inspect(container, "{{.State.Paused}}")));
+        // Frozen, not probed: it stays Paused, never Unhealthy nor restarted, for several probe periods.
+        JsonPath held = await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> Specs.get("relic/" + s + "/web"), j -> "Paused".equals(j.getString("status.phase")));
+        assertEquals(0, held.getInt("status.restarts"), held.prettify());
+
+        apply(relic(s, "web", serve + "state: Running"));
+        awaitPhase("relic/" + s + "/web", "Ready");
+        assertEquals("false", Docker.inspect(container, "{{.State.Paused}}"));
+        assertEquals(pid, Docker.inspect(container, "{{.State.Pid}}"), "the same process, thawed");
+
+        apply(relic(s, "web", serve + "state: Paused"));
+        awaitPhase("relic/" + s + "/web", "Paused");
+        apply(relic(s, "web", serve + "state: Stopped"));
+        awaitPhase("relic/" + s + "/web", "Stopped");
+        await().atMost(Specs.CONVERGE).until(() -> "false".equals(Docker.inspect(container, "{{.State.Running}}")));
         Specs.delete("session/" + s);
     }
 
