@@ -64,6 +64,32 @@ if ! "$DOCKER" version >/dev/null 2>&1; then
 fi
 log "docker engine $("$DOCKER" version --format '{{.Server.Version}}') is up"
 
+# gVisor, for isolation: strict (docs/isolation.md): Debian's runsc, registered with the engine as the
+# runtime "runsc". --network=none: on these VMs runsc cannot start a container with a network (so strict
+# suits tools with network: none). Only a missing /etc/docker/daemon.json is written; one that exists
+# without runsc is left alone, with a note (strict is then refused, never weakened).
+if [ -z "${CORRAL_SKIP_GVISOR:-}" ] && ! "$DOCKER" info --format '{{json .Runtimes}}' | grep -q '"runsc"'; then
+  command -v runsc >/dev/null 2>&1 || apt_install runsc || log "runsc could not be installed: isolation: strict stays unavailable"
+  if command -v runsc >/dev/null 2>&1; then
+    if [ ! -e /etc/docker/daemon.json ]; then
+      as_root mkdir -p /etc/docker
+      printf '{"runtimes": {"runsc": {"path": "%s", "runtimeArgs": ["--platform=ptrace", "--network=none"]}}}\n' \
+        "$(command -v runsc)" | as_root tee /etc/docker/daemon.json >/dev/null
+    fi
+    if grep -q '"runsc"' /etc/docker/daemon.json; then
+      # shellcheck disable=SC2046
+      as_root kill -HUP $(pidof dockerd) # dockerd reloads its runtimes without a restart
+      for _ in $(seq 1 40); do
+        "$DOCKER" info --format '{{json .Runtimes}}' | grep -q '"runsc"' && break
+        sleep 0.25
+      done
+      "$DOCKER" info --format '{{json .Runtimes}}' | grep -q '"runsc"' && log "gVisor (runsc) registered with the engine"
+    else
+      log "/etc/docker/daemon.json has no runsc runtime: add it to use isolation: strict (docs/isolation.md)"
+    fi
+  fi
+fi
+
 # Images are built locally: no registry is assumed reachable. With the bases, after ./mvnw package,
 # `docker build -f Dockerfile.jvm -t corral/corral .` works offline.
 deploy/images/build.sh

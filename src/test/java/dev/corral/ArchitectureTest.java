@@ -38,6 +38,7 @@ class ArchitectureTest {
                 .layer("stats").definedBy("dev.corral.stats..")
                 .layer("loop").definedBy("dev.corral.loop..")
                 .layer("ownership").definedBy("dev.corral.ownership..")
+                .layer("confinement").definedBy("dev.corral.confinement..")
                 .layer("runtime").definedBy("dev.corral.runtime..")
                 .layer("events").definedBy("dev.corral.events..")
                 .layer("admission").definedBy("dev.corral.admission..")
@@ -59,8 +60,9 @@ class ArchitectureTest {
                 .whereLayer("stats").mayOnlyBeAccessedByLayers("api", "health", "seeds")
                 .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "stats", "api", "health", "seeds")
                 .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "stats", "api", "health", "seeds")
+                .whereLayer("confinement").mayOnlyBeAccessedByLayers("containers", "runs", "api", "health", "seeds")
                 // The engine's door: nothing of Corral's model above it but the configuration.
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "loop", "containers", "runs", "stats", "api",
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "confinement", "loop", "containers", "runs", "stats", "api",
                         "health", "seeds")
                 // Events are recorded by the families and gitops and read by the API; they know only spec and store.
                 .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health", "seeds")

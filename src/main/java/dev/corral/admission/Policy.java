@@ -6,6 +6,7 @@ import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.model.RunPhase;
+import dev.corral.spec.model.SecurityProfiles;
 import dev.corral.spec.schema.FieldError;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
@@ -74,6 +75,7 @@ public class Policy {
                         + String.join(", ", config.policy().images()) + ")"));
             }
         }
+        profiles(spec.path("security"), errors);
         CorralConfig.Ceilings c = config.policy().limits().get(o.kind().name().toLowerCase(Locale.ROOT));
         JsonNode res = spec.path("resources");
         if (c == null || !res.isObject()) {
@@ -82,6 +84,25 @@ public class Policy {
         c.memoryMb().ifPresent(max -> over(res, "memoryMb", max, errors));
         c.cpus().ifPresent(max -> over(res, "cpus", max, errors));
         c.pids().ifPresent(max -> over(res, "pids", max, errors));
+    }
+
+    /** {@code unconfined} only where allowed; a named seccomp profile only if its file is there. */
+    private void profiles(JsonNode security, List<FieldError> errors) {
+        for (String field : List.of("seccomp", "apparmor")) {
+            String value = security.path(field).asText(SecurityProfiles.DEFAULT);
+            if (SecurityProfiles.UNCONFINED.equals(value) && !config.policy().allowUnconfined()) {
+                errors.add(new FieldError(null, "spec.security." + field, "unconfined is not allowed here"
+                        + " (corral.policy.allow-unconfined is false)"));
+            } else if ("seccomp".equals(field) && !SecurityProfiles.DEFAULT.equals(value)
+                    && !SecurityProfiles.UNCONFINED.equals(value)) {
+                var dir = config.security().seccompProfiles();
+                if (dir.isEmpty() || !java.nio.file.Files.isRegularFile(dir.get().resolve(value + ".json"))) {
+                    errors.add(new FieldError(null, "spec.security.seccomp", "no seccomp profile named " + value
+                            + (dir.isEmpty() ? " (corral.security.seccomp-profiles is not set)"
+                            : " in " + dir.get() + " (" + value + ".json)")));
+                }
+            }
+        }
     }
 
     private static void over(JsonNode res, String field, double max, List<FieldError> errors) {

@@ -62,6 +62,9 @@ public interface CorralConfig {
     /** What may be declared at all (admission): checked on every apply, from the API and from files. */
     Policy policy();
 
+    /** Kernel-level profiles for containers. */
+    Security security();
+
     /** The audit log of changing requests. */
     Audit audit();
 
@@ -112,6 +115,10 @@ public interface CorralConfig {
 
         /** The most runs of one session that have not finished. */
         java.util.OptionalInt maxRunsPerSession();
+
+        /** Whether specs may turn seccomp or AppArmor off ({@code security: {seccomp: unconfined}}). */
+        @WithDefault("false")
+        boolean allowUnconfined();
     }
 
     interface Ceilings {
@@ -200,6 +207,21 @@ public interface CorralConfig {
         /** Longest wait for one engine call (image pulls excepted). */
         @WithDefault("2m")
         Duration callTimeout();
+
+        /**
+         * The block device that disk I/O limits ({@code resources.diskReadBps}, {@code diskWriteBps}) apply to,
+         * as a path on the engine's host; unset: the one under the engine's data root, found when Corral
+         * runs on that host.
+         */
+        Optional<String> diskDevice();
+    }
+
+    interface Security {
+        /**
+         * A directory of seccomp profiles, {@code NAME.json} each, that specs name in
+         * {@code security.seccomp}; unset: only {@code default} (and {@code unconfined} where allowed).
+         */
+        Optional<java.nio.file.Path> seccompProfiles();
     }
 
     interface Reconcile {

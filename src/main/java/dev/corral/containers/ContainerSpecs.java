@@ -1,6 +1,7 @@
 package dev.corral.containers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.confinement.Confinements;
 import dev.corral.ownership.Ownership;
 import dev.corral.ownership.SpecHash;
 import dev.corral.ownership.ResourceNames;
@@ -8,7 +9,11 @@ import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.Labels;
 import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.Json;
 import dev.corral.spec.model.AgentSpec;
+import dev.corral.spec.model.Isolation;
+import dev.corral.spec.model.LogLimits;
+import dev.corral.spec.model.SecurityProfiles;
 import dev.corral.spec.model.RelicSpec;
 import dev.corral.spec.model.Resources;
 import dev.corral.spec.model.VolumeSpec;
@@ -47,10 +52,13 @@ public final class ContainerSpecs {
         // Agents talk to the outside world (model APIs), so they join the engine's default bridge;
         // relics live on their session's private network.
         String network = agent ? AGENT_NETWORK : ResourceNames.network(session);
+        Map<String, String> own = new TreeMap<>();
+        o.metadata().labels().forEach((k, v) -> own.put(Labels.USER_PREFIX + k, v));
         // From the stored JSON, not the typed spec: the value must stay what it was, or every relic is re-created.
-        String hash = hash(o.spec());
+        String hash = hash(o.spec(), own);
 
         Map<String, String> labels = Ownership.of(o);
+        labels.putAll(own);
         labels.put(Labels.SPEC_HASH, hash);
 
         List<ContainerRequest.Mount> mounts = new ArrayList<>();
@@ -69,17 +77,42 @@ public final class ContainerSpecs {
         Resources res = spec.resources();
         ContainerRequest request = new ContainerRequest(name, spec.image(), spec.command(), spec.args(),
                 new TreeMap<>(spec.env()), labels, res.memoryBytes(), res.nanoCpus(), res.pids(), network, aliases,
-                mounts);
+                mounts, Confinements.container(spec.isolation()),
+                Confinements.confinement(spec.isolation(), res, spec.logs(), spec.security()));
         String url = !agent && spec.port() != null ? "http://" + o.metadata().name() + ":" + spec.port() : null;
         return new DesiredContainer(o.key(), o.metadata().uid(), o.metadata().generation() == null ? 0 : o.metadata().generation(),
                 name, hash, request, spec.state(), spec.restartPolicy(), spec.imagePullPolicy(), spec.health(), volumes,
                 network, url, spec.expiresAt(o.metadata().createdAt()), spec.maxRestarts());
     }
 
-    /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}. */
+    /**
+     * Fields added after specs were first stored, hashed only when they differ from their default: a spec
+     * stored before one existed, and the same spec applied again with it defaulted, keep their hash, so
+     * an upgrade of Corral re-creates nothing.
+     */
+    private static final Map<String, com.fasterxml.jackson.databind.JsonNode> HASHED_UNLESS_DEFAULT = Map.of(
+            "isolation", Json.MAPPER.valueToTree(Isolation.CONTAINER_DEFAULT.name()),
+            "logs", Json.MAPPER.valueToTree(LogLimits.DEFAULT),
+            "security", Json.MAPPER.valueToTree(Map.of("seccomp", SecurityProfiles.DEFAULT,
+                    "apparmor", SecurityProfiles.DEFAULT)));
+
+    /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}, and of the labels put on the container, if any. */
     static String hash(ObjectNode spec) {
+        return hash(spec, Map.of());
+    }
+
+    static String hash(ObjectNode spec, Map<String, String> containerLabels) {
         ObjectNode copy = spec.deepCopy();
         NOT_HASHED.forEach(copy::remove);
+        HASHED_UNLESS_DEFAULT.forEach((field, byDefault) -> {
+            if (byDefault.equals(copy.get(field))) {
+                copy.remove(field);
+            }
+        });
+        if (!containerLabels.isEmpty()) {
+            // The engine cannot relabel a container: new labels mean a new container (as in compose).
+            copy.set("metadata.labels", Json.MAPPER.valueToTree(containerLabels));
+        }
         return SpecHash.of(copy);
     }
 }

@@ -49,7 +49,36 @@ public final class StatusWriter {
         sb.put("restarts", restarts);
         sb.put("restartsSinceSpec", restartsSinceSpec);
         sb.put("lastTermination", ended != null ? termination(ended) : sb.previous("lastTermination"));
+        times(sb, plan, current, ended);
         write(o, sb.build(), plan.phase());
+    }
+
+    /**
+     * {@code startedAt}: when Corral last started the current container (kept while it is the same one);
+     * {@code stoppedAt}: when it last stopped (from the engine when it ended by itself), cleared by a start.
+     */
+    private void times(StatusBuilder sb, Plan plan, ObservedContainer current, ContainerDetails ended) {
+        String now = clock.instant().toString();
+        boolean started = plan.actions().stream().anyMatch(a -> a instanceof PlannedAction.StartContainer);
+        boolean stopped = plan.actions().stream().anyMatch(a -> a instanceof PlannedAction.StopContainer);
+        JsonNode previousId = sb.previous("containerId");
+        boolean same = current != null && previousId != null && current.id().equals(previousId.asText());
+        if (started) {
+            sb.put("startedAt", now);
+            return;
+        }
+        if (same) {
+            sb.put("startedAt", sb.previous("startedAt"));
+        } else if (ended != null && ended.startedAt() != null) {
+            sb.put("startedAt", ended.startedAt().toString());
+        }
+        if (stopped) {
+            sb.put("stoppedAt", now);
+        } else if (ended != null && ended.finishedAt() != null) {
+            sb.put("stoppedAt", ended.finishedAt().toString());
+        } else if (same && (current == null || !current.running())) {
+            sb.put("stoppedAt", sb.previous("stoppedAt"));
+        }
     }
 
     /**

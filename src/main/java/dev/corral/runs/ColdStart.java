@@ -4,9 +4,11 @@ import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.EngineException;
 import dev.corral.runtime.NameConflictException;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,13 @@ final class ColdStart {
             // Ours from before a crash: the next look adopts it (its labels name this run).
             life.wake(run.key());
             return Result.DONE;
+        } catch (EngineException e) {
+            if (!e.terminal()) {
+                throw e;
+            }
+            // The engine refuses this container (no such runtime, an unreadable profile): asking again cannot help.
+            return life.finish(run, status, RunPhase.FAILED, "the engine refused the run's container: " + e.getMessage(),
+                    null, null, now);
         }
         observed.put(new ObservedContainer(id, setup.request().name(), setup.request().labels(), "created"));
         life.event(run, EventType.Normal, "Created", "created container " + setup.request().name());

@@ -3,6 +3,7 @@ package dev.corral.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.config.CorralConfig;
+import dev.corral.confinement.Confinements;
 import dev.corral.ownership.Ownership;
 import dev.corral.ownership.SpecHash;
 import dev.corral.ownership.ResourceNames;
@@ -13,7 +14,10 @@ import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.Isolation;
+import dev.corral.spec.model.LogLimits;
 import dev.corral.spec.model.Resources;
+import dev.corral.spec.model.SecurityProfiles;
 import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.spec.model.ToolSpec;
 
@@ -44,9 +48,12 @@ public final class RunContainers {
      * @param pool     the warm pool's key (a Tool's, or {@link Runner#poolKey}), or null
      * @param inline   whether the image's /workspace is writable by the run's user, so inputs can
      *                 be written by the launcher instead of uploaded (true of the runner images)
+     * @param isolation   how tightly the runs are confined
+     * @param confinement their further limits, log rotation, profiles and runtime
      */
     public record Shape(String image, String imageId, List<String> command, Map<String, String> env, long memoryMb,
-                        double cpus, long pids, int uid, String network, ObjectKey pool, int poolSize, boolean inline) {
+                        double cpus, long pids, int uid, String network, ObjectKey pool, int poolSize, boolean inline,
+                        Isolation isolation, ContainerRequest.Confinement confinement) {
 
         /** Identifies warm containers built from this shape: a changed Tool, or a new image, makes idle ones stale. */
         public String hash() {
@@ -60,6 +67,8 @@ public final class RunContainers {
             fields.put("pids", pids);
             fields.put("uid", uid);
             fields.put("inline", inline);
+            fields.put("isolation", isolation.name());
+            fields.put("confinement", confinement);
             return SpecHash.of(fields);
         }
     }
@@ -92,13 +101,17 @@ public final class RunContainers {
      */
     static final Resources LANGUAGE_RESOURCES = new Resources(256, 1.0, 128);
 
+    /** A language run's isolation: a Tool's default, as the code is as untrusted as any tool's. */
+    static final Isolation LANGUAGE_ISOLATION = Isolation.TOOL_DEFAULT;
+
     /**
      * The shape of a language's runs.
      */
     public static Shape shape(Runner runner, ImageDefaults defaults, CorralConfig.Runs cfg) {
         return new Shape(runner.image(cfg), defaults.id(), List.of(runner.interpreter(), runner.scriptPath()), Map.of(),
                 LANGUAGE_RESOURCES.memoryMb(), LANGUAGE_RESOURCES.cpus(), LANGUAGE_RESOURCES.pids(), RUNNER_UID, null,
-                runner.poolKey(), runner.poolSize(cfg), true);
+                runner.poolKey(), runner.poolSize(cfg), true, LANGUAGE_ISOLATION, Confinements.confinement(LANGUAGE_ISOLATION,
+                        LANGUAGE_RESOURCES, LogLimits.DEFAULT, SecurityProfiles.DEFAULTS));
     }
 
     /**
@@ -123,7 +136,8 @@ public final class RunContainers {
         }
         Resources res = tool.resources();
         return new Shape(tool.image(), defaults.id(), command, tool.env(), res.memoryMb(), res.cpus(), res.pids(), NOBODY,
-                network, toolKey, tool.poolSize(), false);
+                network, toolKey, tool.poolSize(), false, tool.isolation(),
+                Confinements.confinement(tool.isolation(), res, tool.logs(), tool.security()));
     }
 
     /** The image a Tool's runs use, or a language's runner image when {@code tool} is null. */
@@ -203,11 +217,10 @@ public final class RunContainers {
     /** A run container of this shape: its limits and lock-down, the launcher first, stdin open for a warm one. */
     private static ContainerRequest request(Shape shape, String name, Map<String, String> labels, List<String> cmd,
                                             Map<String, String> env, String network, boolean stdin) {
-        var hardening = new ContainerRequest.Hardening(shape.uid() + ":" + shape.uid(), true, List.of("/tmp"), true,
-                true, true, "/workspace", "/workspace", stdin);
+        var hardening = Confinements.run(shape.isolation(), shape.uid() + ":" + shape.uid(), stdin);
         return new ContainerRequest(name, shape.image(), NO_ENTRYPOINT, cmd, env, labels,
                 shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(), network, List.of(),
-                List.of(), hardening);
+                List.of(), hardening, shape.confinement());
     }
 
     private static boolean inline(Shape shape, Map<String, byte[]> files) {

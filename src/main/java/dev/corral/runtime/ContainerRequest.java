@@ -11,11 +11,21 @@ import java.util.Map;
  * @param network      the network to join at create time, or null for none
  * @param aliases      DNS names on {@code network}
  * @param mounts       named volumes and read-only binds
+ * @param hardening    the lock-down ({@code isolation: standard} and up), or null for none
+ * @param confinement  further limits and profiles, or null for the engine's defaults
  */
 public record ContainerRequest(String name, String image, List<String> entrypoint, List<String> cmd,
                                Map<String, String> env, Map<String, String> labels, long memoryBytes,
                                long nanoCpus, long pidsLimit, String network, List<String> aliases,
-                               List<Mount> mounts, Hardening hardening) {
+                               List<Mount> mounts, Hardening hardening, Confinement confinement) {
+
+    public ContainerRequest(String name, String image, List<String> entrypoint, List<String> cmd,
+                            Map<String, String> env, Map<String, String> labels, long memoryBytes,
+                            long nanoCpus, long pidsLimit, String network, List<String> aliases, List<Mount> mounts,
+                            Hardening hardening) {
+        this(name, image, entrypoint, cmd, env, labels, memoryBytes, nanoCpus, pidsLimit, network, aliases, mounts,
+                hardening, null);
+    }
 
     public ContainerRequest(String name, String image, List<String> entrypoint, List<String> cmd,
                             Map<String, String> env, Map<String, String> labels, long memoryBytes,
@@ -34,6 +44,23 @@ public record ContainerRequest(String name, String image, List<String> entrypoin
      */
     public record Hardening(String user, boolean readOnlyRoot, List<String> tmpfs, boolean init, boolean dropAllCaps,
                             boolean noNewPrivileges, String workspace, String workingDir, boolean stdin) {
+    }
+
+    /**
+     * Limits and profiles beyond memory, CPU and processes; null fields keep the engine's default.
+     *
+     * @param runtime      the OCI runtime ({@code runsc} for gVisor), or null for the engine's default
+     * @param openFiles    {@code nofile} ulimit, soft and hard
+     * @param processes    {@code nproc} ulimit, soft and hard
+     * @param diskReadBps  bytes/s read from the engine's data disk
+     * @param diskWriteBps bytes/s written to it
+     * @param logMaxSizeMb json-file {@code max-size} in MiB (0: the engine's logging as configured)
+     * @param logMaxFiles  json-file {@code max-file}
+     * @param seccomp      {@code unconfined}, a profile's JSON, or null for the engine's default
+     * @param apparmor     {@code unconfined}, a loaded profile's name, or null for the engine's default
+     */
+    public record Confinement(String runtime, Long openFiles, Long processes, Long diskReadBps, Long diskWriteBps,
+                              int logMaxSizeMb, int logMaxFiles, String seccomp, String apparmor) {
     }
 
     /** A named volume ({@code bind == false}) or a host directory, mounted at {@code target}. */

@@ -40,10 +40,20 @@ public class DockerRuntime implements ContainerRuntime {
     /** @param statsSource where container stats are read ({@code corral.stats.source}) */
     public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance,
                          CorralConfig.Stats.Source statsSource) {
+        this(client, eventsClient, registry, instance, statsSource, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param diskDevice      the block device disk I/O limits apply to ({@code corral.docker.disk-device}); empty: found
+     * @param seccompProfiles where named seccomp profiles are ({@code corral.security.seccomp-profiles})
+     */
+    public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance,
+                         CorralConfig.Stats.Source statsSource, Optional<String> diskDevice,
+                         Optional<java.nio.file.Path> seccompProfiles) {
         DockerCalls calls = new DockerCalls(client, eventsClient, registry, instance);
         this.stats = new DockerStats(calls, statsSource);
         this.images = new DockerImages(calls);
-        this.containers = new DockerContainers(calls, images);
+        this.containers = new DockerContainers(calls, images, new DiskDevice(calls, diskDevice), seccompProfiles);
         this.networks = new DockerNetworks(calls);
         this.streams = new DockerStreams(calls);
         this.logs = new DockerLogs(calls);

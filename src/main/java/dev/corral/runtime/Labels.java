@@ -32,6 +32,13 @@ public final class Labels {
      */
     public static final String INSTANCE = "corral.dev/instance";
 
+    /**
+     * Prefix of an object's own {@code metadata.labels} on its containers ({@code team: search} becomes
+     * {@code label.corral.dev/team=search}): outside {@code corral.dev/}, so no user label can pose as one
+     * of Corral's.
+     */
+    public static final String USER_PREFIX = "label.corral.dev/";
+
     /** The filter value of every label-filtered list call. */
     public static final String MANAGED_FILTER = MANAGED + "=true";
 

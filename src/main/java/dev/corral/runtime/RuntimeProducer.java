@@ -31,7 +31,8 @@ public class RuntimeProducer {
         // The event stream may be silent for hours: no read timeout on its connection.
         eventsClient = client(host, null, 1024);
         // It also carries followed logs and every warm run's attachment, each holding a connection while it runs.
-        return new DockerRuntime(client, eventsClient, registry, config.instance(), config.stats().source());
+        return new DockerRuntime(client, eventsClient, registry, config.instance(), config.stats().source(),
+                config.docker().diskDevice(), config.security().seccompProfiles());
     }
 
     private static DockerClient client(String host, Duration responseTimeout, int connections) {

@@ -63,14 +63,4 @@ public final class Json {
         }
         return 1;
     };
-
-    /** A JSON array of strings as a list, or null when absent. */
-    public static java.util.List<String> strings(JsonNode n) {
-        if (n == null || !n.isArray()) {
-            return null;
-        }
-        java.util.List<String> out = new java.util.ArrayList<>();
-        n.forEach(e -> out.add(e.asText()));
-        return out;
-    }
 }

@@ -11,6 +11,9 @@ import dev.corral.spec.schema.NumberSchema;
 import dev.corral.spec.schema.ObjectSchema;
 import dev.corral.spec.schema.Schema;
 import dev.corral.spec.schema.StringSchema;
+import dev.corral.spec.model.Isolation;
+import dev.corral.spec.model.LogLimits;
+import dev.corral.spec.model.SecurityProfiles;
 
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -79,7 +82,33 @@ final class KindSchemas {
         return new ObjectSchema()
                 .optional("memoryMb", new IntegerSchema(6, 65536), 256)
                 .optional("cpus", new NumberSchema(0.01, 64), 0.5)
-                .optional("pids", new IntegerSchema(8, 32768), 256);
+                .optional("pids", new IntegerSchema(8, 32768), 256)
+                .optional("openFiles", new IntegerSchema(16, 1L << 20))
+                .optional("processes", new IntegerSchema(8, 1L << 20))
+                .optional("diskReadBps", new IntegerSchema(64 * 1024, 1L << 40))
+                .optional("diskWriteBps", new IntegerSchema(64 * 1024, 1L << 40));
+    }
+
+    /** {@code isolation}, {@code logs} and {@code security}: how a container is confined, for every kind that has one. */
+    private static ObjectSchema confined(ObjectSchema s, Isolation byDefault) {
+        ObjectSchema logs = new ObjectSchema()
+                .optional("maxSizeMb", new IntegerSchema(1, 10 * 1024), LogLimits.DEFAULT.maxSizeMb())
+                .optional("maxFiles", new IntegerSchema(1, 100), LogLimits.DEFAULT.maxFiles());
+        ObjectSchema security = new ObjectSchema()
+                .optional("seccomp", profileName(), SecurityProfiles.DEFAULT)
+                .optional("apparmor", profileName(), SecurityProfiles.DEFAULT);
+        return s.optional("isolation", new StringSchema().oneOf(names(Isolation.values())), byDefault.name())
+                .optional("logs", logs, defaultsOf(logs))
+                .optional("security", security, defaultsOf(security));
+    }
+
+    private static StringSchema profileName() {
+        return new StringSchema().length(1, 64).pattern("[A-Za-z0-9][A-Za-z0-9_.-]*",
+                "must be default, unconfined or a profile's name: letters, digits, '_', '.' and '-'");
+    }
+
+    private static String[] names(Enum<?>[] values) {
+        return java.util.Arrays.stream(values).map(Enum::name).toArray(String[]::new);
     }
 
     private static ObjectSchema container(boolean agent, HostPaths codeRoots) {
@@ -106,6 +135,7 @@ final class KindSchemas {
                 .refuse("devices", "host devices are not allowed")
                 .refuse("hostPath", "host bind mounts are not allowed; use volumes" + (agent ? " or code" : ""))
                 .rule(KindSchemas::uniqueVolumes);
+        confined(s, Isolation.CONTAINER_DEFAULT);
         if (agent) {
             s.optional("code", new StringSchema().length(1, 4096))
                     .rule((spec, path, errors) -> {
@@ -123,7 +153,7 @@ final class KindSchemas {
     }
 
     private static ObjectSchema tool() {
-        return new ObjectSchema()
+        return confined(new ObjectSchema(), Isolation.TOOL_DEFAULT)
                 .required("image", image())
                 .optional("command", stringList(64))
                 .optional("env", new MapSchema(Names.ENV_NAME,

@@ -6,7 +6,9 @@ import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerRequest.Mount;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.Labels;
+import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
+import dev.corral.spec.Metadata;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.model.HealthSpec;
@@ -262,5 +264,62 @@ class ContainerSpecsTest {
     void stateChangeKeepsTheAgentsHash() {
         assertEquals(agent("{\"image\": \"x\", \"state\": \"Stopped\"}").hash(),
                 agent("{\"image\": \"x\", \"state\": \"Running\"}").hash());
+    }
+
+    // ---- isolation, limits, labels -------------------------------------------------------------
+
+    @Test
+    void fieldsAddedLaterKeepTheHashOfASpecStoredBeforeThem() {
+        // A spec stored before isolation, logs and security existed, and the same spec defaulted now.
+        assertEquals(hash(BASE), relic(BASE).hash());
+        assertNotEquals(hash(BASE), relic(BASE.replace("{\"image\"", "{\"isolation\": \"standard\", \"image\"")).hash());
+        assertNotEquals(hash(BASE), relic(BASE.replace("{\"image\"", "{\"logs\": {\"maxSizeMb\": 1}, \"image\"")).hash());
+    }
+
+    @Test
+    void eachIsolationLevelAddsToTheOneBelow() {
+        DesiredContainer minimal = relic("{\"image\": \"x\"}");
+        assertNull(minimal.request().hardening(), "minimal: limits only");
+        assertNull(minimal.request().confinement().runtime());
+        assertEquals(10, minimal.request().confinement().logMaxSizeMb(), "every container's logs rotate");
+        assertEquals(3, minimal.request().confinement().logMaxFiles());
+        assertNull(minimal.request().confinement().seccomp(), "default: the engine's own profile");
+
+        var standard = relic("{\"image\": \"x\", \"isolation\": \"standard\"}").request();
+        assertEquals("65534:65534", standard.hardening().user());
+        assertTrue(standard.hardening().readOnlyRoot() && standard.hardening().dropAllCaps()
+                && standard.hardening().noNewPrivileges() && standard.hardening().init());
+        assertNull(standard.confinement().runtime());
+
+        var strict = agent("{\"image\": \"x\", \"isolation\": \"strict\"}").request();
+        assertEquals("runsc", strict.confinement().runtime());
+        assertTrue(strict.hardening().readOnlyRoot(), "strict is standard and more");
+    }
+
+    @Test
+    void limitsAndProfilesReachTheRequest() {
+        var c = relic("""
+                {"image": "x", "resources": {"openFiles": 512, "processes": 64, "diskReadBps": 1048576,
+                 "diskWriteBps": 2097152}, "logs": {"maxSizeMb": 1, "maxFiles": 2},
+                 "security": {"seccomp": "strict-net", "apparmor": "corral-relic"}}""").request().confinement();
+        assertEquals(512L, c.openFiles());
+        assertEquals(64L, c.processes());
+        assertEquals(1048576L, c.diskReadBps());
+        assertEquals(2097152L, c.diskWriteBps());
+        assertEquals(1, c.logMaxSizeMb());
+        assertEquals(2, c.logMaxFiles());
+        assertEquals("strict-net", c.seccomp());
+        assertEquals("corral-relic", c.apparmor());
+    }
+
+    @Test
+    void anObjectsLabelsGoOnItsContainerUnderTheirPrefix() {
+        Metadata md = new Metadata("web", "s1", Map.of("team", "search"), null, "uid-1", 1L, 1L, null, null, null);
+        SpecObject labelled = new SpecObject(SpecObject.API_VERSION, Kind.Relic, md,
+                ValidSpecs.defaulted(Kind.Relic, "s1", "web", json("{\"image\": \"x\"}")), Json.MAPPER.createObjectNode());
+        DesiredContainer d = ContainerSpecs.desired(labelled);
+        assertEquals("search", d.request().labels().get("label.corral.dev/team"));
+        assertEquals("web", d.request().labels().get("corral.dev/name"), "Corral's own labels are untouched");
+        assertNotEquals(relic("{\"image\": \"x\"}").hash(), d.hash(), "new labels need a new container");
     }
 }

@@ -187,6 +187,24 @@ class SpecValidatorTest {
     }
 
     @Test
+    void isolationLogsAndSecurityDefaultPerKind() {
+        ObjectNode relic = one(relic("  image: x\n")).spec();
+        assertEquals("minimal", relic.get("isolation").asText(), "a Relic: limits only, as before the field existed");
+        assertEquals(10, relic.at("/logs/maxSizeMb").intValue());
+        assertEquals(3, relic.at("/logs/maxFiles").intValue());
+        assertEquals("default", relic.at("/security/seccomp").asText());
+        assertEquals("default", relic.at("/security/apparmor").asText());
+        assertFalse(relic.at("/resources").has("openFiles"), "ulimits and disk limits only when asked for");
+        assertEquals("standard", one(tool("t")).spec().get("isolation").asText(), "a Tool: its runs are locked down");
+
+        assertEquals("spec.isolation", error(relic("  image: x\n  isolation: paranoid\n")).path());
+        FieldError profile = error(relic("  image: x\n  security: {seccomp: ../etc/passwd}\n"));
+        assertEquals("spec.security.seccomp", profile.path());
+        assertEquals("spec.resources.diskWriteBps", error(relic("  image: x\n  resources: {diskWriteBps: 10}\n")).path());
+        assertEquals("spec.logs.maxFiles", error(relic("  image: x\n  logs: {maxFiles: 0}\n")).path());
+    }
+
+    @Test
     void partialResourcesAreCompletedWithDefaults() {
         ObjectNode spec = one(relic("  image: x\n  resources: {memoryMb: 64}\n")).spec();
         assertEquals(64, spec.at("/resources/memoryMb").intValue());
@@ -372,7 +390,8 @@ class SpecValidatorTest {
 
         FieldError nested = error(relic("  image: x\n  resources: {gpus: 1}\n"));
         assertEquals("spec.resources.gpus", nested.path());
-        assertEquals("unknown field (allowed: memoryMb, cpus, pids)", nested.message());
+        assertEquals("unknown field (allowed: memoryMb, cpus, pids, openFiles, processes, diskReadBps, diskWriteBps)",
+                nested.message());
 
         FieldError deep = error(relic("  image: x\n  health: {http: {port: 80, scheme: HTTPS}}\n"));
         assertEquals("spec.health.http.scheme", deep.path());

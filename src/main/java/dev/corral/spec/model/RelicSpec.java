@@ -1,7 +1,6 @@
 package dev.corral.spec.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.corral.spec.Json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +21,15 @@ import java.util.TreeMap;
  * @param lifetimeSeconds how long it may live from its creation; null: no limit
  * @param state   whether its container runs, is stopped or is paused
  * @param maxRestarts restarts allowed since the spec last changed; past them it is Failed; null: no limit
+ * @param isolation how tightly its container is confined
+ * @param logs      how much of its output the engine keeps
+ * @param security  its seccomp and AppArmor profiles
  */
 public record RelicSpec(String image, List<String> command, List<String> args, Map<String, String> env,
                         Integer port, Resources resources, HealthSpec health, RestartPolicy restartPolicy,
                         String imagePullPolicy, List<VolumeSpec> volumes, Long lifetimeSeconds,
-                        RunState state, Integer maxRestarts) {
+                        RunState state, Integer maxRestarts, Isolation isolation, LogLimits logs,
+                        SecurityProfiles security) {
 
     /** What happens when the container ends; the JSON value is the constant's name. */
     public enum RestartPolicy { Always, OnFailure, Never }
@@ -38,13 +41,25 @@ public record RelicSpec(String image, List<String> command, List<String> args, M
         spec.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         List<VolumeSpec> volumes = new ArrayList<>();
         spec.path("volumes").forEach(v -> volumes.add(VolumeSpec.of(v)));
-        return new RelicSpec(spec.get("image").asText(), Json.strings(spec.get("command")), Json.strings(spec.get("args")),
+        return new RelicSpec(spec.get("image").asText(), strings(spec.get("command")), strings(spec.get("args")),
                 java.util.Collections.unmodifiableMap(env), spec.hasNonNull("port") ? spec.get("port").asInt() : null,
                 Resources.of(spec.get("resources")), HealthSpec.of(spec.get("health")),
                 RestartPolicy.valueOf(spec.get("restartPolicy").asText()), spec.get("imagePullPolicy").asText(),
                 List.copyOf(volumes), spec.hasNonNull("lifetimeSeconds") ? spec.get("lifetimeSeconds").asLong() : null,
                 RunState.valueOf(spec.path("state").asText("Running")),
-                spec.hasNonNull("maxRestarts") ? spec.get("maxRestarts").asInt() : null);
+                spec.hasNonNull("maxRestarts") ? spec.get("maxRestarts").asInt() : null,
+                Isolation.parse(spec.path("isolation").asText(null), Isolation.CONTAINER_DEFAULT),
+                LogLimits.of(spec.get("logs")), SecurityProfiles.of(spec.get("security")));
+    }
+
+    /** A JSON array's elements as text; null when it is absent. */
+    private static List<String> strings(JsonNode n) {
+        if (n == null || !n.isArray()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        n.forEach(e -> out.add(e.asText()));
+        return List.copyOf(out);
     }
 
     public boolean stopped() {
