@@ -124,7 +124,8 @@ public class SpecsResource {
             throw e;
         }
         if (permit == null) {
-            return CompletableFuture.completedFuture(new ApplyReply(dryRun, changes));
+            return CompletableFuture.completedFuture(dryRun ? ApplyReply.dryRun(changes, objects)
+                    : ApplyReply.applied(changes));
         }
         List<ObjectKey> keys = objects.stream().map(SpecObject::key).toList();
         CompletableFuture<List<StatusWaiter.Waited>> waited = waiter.await(keys, waitFor);

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * The block device disk I/O limits apply to: the one holding the engine's data root (where every
  * container's writable layer and volumes live). The engine wants a device node's path; Corral finds
- * it as {@code /dev/block/MAJOR:MINOR} of the data root's file system, which it can see when it runs
- * on the engine's host. {@code corral.docker.disk-device} names it otherwise.
+ * it from the data root's file system ({@code /dev/block/MAJOR:MINOR}, or the name sysfs gives that
+ * device), which it can see when it runs on the engine's host. {@code corral.docker.disk-device} names it otherwise.
  */
 final class DiskDevice {
 
@@ -36,16 +36,35 @@ final class DiskDevice {
             // Linux's dev_t: major in bits 8-19 (and 32-43), minor in bits 0-7 (and 20-31).
             long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
             long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-            Path node = Path.of("/dev/block/" + major + ":" + minor);
-            if (!Files.exists(node)) {
+            Path node = node(major + ":" + minor);
+            if (node == null) {
                 throw unavailable("the engine's data root " + root + " is on device " + major + ":" + minor
-                        + ", which has no node under /dev/block");
+                        + ", which has no node under /dev/block or in /sys/dev/block");
             }
             resolved = node.toString();
             return resolved;
         } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
             throw unavailable("Corral cannot see the engine's data root " + root + " (" + e.getMessage() + ")");
         }
+    }
+
+    /** {@code /dev/block/M:m} where udev made it, else {@code /dev/<DEVNAME>} as the kernel names it in sysfs. */
+    private static Path node(String majorMinor) throws java.io.IOException {
+        Path link = Path.of("/dev/block/" + majorMinor);
+        if (Files.exists(link)) {
+            return link;
+        }
+        Path uevent = Path.of("/sys/dev/block/" + majorMinor + "/uevent");
+        if (!Files.isReadable(uevent)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(uevent)) {
+            if (line.startsWith("DEVNAME=")) {
+                Path dev = Path.of("/dev/" + line.substring("DEVNAME=".length()));
+                return Files.exists(dev) ? dev : null;
+            }
+        }
+        return null;
     }
 
     private static EngineException unavailable(String why) {

@@ -121,14 +121,14 @@ class ConfinementTest {
                 """);
         String t = unique("sec");
         apply(tool(t, """
-                command: [sh, -c, "mkdir /workspace/d && echo made || echo denied"]
+                command: [sh, -c, "mkdir /tmp/d && echo made || echo denied"]
                 security: {seccomp: nomkdir}"""));
         JsonPath r = run(Map.of("tool", t));
         assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
         assertEquals("denied\n", r.getString("status.stdout"), r.prettify());
 
         String open = unique("open");
-        apply(tool(open, "command: [sh, -c, \"mkdir /workspace/d && echo made\"]"));
+        apply(tool(open, "command: [sh, -c, \"mkdir /tmp/d && echo made\"]"));
         assertEquals("made\n", run(Map.of("tool", open)).getString("status.stdout"), "the default profile allows it");
 
         given().contentType("application/yaml").body(tool(unique("x"), "security: {seccomp: unconfined}")).put("/specs")

@@ -115,7 +115,10 @@ class SessionConvergeTest {
         for (int i = 0; i < 300; i++) {
             yaml.append(session(prefix + "-" + i)).append("---\n");
         }
-        var reply = given().contentType("application/yaml").queryParam("wait", true).queryParam("timeout", "240s")
+        // The reply comes when all 300 are Ready: the socket must wait as long as the wait may (not Quarkus's 30 s).
+        var socket = io.restassured.RestAssured.config().httpClient(io.restassured.config.HttpClientConfig
+                .httpClientConfig().setParam("http.socket.timeout", 250_000));
+        var reply = given().config(socket).contentType("application/yaml").queryParam("wait", true).queryParam("timeout", "240s")
                 .body(yaml.toString()).put("/specs").then().statusCode(200).extract().jsonPath();
         try {
             assertEquals(false, reply.getBoolean("timedOut"));
