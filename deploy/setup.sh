@@ -47,6 +47,11 @@ if [ -z "${CORRAL_SKIP_PROMETHEUS:-}" ] && { ! command -v promtool >/dev/null 2>
   fi
 fi
 
+# curl and jq: bin/corral, the command line, speaks HTTP with one and reads JSON with the other.
+for tool in curl jq; do
+  command -v "$tool" >/dev/null 2>&1 || apt_install "$tool"
+done
+
 # The Docker engine, from Debian's docker.io. /usr/bin/docker is that package's client.
 DOCKER=/usr/bin/docker
 if [ ! -x "$DOCKER" ] || ! command -v dockerd >/dev/null 2>&1; then

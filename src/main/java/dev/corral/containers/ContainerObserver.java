@@ -83,6 +83,13 @@ public final class ContainerObserver {
                 observed.setState(keeper.id(), "running");
                 return stale();
             }
+            if (resumed(stored, d)) {
+                // At rest on purpose (state: Stopped, its lifetime out), and the spec changed since: this start
+                // is the user's, not a restart after a crash; nothing is counted and nothing waits.
+                return new Seen(new ContainerObservation(owned, ended, networkReady, observed.volumeNames(), networkId,
+                        List.of(), true), new RestartState(0, crashes.restartsSince(key, d.generation())), null, false,
+                        false, looked.add(key));
+            }
             justEnded = !crashes.counted(key, ended);
             crash = new RestartState(crashes.ended(key, ended).consecutiveCrashes(), crashes.restartsSince(key, d.generation()));
         } else if (keeper != null && keeper.running() && d.health() != null && !d.wantPaused()) {
@@ -109,6 +116,12 @@ public final class ContainerObserver {
             prober.watch(key, d.uid(), keeper.id(), d.health(), address);
         }
         return prober.view(key);
+    }
+
+    /** Stopped as its status says, for an earlier generation of the spec than the one that wants it running. */
+    private static boolean resumed(JsonNode stored, DesiredContainer d) {
+        return stored != null && "Stopped".equals(stored.path("phase").asText())
+                && stored.path("observedGeneration").asLong(Long.MAX_VALUE) < d.generation();
     }
 
     private static Seen stale() {

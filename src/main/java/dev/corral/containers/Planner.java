@@ -124,6 +124,10 @@ public final class Planner {
             plan.then(new StartContainer(desired.name(), id, "created but never started"));
             return plan.phase(Phase.Starting, null).build();
         }
+        if (obs.resume()) {
+            plan.then(new StartContainer(desired.name(), id, "state: Running"));
+            return plan.phase(Phase.Starting, null).build();
+        }
         return ended(desired, obs.keeperDetails(), crash, now, settings, plan, id);
     }
 

@@ -369,6 +369,19 @@ class PlannerTest {
                     exited(ID_A, 0, false, NOW.minusSeconds(5)))));
         }
 
+        @Test
+        void startedAgainAfterAStopItIsStartedNotRestarted() {
+            DesiredContainer d = agent("{\"image\": \"python:3.12\"}");
+            ObservedContainer c = matching(d, ID_A, "exited");
+            ContainerDetails details = exited(ID_A, 143, false, NOW.minusSeconds(1));
+            Plan p = plan(d, new ContainerObservation(List.of(c), details, true, Set.of(), null, List.of(), true),
+                    new RestartState(3));
+            golden("""
+                    #1 StartContainer corral-agent-bot: state: Running
+                    => Starting""", p);
+            assertFalse(p.restart(), "not counted among the restarts, and no crash backoff");
+        }
+
         static final String PAUSED = """
                 {"image": "python:3.12", "state": "Paused"}""";
 

@@ -48,8 +48,9 @@ class RelicOperationsTest {
         awaitPhase("relic/" + s + "/web", "Stopped");
         await().atMost(Specs.CONVERGE).until(() -> "false".equals(Docker.inspect(container, "{{.State.Running}}")));
         apply(running);
-        awaitPhase("relic/" + s + "/web", "Ready");
+        JsonPath again = awaitPhase("relic/" + s + "/web", "Ready");
         assertEquals(id, Docker.inspect(container, "{{.Id}}"), "the same container, started again");
+        assertEquals(0, again.getInt("status.restarts"), "a start asked for is not a restart: " + again.prettify());
         Specs.delete("session/" + s);
     }
 
