@@ -82,8 +82,8 @@ if [ -z "${CORRAL_SKIP_GVISOR:-}" ] && ! "$DOCKER" info --format '{{json .Runtim
         "$(command -v runsc)" | as_root tee /etc/docker/daemon.json >/dev/null
     fi
     if grep -q '"runsc"' /etc/docker/daemon.json; then
-      # shellcheck disable=SC2046
-      as_root kill -HUP $(pidof dockerd) # dockerd reloads its runtimes without a restart
+      # shellcheck disable=SC2046 # dockerd reloads its runtimes on SIGHUP, without a restart
+      as_root kill -HUP $(pidof dockerd) 2>/dev/null || log "no local dockerd to reload: restart the engine to load runsc"
       for _ in $(seq 1 40); do
         "$DOCKER" info --format '{{json .Runtimes}}' | grep -q '"runsc"' && break
         sleep 0.25

@@ -15,8 +15,8 @@ import java.util.Set;
  * @param volumes       names of the volumes that exist
  * @param networkId     the session network's id as observed, or null
  * @param ownVolumes    volumes that belong to this object alone (an Agent's; a Relic's belong to its session)
- * @param resume        its stopped container is to be started as the user's start (it was at rest on purpose and
- *                      the spec changed since), not restarted as after a crash
+ * @param resume        its stopped container is to be started as the user's start (it was at rest on purpose,
+ *                      not ended by itself), not restarted as after a crash
  */
 public record ContainerObservation(List<ObservedContainer> owned, ContainerDetails keeperDetails,
                                    boolean networkReady, Set<String> volumes, String networkId,

@@ -83,9 +83,9 @@ public final class ContainerObserver {
                 observed.setState(keeper.id(), "running");
                 return stale();
             }
-            if (resumed(stored, d)) {
-                // At rest on purpose (state: Stopped, its lifetime out), and the spec changed since: this start
-                // is the user's, not a restart after a crash; nothing is counted and nothing waits.
+            if (resumed(stored)) {
+                // At rest on purpose (state: Stopped, its lifetime out): a start now is the user's, not a
+                // restart after a crash; nothing is counted and nothing waits.
                 return new Seen(new ContainerObservation(owned, ended, networkReady, observed.volumeNames(), networkId,
                         List.of(), true), new RestartState(0, crashes.restartsSince(key, d.generation())), null, false,
                         false, looked.add(key));
@@ -118,10 +118,12 @@ public final class ContainerObserver {
         return prober.view(key);
     }
 
-    /** Stopped as its status says, for an earlier generation of the spec than the one that wants it running. */
-    private static boolean resumed(JsonNode stored, DesiredContainer d) {
-        return stored != null && "Stopped".equals(stored.path("phase").asText())
-                && stored.path("observedGeneration").asLong(Long.MAX_VALUE) < d.generation();
+    /**
+     * At rest on purpose as its status says (state: Stopped, or its lifetime ran out; kept across a failed
+     * try to start it again), not ended by itself: the planner still keeps it stopped while it should be.
+     */
+    private static boolean resumed(JsonNode stored) {
+        return stored != null && stored.hasNonNull(StatusWriter.STOPPED_BY);
     }
 
     private static Seen stale() {

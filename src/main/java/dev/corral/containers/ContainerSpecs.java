@@ -7,15 +7,15 @@ import dev.corral.ownership.SpecHash;
 import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.Labels;
+import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.Json;
 import dev.corral.spec.model.AgentSpec;
 import dev.corral.spec.model.Isolation;
 import dev.corral.spec.model.LogLimits;
-import dev.corral.spec.model.SecurityProfiles;
 import dev.corral.spec.model.RelicSpec;
 import dev.corral.spec.model.Resources;
+import dev.corral.spec.model.SecurityProfiles;
 import dev.corral.spec.model.VolumeSpec;
 
 import java.util.ArrayList;
@@ -55,11 +55,12 @@ public final class ContainerSpecs {
         Map<String, String> own = new TreeMap<>();
         o.metadata().labels().forEach((k, v) -> own.put(Labels.USER_PREFIX + k, v));
         // From the stored JSON, not the typed spec: the value must stay what it was, or every relic is re-created.
-        String hash = hash(o.spec(), own);
+        String hash = hash(o.spec());
 
         Map<String, String> labels = Ownership.of(o);
         labels.putAll(own);
         labels.put(Labels.SPEC_HASH, hash);
+        labels.put(Labels.LABELS_HASH, SpecHash.of(own));
 
         List<ContainerRequest.Mount> mounts = new ArrayList<>();
         Map<String, Map<String, String>> volumes = new LinkedHashMap<>();
@@ -96,12 +97,8 @@ public final class ContainerSpecs {
             "security", Json.MAPPER.valueToTree(Map.of("seccomp", SecurityProfiles.DEFAULT,
                     "apparmor", SecurityProfiles.DEFAULT)));
 
-    /** {@link SpecHash} of the spec minus {@link #NOT_HASHED}, and of the labels put on the container, if any. */
+    /** {@link SpecHash} of the spec minus {@link #NOT_HASHED} (and fields added later, at their defaults). */
     static String hash(ObjectNode spec) {
-        return hash(spec, Map.of());
-    }
-
-    static String hash(ObjectNode spec, Map<String, String> containerLabels) {
         ObjectNode copy = spec.deepCopy();
         NOT_HASHED.forEach(copy::remove);
         HASHED_UNLESS_DEFAULT.forEach((field, byDefault) -> {
@@ -109,10 +106,6 @@ public final class ContainerSpecs {
                 copy.remove(field);
             }
         });
-        if (!containerLabels.isEmpty()) {
-            // The engine cannot relabel a container: new labels mean a new container (as in compose).
-            copy.set("metadata.labels", Json.MAPPER.valueToTree(containerLabels));
-        }
         return SpecHash.of(copy);
     }
 }

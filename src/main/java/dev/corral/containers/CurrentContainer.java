@@ -39,6 +39,12 @@ final class CurrentContainer {
         if (!d.hash().equals(labels.get(Labels.SPEC_HASH))) {
             return "spec-hash changed";
         }
+        // The engine cannot relabel a container: new labels need a new one (as in compose). One without the
+        // label was made before labels were copied, and is kept until something else re-creates it.
+        String labelsHash = labels.get(Labels.LABELS_HASH);
+        if (labelsHash != null && !labelsHash.equals(d.request().labels().get(Labels.LABELS_HASH))) {
+            return "labels changed";
+        }
         if ("dead".equals(state) || "removing".equals(state)) {
             return "container is " + state;
         }

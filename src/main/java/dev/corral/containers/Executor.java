@@ -288,16 +288,23 @@ public final class Executor {
             if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
                 throw ReconcileException.terminal("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
             }
-            if (e.status() >= 500) {
+            if (e.status() >= 500 && brokenEngineState(e.getMessage())) {
                 // The engine's own state for this container is broken (seen after dockerd restarts while
                 // stopping it: "failed to start shim: ... file exists", on every later start). A fresh
-                // container has a fresh id and state; volumes are kept, as on any re-creation.
+                // container has a fresh id and state; volumes are kept, as on any re-creation. Other 500s
+                // may pass (a daemon shutting down): the container, its file system and log, are kept.
                 removeQuietly(id);
                 throw ReconcileException.retryable("StartFailed", "the engine could not start the container ("
                         + e.getMessage() + "); replacing it", e);
             }
             throw e;
         }
+    }
+
+    /** Start failures that repeat forever for this container (its id's state in containerd is left over). */
+    static boolean brokenEngineState(String message) {
+        String m = String.valueOf(message);
+        return m.contains("failed to start shim") || m.contains("file exists") || m.contains("id already in use");
     }
 
     private void removeQuietly(String id) {

@@ -12,6 +12,7 @@ import dev.corral.spec.model.Phase;
 import dev.corral.store.SpecStore;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,9 +22,18 @@ import java.util.List;
  */
 public final class StatusWriter {
 
+    /**
+     * Why a Stopped object is at rest on purpose: {@code state} (its spec says Stopped) or {@code lifetime} (its
+     * lifetime ran out); absent when it ended by itself. Starting such an object again is the user's start,
+     * not a restart after a crash.
+     */
+    static final String STOPPED_BY = "stoppedBy";
+
     /** What a failure keeps of the last status: what is still known of the container and network. */
     private static final List<String> KEPT_ON_FAILURE = List.of("containerId", "containerName", "internalUrl",
-            "restarts", "restartsSinceSpec", "lastTermination", "network", "subnet");
+            "restarts", "restartsSinceSpec", "lastTermination", "network", "subnet", "startedAt", "stoppedAt",
+            STOPPED_BY);
+
 
     private final SpecStore store;
     private final Clock clock;
@@ -50,6 +60,11 @@ public final class StatusWriter {
         sb.put("restartsSinceSpec", restartsSinceSpec);
         sb.put("lastTermination", ended != null ? termination(ended) : sb.previous("lastTermination"));
         times(sb, plan, current, ended);
+        if (plan.phase() == Phase.Stopped) {
+            Instant now = clock.instant();
+            boolean expired = d.expiresAt() != null && !now.isBefore(d.expiresAt());
+            sb.put(STOPPED_BY, !d.wantRunning() ? "state" : expired ? "lifetime" : null);
+        }
         write(o, sb.build(), plan.phase());
     }
 

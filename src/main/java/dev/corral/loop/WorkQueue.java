@@ -22,6 +22,8 @@ public final class WorkQueue<K> {
     private final Set<K> processing = new HashSet<>();
     private final Set<K> dirtyWhileProcessing = new HashSet<>();
     private final Map<K, Integer> failures = new HashMap<>();
+    /** Keys with an engine event during a retry of theirs: queued again if the retry succeeds. */
+    private final Set<K> parked = new HashSet<>();
     private final ScheduledExecutorService timers;
     private boolean shutdown;
 
@@ -56,6 +58,10 @@ public final class WorkQueue<K> {
     public synchronized void addUnlessBackingOff(K key) {
         if (!failures.containsKey(key)) {
             add(key);
+        } else if (processing.contains(key)) {
+            // Its retry is running: if it succeeds, what happened meanwhile must be looked at (forget re-adds);
+            // if it fails, the next retry's backoff stands (addRateLimited drops this).
+            parked.add(key);
         }
     }
 
@@ -82,6 +88,7 @@ public final class WorkQueue<K> {
         int n;
         synchronized (this) {
             n = failures.merge(key, 1, Integer::sum);
+            parked.remove(key);
         }
         Duration d = backoff(n);
         addAfter(key, d);
@@ -95,6 +102,9 @@ public final class WorkQueue<K> {
     /** Forgets a key's failures: the next failure starts from the base delay again. */
     public synchronized void forget(K key) {
         failures.remove(key);
+        if (parked.remove(key)) {
+            add(key);
+        }
     }
 
     public synchronized int failures(K key) {

@@ -35,8 +35,8 @@ final class DiskDevice {
             long dev = ((Number) Files.getAttribute(Path.of(root), "unix:dev")).longValue();
             // Linux's dev_t: major in bits 8-19 (and 32-43), minor in bits 0-7 (and 20-31).
             long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-            Path node = node(major + ":" + minor);
+            long minor = (dev & 0xff) | ((dev >>> 12) & 0xffffff00L);
+            Path node = node(wholeDisk(major + ":" + minor));
             if (node == null) {
                 throw unavailable("the engine's data root " + root + " is on device " + major + ":" + minor
                         + ", which has no node under /dev/block or in /sys/dev/block");
@@ -46,6 +46,19 @@ final class DiskDevice {
         } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
             throw unavailable("Corral cannot see the engine's data root " + root + " (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The disk a partition is on ({@code vda1} → {@code vda}): the kernel throttles whole disks only
+     * (a partition's limit fails the container's start with "no such device").
+     */
+    private static String wholeDisk(String majorMinor) throws java.io.IOException {
+        Path sys = Path.of("/sys/dev/block/" + majorMinor);
+        if (!Files.exists(sys.resolve("partition"))) {
+            return majorMinor;
+        }
+        Path parentDev = sys.toRealPath().getParent().resolve("dev");
+        return Files.isReadable(parentDev) ? Files.readString(parentDev).strip() : majorMinor;
     }
 
     /** {@code /dev/block/M:m} where udev made it, else {@code /dev/<DEVNAME>} as the kernel names it in sysfs. */

@@ -53,7 +53,8 @@ public class DockerRuntime implements ContainerRuntime {
         DockerCalls calls = new DockerCalls(client, eventsClient, registry, instance);
         this.stats = new DockerStats(calls, statsSource);
         this.images = new DockerImages(calls);
-        this.containers = new DockerContainers(calls, images, new DiskDevice(calls, diskDevice), seccompProfiles);
+        this.containers = new DockerContainers(calls, images,
+                new HostConfinement(new DiskDevice(calls, diskDevice), seccompProfiles));
         this.networks = new DockerNetworks(calls);
         this.streams = new DockerStreams(calls);
         this.logs = new DockerLogs(calls);

@@ -20,6 +20,11 @@ public final class Labels {
     public static final String UID = "corral.dev/uid";
     /** Hash of the fields that require re-creation; a different hash means re-create. */
     public static final String SPEC_HASH = "corral.dev/spec-hash";
+    /**
+     * Hash of the object's own labels as copied onto the container ({@link #USER_PREFIX}): kept apart from
+     * the spec-hash so that containers made before labels were copied (which have none) are kept on upgrade.
+     */
+    public static final String LABELS_HASH = "corral.dev/labels-hash";
     /** On a warm pool's containers (owned by the Tool, or by a language runner pool). */
     public static final String POOL = "corral.dev/pool";
     /** The subnet a session network was given from Corral's pool. */

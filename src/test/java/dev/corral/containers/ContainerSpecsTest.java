@@ -6,6 +6,7 @@ import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerRequest.Mount;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.Labels;
+import dev.corral.runtime.ObservedContainer;
 import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.Metadata;
@@ -149,7 +150,8 @@ class ContainerSpecsTest {
     void relicLabels() {
         DesiredContainer d = relic(BASE);
         assertEquals(Map.of(Labels.MANAGED, "true", Labels.KIND, "Relic", Labels.NAME, "web", Labels.SESSION, "s1",
-                Labels.UID, "uid-1", Labels.SPEC_HASH, d.hash()), d.request().labels());
+                Labels.UID, "uid-1", Labels.SPEC_HASH, d.hash(), Labels.LABELS_HASH,
+                dev.corral.ownership.SpecHash.of(Map.of())), d.request().labels());
         assertEquals(ObjectKey.of(Kind.Relic, "s1", "web"), Ownership.ownerOf(d.request().labels()));
     }
 
@@ -157,7 +159,8 @@ class ContainerSpecsTest {
     void agentLabelsHaveNoSession() {
         DesiredContainer d = agent("{\"image\": \"python:3.12\"}");
         assertEquals(Map.of(Labels.MANAGED, "true", Labels.KIND, "Agent", Labels.NAME, "bot",
-                Labels.UID, "uid-2", Labels.SPEC_HASH, d.hash()), d.request().labels());
+                Labels.UID, "uid-2", Labels.SPEC_HASH, d.hash(), Labels.LABELS_HASH,
+                dev.corral.ownership.SpecHash.of(Map.of())), d.request().labels());
         assertEquals(ObjectKey.of(Kind.Agent, null, "bot"), Ownership.ownerOf(d.request().labels()));
     }
 
@@ -320,6 +323,13 @@ class ContainerSpecsTest {
         DesiredContainer d = ContainerSpecs.desired(labelled);
         assertEquals("search", d.request().labels().get("label.corral.dev/team"));
         assertEquals("web", d.request().labels().get("corral.dev/name"), "Corral's own labels are untouched");
-        assertNotEquals(relic("{\"image\": \"x\"}").hash(), d.hash(), "new labels need a new container");
+        DesiredContainer unlabelled = relic("{\"image\": \"x\"}");
+        assertEquals(unlabelled.hash(), d.hash(), "labels are not in the spec-hash: an upgrade re-creates nothing");
+        ObservedContainer old = new ObservedContainer("c1", d.name(), unlabelled.request().labels(), "running");
+        assertEquals("labels changed", CurrentContainer.mismatch(d, old), "new labels need a new container");
+        Map<String, String> beforeLabelsWereCopied = new java.util.HashMap<>(unlabelled.request().labels());
+        beforeLabelsWereCopied.remove(Labels.LABELS_HASH);
+        assertNull(CurrentContainer.mismatch(d, new ObservedContainer("c1", d.name(), beforeLabelsWereCopied, "running")),
+                "a container from before labels were copied is kept");
     }
 }

@@ -305,6 +305,48 @@ class ReconcilersOnFakeEngineTest {
     }
 
     @Test
+    void aStartAfterAStopIsTheUsersNotACrashRestart() {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        apply(Kind.Relic, "s1", "web", WEB_SPEC.replaceFirst("\\{", "{\"state\": \"Stopped\", "));
+        assertEquals(List.of("stop-container corral-relic-s1-web"), writesOf(WEB));
+        assertEquals("Stopped", status(WEB, "phase"));
+        assertEquals("state", status(WEB, "stoppedBy"));
+        assertTrue(status(WEB, "stoppedAt") != null);
+        engine.exit(id, 137);
+        observed.setState(id, "exited");
+
+        apply(Kind.Relic, "s1", "web", WEB_SPEC);
+        now = Instant.now();
+        assertEquals(List.of("start-container corral-relic-s1-web"), writesOf(WEB));
+        assertEquals("0", status(WEB, "restarts"), "not a restart");
+        assertEquals(null, status(WEB, "stoppedBy"));
+        assertEquals(null, status(WEB, "stoppedAt"));
+        assertTrue(status(WEB, "startedAt") != null);
+        assertTrue(events(WEB).stream().noneMatch(e -> e.contains("died")), events(WEB)::toString);
+    }
+
+    @Test
+    void aContainerThatEndedByItselfIsNotStartedByAnUnrelatedChange() {
+        apply(Kind.Session, null, "s1", "{}");
+        reconcile(S1);
+        String spec = WEB_SPEC.replaceFirst("\\{", "{\"restartPolicy\": \"OnFailure\", ");
+        apply(Kind.Relic, "s1", "web", spec);
+        reconcile(WEB);
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        engine.exit(id, 0);
+        observed.setState(id, "exited");
+        now = Instant.now();
+        assertEquals(List.of(), writesOf(WEB));
+        assertEquals("Stopped", status(WEB, "phase"));
+        assertEquals(null, status(WEB, "stoppedBy"), "it completed: not at rest on purpose");
+        apply(Kind.Relic, "s1", "web", spec.replaceFirst("\\{", "{\"maxRestarts\": 5, "));
+        assertEquals(List.of(), writesOf(WEB), "a completed container stays so when an unrelated field changes");
+    }
+
+    @Test
     void aContainerFoundByAFreshCorralIsAdopted() {
         webRunning();
         reconcile(WEB);

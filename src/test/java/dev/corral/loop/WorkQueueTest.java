@@ -160,6 +160,32 @@ class WorkQueueTest {
     }
 
     @Test
+    void anEventDuringARetryIsLookedAtIfTheRetrySucceedsAndDroppedIfItFails() throws Exception {
+        WorkQueue<String> slow = new WorkQueue<>(Duration.ofHours(1), Duration.ofHours(1));
+        try {
+            slow.addRateLimited("a");
+            slow.add("a"); // its retry (a plain add stands in for the timer)
+            assertEquals("a", slow.take());
+            slow.addUnlessBackingOff("a"); // the container it just started died
+            slow.forget("a"); // the retry succeeded
+            slow.done("a");
+            assertEquals(1, slow.depth(), "what happened during the retry is looked at");
+
+            assertEquals("a", slow.take());
+            slow.addRateLimited("a");
+            slow.done("a");
+            slow.add("a");
+            assertEquals("a", slow.take());
+            slow.addUnlessBackingOff("a"); // the failing start's own die
+            slow.addRateLimited("a"); // and the retry failed again
+            slow.done("a");
+            assertEquals(0, slow.depth(), "a failed retry waits out its backoff");
+        } finally {
+            slow.shutdown();
+        }
+    }
+
+    @Test
     void backoffDoublesAndIsCapped() {
         assertEquals(Duration.ofMillis(10), q.backoff(1));
         assertEquals(Duration.ofMillis(20), q.backoff(2));
