@@ -60,6 +60,8 @@ public final class Executor {
     private final OwnContainer own;
     private final SpecStore store;
     private final EventRecorder events;
+    /** Consecutive 5xx answers to starting a container, by id: a second one replaces it. */
+    private final java.util.Map<String, Integer> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace,
                     OwnContainer own, SpecStore store, EventRecorder events) {
@@ -278,6 +280,7 @@ public final class Executor {
         try {
             runtime.startContainer(id);
             observed.setState(id, "running");
+            startFailures.remove(id);
         } catch (EngineException e) {
             if (e.status() == 404 && String.valueOf(e.getMessage()).contains("network")) {
                 // Its network was removed behind our back and re-created: this container points at the old one.
@@ -288,7 +291,8 @@ public final class Executor {
             if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
                 throw ReconcileException.terminal("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
             }
-            if (e.status() >= 500 && brokenEngineState(e.getMessage())) {
+            if (e.status() >= 500 && (brokenEngineState(e.getMessage()) || startFailures.merge(id, 1, Integer::sum) >= 2)) {
+                startFailures.remove(id);
                 // The engine's own state for this container is broken (seen after dockerd restarts while
                 // stopping it: "failed to start shim: ... file exists", on every later start). A fresh
                 // container has a fresh id and state; volumes are kept, as on any re-creation. Other 500s
@@ -301,10 +305,15 @@ public final class Executor {
         }
     }
 
-    /** Start failures that repeat forever for this container (its id's state in containerd is left over). */
+    /**
+     * Start failures known to repeat forever for this container (its id's state in containerd is left over
+     * after a dockerd restart). Any other 5xx is replaced on its second time in a row: the words vary with
+     * the moment the engine went down ("task …: already exists" too).
+     */
     static boolean brokenEngineState(String message) {
         String m = String.valueOf(message);
-        return m.contains("failed to start shim") || m.contains("file exists") || m.contains("id already in use");
+        return m.contains("failed to start shim") || m.contains("file exists") || m.contains("already exists")
+                || m.contains("id already in use");
     }
 
     private void removeQuietly(String id) {

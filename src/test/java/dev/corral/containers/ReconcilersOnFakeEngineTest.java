@@ -305,6 +305,24 @@ class ReconcilersOnFakeEngineTest {
     }
 
     @Test
+    void aContainerWhoseStartFailsTwiceInARowIsReplaced() {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        engine.exit(id, 0);
+        observed.setState(id, "exited");
+        engine.startFailure = "task " + id + ": already in a state no start can leave";
+        now = Instant.now();
+        assertThrows(dev.corral.runtime.EngineException.class, () -> reconcile(WEB), "the first 500: retried");
+        assertTrue(engine.container(id).isPresent(), "kept after one failure");
+        assertThrows(ReconcileException.class, () -> reconcile(WEB), "the second in a row: replaced");
+        assertTrue(engine.container(id).isEmpty());
+        engine.startFailure = null;
+        reconcile(WEB);
+        assertTrue(engine.container("corral-relic-s1-web").orElseThrow().running);
+    }
+
+    @Test
     void aStartAfterAStopIsTheUsersNotACrashRestart() {
         webRunning();
         reconcile(WEB);

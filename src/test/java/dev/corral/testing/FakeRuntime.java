@@ -74,6 +74,8 @@ public class FakeRuntime implements ContainerRuntime {
     private int ids;
     /** Set to make every call fail, as an engine that went away. */
     public volatile RuntimeException down;
+    /** When set, every start of a stopped container fails with this engine error 500. */
+    public volatile String startFailure;
     /** Containers whose every start fails with an engine error 500, as one whose engine state is broken. */
     public final java.util.Set<String> unstartable = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Corral's own container as {@link #findSelf()} answers it; null: Corral runs on the engine's host. */
@@ -177,6 +179,9 @@ public class FakeRuntime implements ContainerRuntime {
     public synchronized void startContainer(String id) {
         record("start-container", nameOf(id));
         Container c = find(id);
+        if (c != null && startFailure != null && !c.running) {
+            throw new dev.corral.runtime.EngineException(500, startFailure, null);
+        }
         if (c != null && unstartable.contains(c.id)) {
             throw new dev.corral.runtime.EngineException(500, "failed to start shim: mkdir " + c.id + ": file exists", null);
         }
