@@ -136,6 +136,16 @@ class ReconcilersOnFakeEngineTest {
         observed.replace(ObservedState.stamp(), engine.listContainers(), engine.listNetworks(), engine.listVolumes());
     }
 
+    /** The web relic runs, then its container ends with {@code code}, as the engine and the picture see it. */
+    String webEnded(long code) {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        engine.exit(id, code);
+        observed.setState(id, "exited");
+        return id;
+    }
+
     void webRunning() {
         apply(Kind.Session, null, "s1", "{}");
         reconcile(S1);
@@ -286,11 +296,7 @@ class ReconcilersOnFakeEngineTest {
 
     @Test
     void aContainerTheEngineCannotStartIsReplaced() {
-        webRunning();
-        reconcile(WEB);
-        String id = status(WEB, "containerId");
-        engine.exit(id, 0);
-        observed.setState(id, "exited");
+        String id = webEnded(0);
         engine.unstartable.add(id);
         now = Instant.now();
         engine.clearActions();
@@ -306,11 +312,7 @@ class ReconcilersOnFakeEngineTest {
 
     @Test
     void aContainerWhoseStartFailsTwiceInARowIsReplaced() {
-        webRunning();
-        reconcile(WEB);
-        String id = status(WEB, "containerId");
-        engine.exit(id, 0);
-        observed.setState(id, "exited");
+        String id = webEnded(0);
         engine.startFailure = "task " + id + ": already in a state no start can leave";
         now = Instant.now();
         assertThrows(dev.corral.runtime.EngineException.class, () -> reconcile(WEB), "the first 500: retried");
