@@ -2,6 +2,7 @@ package dev.corral.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.config.CorralConfig;
+import dev.corral.config.PolicyConfig;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
@@ -76,7 +77,7 @@ public class Policy {
             }
         }
         profiles(spec.path("security"), errors);
-        CorralConfig.Ceilings c = config.policy().limits().get(o.kind().name().toLowerCase(Locale.ROOT));
+        PolicyConfig.Ceilings c = config.policy().limits().get(o.kind().name().toLowerCase(Locale.ROOT));
         JsonNode res = spec.path("resources");
         if (c == null || !res.isObject()) {
             return;

@@ -20,16 +20,16 @@ public interface CorralConfig {
     Optional<Path> specsDir();
 
     /** The API's settings. */
-    Api api();
+    ApiConfig api();
 
     /** The store's settings. */
     Store store();
 
     /** Watches of the specs ({@code GET /specs?watch=true}). */
-    Watch watch();
+    WatchConfig watch();
 
     /** The specs directory watcher's settings. */
-    Specs specs();
+    SpecsConfig specs();
 
     /** Agents' settings. */
     Agent agent();
@@ -45,7 +45,7 @@ public interface CorralConfig {
     Docker docker();
 
     /** The reconcile loop's settings. */
-    Reconcile reconcile();
+    ReconcileConfig reconcile();
 
     /** Session networks' settings. */
     Network network();
@@ -60,7 +60,7 @@ public interface CorralConfig {
     Auth auth();
 
     /** What may be declared at all (admission): checked on every apply, from the API and from files. */
-    Policy policy();
+    PolicyConfig policy();
 
     /** Kernel-level profiles for containers. */
     Security security();
@@ -97,36 +97,6 @@ public interface CorralConfig {
         /** Events kept; past it the one least recently seen is dropped. Repeats fold into one event and count once. */
         @WithDefault("1000")
         int max();
-    }
-
-    interface Policy {
-        /** Images that may be run, as globs ({@code *} any characters, {@code ?} one). Default: any. */
-        @WithDefault("*")
-        List<String> images();
-
-        /** Resource ceilings per kind ({@code relic}, {@code agent}, {@code tool}). */
-        java.util.Map<String, Ceilings> limits();
-
-        /** The most relics one session may have. */
-        java.util.OptionalInt maxRelicsPerSession();
-
-        /** The most sessions in all. */
-        java.util.OptionalInt maxSessions();
-
-        /** The most runs of one session that have not finished. */
-        java.util.OptionalInt maxRunsPerSession();
-
-        /** Whether specs may turn seccomp or AppArmor off ({@code security: {seccomp: unconfined}}). */
-        @WithDefault("false")
-        boolean allowUnconfined();
-    }
-
-    interface Ceilings {
-        java.util.OptionalInt memoryMb();
-
-        java.util.OptionalDouble cpus();
-
-        java.util.OptionalInt pids();
     }
 
     interface Audit {
@@ -224,28 +194,6 @@ public interface CorralConfig {
         Optional<java.nio.file.Path> seccompProfiles();
     }
 
-    interface Reconcile {
-        /** Objects reconciled in parallel: one worker per key at a time, this many keys at once. */
-        @WithDefault("16")
-        int workers();
-
-        /** Everything is re-listed and re-checked this often, as a backstop for missed events. */
-        @WithDefault("30s")
-        Duration resyncInterval();
-
-        /** First retry delay after a failed reconcile; doubles per failure of the same key. */
-        @WithDefault("200ms")
-        Duration retryBase();
-
-        /** Longest retry delay. */
-        @WithDefault("5m")
-        Duration retryMax();
-
-        /** Off: specs are stored but nothing touches the engine (for API-only tests and dry runs). */
-        @WithDefault("true")
-        boolean enabled();
-    }
-
     interface Network {
         /**
          * Address pool for session networks, cut into subnets of {@code subnet-prefix}: each session
@@ -277,77 +225,10 @@ public interface CorralConfig {
         Duration stopGrace();
     }
 
-    interface Api {
-        /** Largest request body accepted (and specs file read); larger ones get 413. */
-        @WithDefault("4194304")
-        long maxBodyBytes();
-
-        /**
-         * Streams and waits open at once (followed logs, {@code ?wait=true}, {@code /execute}); past it 429.
-         * None of them holds a request thread; each followed log holds one engine connection.
-         */
-        @WithDefault("256")
-        int maxStreams();
-
-        /** Streams and waits open at once from one client address; past it 429. */
-        @WithDefault("32")
-        int maxStreamsPerClient();
-
-        /**
-         * Request bytes parsed, validated and applied at once: a body waits while this many are in
-         * process (bounds memory; a body costs tens of times its size until it is stored).
-         */
-        @WithDefault("4194304")
-        long maxParsingBytes();
-
-        /**
-         * How long a body may wait for the parsing budget before it is refused with 429 and
-         * {@code Retry-After}: a queue of large bodies must not leave clients hanging.
-         */
-        @WithDefault("5s")
-        Duration maxParsingWait();
-    }
-
     interface Store {
         /** The write-ahead log is folded into a snapshot once it is larger than this and than the last snapshot. */
         @WithDefault("16777216")
         long compactMinBytes();
-    }
-
-    interface Watch {
-        /**
-         * Changes kept in memory for watches that resume from a resourceVersion; one older than the
-         * oldest kept is answered 410 Gone (the client lists again).
-         */
-        @WithDefault("4096")
-        int history();
-
-        /**
-         * Changes queued for one watcher that has not read them yet; a watcher further behind is
-         * closed (it resumes from the last resourceVersion it read).
-         */
-        @WithDefault("1024")
-        int buffer();
-    }
-
-    interface Specs {
-        /** Quiet time after the last change in the specs directory before it is applied: a burst of edits is one apply. */
-        @WithDefault("300ms")
-        Duration debounce();
-
-        /** The directory is also rescanned this often, in case a file-system event was missed (network file systems). */
-        @WithDefault("30s")
-        Duration rescanInterval();
-
-        /**
-         * Follow symbolic links in the specs directory whose target (after resolution) is outside it.
-         * Off: such a link is not read, and is reported as an error on its source in {@code GET /sources}
-         * and in the log. Links within the directory (a Kubernetes ConfigMap's {@code ..data}, a git-sync
-         * worktree link) are always followed; the specs directory itself may always be a link. Link loops
-         * are reported, never followed, either way.
-         */
-        @WithDefault("false")
-        boolean followExternalLinks();
     }
 
     interface Agent {

@@ -60,8 +60,7 @@ public final class Executor {
     private final OwnContainer own;
     private final SpecStore store;
     private final EventRecorder events;
-    /** Consecutive 5xx answers to starting a container, by id: a second one replaces it. */
-    private final java.util.Map<String, Integer> startFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ContainerStarter starter;
 
     public Executor(ContainerRuntime runtime, ObservedState observed, ExecutorService parallel, Duration stopGrace,
                     OwnContainer own, SpecStore store, EventRecorder events) {
@@ -72,6 +71,7 @@ public final class Executor {
         this.parallel = parallel;
         this.stopGrace = stopGrace;
         this.own = own;
+        this.starter = new ContainerStarter(runtime, observed);
     }
 
     /** Stops the pool that runs a plan's independent steps in parallel. */
@@ -126,7 +126,7 @@ public final class Executor {
         } else if (a instanceof CreateContainer c) {
             created.put(c.target(), createContainer(on, c.container(), c.cause()));
         } else if (a instanceof StartContainer s) {
-            start(s.containerId() != null ? s.containerId() : created.get(s.target()));
+            starter.start(s.containerId() != null ? s.containerId() : created.get(s.target()));
             event(on, "Started", "started container " + s.target());
         } else if (a instanceof StopContainer s) {
             event(on, "Killing", "stopping container " + s.target() + ": " + s.cause());
@@ -274,54 +274,5 @@ public final class Executor {
     /** The network a new container joined, as the list call would show it (unknown if the network is not seen yet). */
     private Map<String, String> attached(DesiredContainer d) {
         return observed.network(d.network()).map(n -> Map.of(d.network(), n.id())).orElse(null);
-    }
-
-    private void start(String id) {
-        try {
-            runtime.startContainer(id);
-            observed.setState(id, "running");
-            startFailures.remove(id);
-        } catch (EngineException e) {
-            if (e.status() == 404 && String.valueOf(e.getMessage()).contains("network")) {
-                // Its network was removed behind our back and re-created: this container points at the old one.
-                runtime.removeContainer(id);
-                observed.removeContainer(id);
-                throw ReconcileException.retryable("NetworkGone", "the container's network was re-created; re-creating it", e);
-            }
-            if (e.terminal() || e.status() == 500 && String.valueOf(e.getMessage()).contains("OCI runtime")) {
-                throw ReconcileException.terminal("StartFailed", "the engine could not start the container: " + e.getMessage(), e);
-            }
-            if (e.status() >= 500 && (brokenEngineState(e.getMessage()) || startFailures.merge(id, 1, Integer::sum) >= 2)) {
-                startFailures.remove(id);
-                // The engine's own state for this container is broken (seen after dockerd restarts while
-                // stopping it: "failed to start shim: ... file exists", on every later start). A fresh
-                // container has a fresh id and state; volumes are kept, as on any re-creation. Other 500s
-                // may pass (a daemon shutting down): the container, its file system and log, are kept.
-                removeQuietly(id);
-                throw ReconcileException.retryable("StartFailed", "the engine could not start the container ("
-                        + e.getMessage() + "); replacing it", e);
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Start failures known to repeat forever for this container (its id's state in containerd is left over
-     * after a dockerd restart). Any other 5xx is replaced on its second time in a row: the words vary with
-     * the moment the engine went down ("task …: already exists" too).
-     */
-    static boolean brokenEngineState(String message) {
-        String m = String.valueOf(message);
-        return m.contains("failed to start shim") || m.contains("file exists") || m.contains("already exists")
-                || m.contains("id already in use");
-    }
-
-    private void removeQuietly(String id) {
-        try {
-            runtime.removeContainer(id);
-            observed.removeContainer(id);
-        } catch (EngineException gone) {
-            // Not removable either: the next pass sees it and tries again.
-        }
     }
 }

@@ -24,7 +24,7 @@ public class StoreProducer {
     @Shutdown(5000) // after the reconcile loop (default priority 2500) has stopped using it
     synchronized void close() {
         if (store != null) {
-            store.close();
+            store.closeCompacted();
         }
     }
 }

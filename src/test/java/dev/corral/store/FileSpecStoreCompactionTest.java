@@ -140,4 +140,27 @@ class FileSpecStoreCompactionTest {
                     .spec().get("image").asText());
         }
     }
+
+    @Test
+    void aCleanShutdownLeavesOnlyASnapshotAndAPlainCloseLeavesTheLog() throws Exception {
+        List<SpecObject> before;
+        FileSpecStore store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION, new WriteRules());
+        for (int i = 0; i < 20; i++) {
+            applyApi(store, tool("t" + (i % 7), "alpine:" + i));
+        }
+        store.close();
+        assertTrue(Files.size(dir.resolve(FileSpecStore.WAL)) > 0, "close() leaves the log to replay");
+        assertFalse(Files.exists(dir.resolve(FileSpecStore.SNAPSHOT)));
+
+        store = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION, new WriteRules());
+        before = store.list(Query.ALL);
+        store.closeCompacted();
+        store.closeCompacted(); // a second call does nothing
+        assertEquals(0, Files.size(dir.resolve(FileSpecStore.WAL)), "the log is folded into the snapshot");
+        assertTrue(Files.exists(dir.resolve(FileSpecStore.SNAPSHOT)));
+        try (FileSpecStore reopened = FileSpecStore.open(dir, clock, StoreFixtures.NO_COMPACTION, new WriteRules())) {
+            assertEquals(before, reopened.list(Query.ALL));
+            assertEquals(7, reopened.size());
+        }
+    }
 }
