@@ -97,9 +97,13 @@ corral_run() {
   local b t0 t1 code
   b=$(body "$1" "$2")
   t0=$(us)
-  code=$(curl -s -o "$WORK/reply.json" -w '%{http_code}' -XPOST -H 'Content-Type: application/json' \
-    "localhost:$PORT/runs?wait=true&timeout=60s" -d "$b")
+  code=$(curl -s -o "$WORK/reply.json" -D "$WORK/reply.headers" -w '%{http_code}' -XPOST \
+    -H 'Content-Type: application/json' "localhost:$PORT/runs?wait=true&timeout=60s" -d "$b")
   t1=$(us)
+  # Corral's own account of where the time went (RunTimings): the Server-Timing header of the answer.
+  local st
+  st=$(tr -d '\r' < "$WORK/reply.headers" | awk 'tolower($1) == "server-timing:" { sub(/^[^:]*: */, ""); print }')
+  if [ -n "$st" ]; then echo "$((t1 - t0)) $st" >> "$WORK/timing-$1"; fi
   local phase out dur pooled
   phase=$(jq -r '.status.phase // "none"' "$WORK/reply.json" 2>/dev/null || echo unparsable)
   out=$(jq -r '.status.stdout // ""' "$WORK/reply.json" 2>/dev/null || true)
@@ -156,6 +160,34 @@ api_calls() { # Docker API calls Corral made (histogram corral_docker_api_second
     END { for (op in c) printf "%s %d %.6f\n", op, c[op], s[op] }' | sort
 }
 # latency MODE (cold|warm): the four interleaved variants; writes $FRAG/latency-MODE.md
+# breakdown FILE...: a table of median milliseconds per stage, one column per file (bash, python)
+breakdown() {
+  python3 - "$@" <<'PY'
+import statistics, sys
+cols = []
+for path in sys.argv[1:]:
+    runs = []
+    for line in open(path):
+        wall, _, header = line.strip().partition(" ")
+        stages = {}
+        for part in header.split(", "):
+            name, _, dur = part.partition(";dur=")
+            stages[name] = float(dur)
+        stages["outside Corral"] = int(wall) / 1000 - stages.get("total", 0)
+        stages["client wall time"] = int(wall) / 1000
+        runs.append(stages)
+    cols.append(runs)
+names = ["admission", "queue", "handOver", "command", "collect", "record", "total", "outside Corral", "client wall time"]
+print("| stage | " + " | ".join(p.rsplit("-", 1)[-1] for p in sys.argv[1:]) + " |")
+print("|---|" + "---|" * len(cols))
+for n in names:
+    cells = []
+    for runs in cols:
+        vals = [r[n] for r in runs if n in r]
+        cells.append("%.1f ms" % statistics.median(vals) if vals else "–")
+    print("| %s | %s |" % (n, " | ".join(cells)))
+PY
+}
 latency() {
   local mode=$1 wait=: target=1.15
   if [ "$mode" = warm ]; then
@@ -175,6 +207,7 @@ latency() {
     docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >/dev/null
   done
   : > "$WORK/corral-bash"; : > "$WORK/corral-python"; : > "$WORK/docker-bash"; : > "$WORK/docker-python"
+  : > "$WORK/timing-bash"; : > "$WORK/timing-python"
   for i in $(seq "$RUNS"); do
     corral_run bash 'echo hi' hi >> "$WORK/corral-bash"; $wait
     docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >> "$WORK/docker-bash"
@@ -219,6 +252,12 @@ latency() {
     done
     echo "Corral's own \`status.durationMs\` (cold: container start to exit, as the engine reports them; warm: from handing the run to its container until Corral has its report, by Corral's clock): median" \
       "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python."
+    echo
+    echo "Where the time went, by Corral's own marks (\`Server-Timing\` of each answer, medians of the $RUNS runs;"
+    echo "the stages are defined in docs/observability.md; \"outside Corral\" is the client's wall time minus Corral's total: curl, HTTP, the loopback):"
+    echo
+    breakdown "$WORK/timing-bash" "$WORK/timing-python"
+    cp "$WORK/timing-bash" "$FRAG/timing-$mode-bash.txt"; cp "$WORK/timing-python" "$FRAG/timing-$mode-python.txt"
     echo
     echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 2 )) runs, and the pools' refills; \`corral_docker_api_seconds\`):"
     echo

@@ -20,6 +20,7 @@ import dev.corral.spec.SpecParser;
 import dev.corral.spec.SpecValidator;
 import dev.corral.spec.model.RunPhase;
 import dev.corral.spec.model.ToolRunSpec;
+import dev.corral.runs.RunTimings;
 import dev.corral.store.ApplyOptions;
 import dev.corral.store.Change;
 import dev.corral.store.ConflictException;
@@ -82,6 +83,8 @@ public class RunsResource {
     ParseGate gate;
     @Inject
     Policy policy;
+    @Inject
+    RunTimings timings;
 
     @POST
     @Blocking
@@ -94,6 +97,7 @@ public class RunsResource {
     public CompletionStage<Response> create(byte[] body, @HeaderParam("Content-Type") String contentType,
                                             @QueryParam("wait") String waitParam, @QueryParam("timeout") String timeout,
                                             @Context HttpServerRequest request) {
+        long received = System.nanoTime();
         boolean wait = Flags.of(request, "wait");
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
         SpecParser.Format format = MediaTypes.formatOf(contentType);
@@ -104,7 +108,7 @@ public class RunsResource {
             if (docs.size() != 1 || !docs.get(0).isObject()) {
                 throw ApiException.badRequest("POST /runs takes one run: a ToolRun spec or a short form object");
             }
-            run = start(toolRun((ObjectNode) docs.get(0)));
+            run = start(toolRun((ObjectNode) docs.get(0)), received, wait);
         } catch (RuntimeException e) {
             if (permit != null) {
                 permit.close();
@@ -117,14 +121,26 @@ public class RunsResource {
         SpecObject submitted = run;
         CompletableFuture<List<StatusWaiter.Waited>> waited = waiter.await(List.of(run.key()), waitFor);
         permit.onClientGone(() -> waited.cancel(false));
-        return waited.whenComplete((r, e) -> permit.close()).thenApply(list -> {
+        return waited.whenComplete((r, e) -> {
+            permit.close();
+            if (e != null) {
+                timings.forget(submitted.key());
+            }
+        }).thenApply(list -> {
             SpecObject last = list.get(0).object();
-            return created(last == null ? submitted : last);
+            // Where its time went, as a standard header (RunTimings); also in corral_run_stage_seconds.
+            String serverTiming = timings.answered(submitted.key());
+            Response.ResponseBuilder reply = createdReply(last == null ? submitted : last);
+            return (serverTiming == null ? reply : reply.header("Server-Timing", serverTiming)).build();
         });
     }
 
     private static Response created(SpecObject run) {
-        return Response.status(201).header("Location", "/runs/" + run.metadata().name()).entity(run).build();
+        return createdReply(run).build();
+    }
+
+    private static Response.ResponseBuilder createdReply(SpecObject run) {
+        return Response.status(201).header("Location", "/runs/" + run.metadata().name()).entity(run);
     }
 
     /**
@@ -132,6 +148,15 @@ public class RunsResource {
      * ToolRuns, and only new ones: a request refused for any reason stores nothing.
      */
     public SpecObject start(ObjectNode doc) {
+        return start(doc, System.nanoTime(), false);
+    }
+
+    /**
+     * As {@link #start(ObjectNode)}, measured from {@code receivedNanos}.
+     *
+     * @param awaited whether the client waits for the run to end (its stages are then kept for the answer)
+     */
+    SpecObject start(ObjectNode doc, long receivedNanos, boolean awaited) {
         JsonNode kind = doc.get("kind");
         if (kind != null && !"ToolRun".equals(kind.asText(null))) {
             throw ApiException.badRequest("POST /runs starts ToolRuns only, not " + (kind.isTextual() ? kind.asText()
@@ -139,10 +164,14 @@ public class RunsResource {
         }
         SpecObject run = validator.validateAll(List.of(doc)).get(0);
         policy.admit(List.of(run));
+        timings.admitted(run.key(), receivedNanos, awaited);
         try {
             admission.admit(() -> store.apply(List.of(run), ApplyOptions.apiCreate()));
         } catch (ConflictException e) {
             throw new ApiException(409, run.key().describe() + " exists already: a run is started once; use another name");
+        } catch (RuntimeException e) {
+            timings.forget(run.key());
+            throw e;
         }
         return store.get(run.key()).orElseThrow();
     }

@@ -55,6 +55,7 @@ final class ColdStart {
         // Recorded before the start: a crash after it finds "Running" and a container, and only collects.
         life.write(run, status.running(now, setup.timeout(), setup.ttl()));
         runtime.startContainer(id);
+        life.mark(run.key(), RunTimings.Mark.GIVEN);
         observed.setState(id, "running");
         life.event(run, EventType.Normal, "Started", "started container " + setup.request().name());
         // The id goes in once it runs: a client following the logs attaches to a started container.

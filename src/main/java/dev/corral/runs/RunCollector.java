@@ -69,6 +69,7 @@ final class RunCollector {
 
     Result collect(SpecObject run, RunStatusBuilder status, ObservedContainer c, Instant now) {
         RunStatus st = status.typed();
+        life.mark(run.key(), RunTimings.Mark.REPORTED); // a warm run's report came earlier: the first mark counts
         StreamedOutput attached = streams.ended(c.id());
         if (attached != null && !AttachedOutputs.reported(attached)) {
             // Ended without the launcher's report (a dropped connection): not the whole output; the logs are.

@@ -55,6 +55,7 @@ final class RunExecutor {
         if (step instanceof RunStep.RemoveGarbage g) {
             g.containerIds().forEach(life::remove);
             life.release(key);
+            life.forget(key);
             return Result.DONE;
         }
         if (step instanceof RunStep.Discard d) {
@@ -84,9 +85,11 @@ final class RunExecutor {
             throw ReconcileException.retryable("ImagePullFailed", b.message(), b.cause());
         }
         if (step instanceof RunStep.StartCold s) {
+            life.mark(key, RunTimings.Mark.PICKED);
             return cold.start(run, status, s.setup(), now);
         }
         if (step instanceof RunStep.StartWarm s) {
+            life.mark(key, RunTimings.Mark.PICKED);
             return warm.start(run, status, s.setup(), s.containerId(), now);
         }
         if (step instanceof RunStep.GiveInput g) {
@@ -119,6 +122,7 @@ final class RunExecutor {
 
     private Result expire(SpecObject run) {
         life.release(run.key());
+        life.forget(run.key());
         try {
             store.delete(run.key(), null, run.metadata().source());
         } catch (NotFoundException ignored) {

@@ -32,10 +32,12 @@ final class RunLifecycle {
     private final AttachedOutputs streams;
     private final Consumer<ObjectKey> enqueue;
     private final EventRecorder events;
+    private final RunTimings timings;
 
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
-                 AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events) {
+                 AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings) {
         this.events = events;
+        this.timings = timings;
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -54,6 +56,11 @@ final class RunLifecycle {
         events.record(run.key(), run.metadata().uid(), type, reason, message);
     }
 
+    /** Notes that the run reached {@code mark} (see {@link RunTimings}). */
+    void mark(ObjectKey key, RunTimings.Mark mark) {
+        timings.mark(key, mark);
+    }
+
     /** Looks at the run again soon, whatever else happens. */
     void wake(ObjectKey key) {
         enqueue.accept(key);
@@ -70,6 +77,7 @@ final class RunLifecycle {
                   Instant finished, Instant now) {
         Instant end = finished != null ? finished : now;
         status.finished(phase, message, started, end, ToolRunSpec.of(run.spec()).ttlSeconds(null));
+        timings.mark(run.key(), RunTimings.Mark.COLLECTED);
         write(run, status);
         // The phase is the reason (Succeeded, Failed, TimedOut, OOMKilled, Cancelled); what went wrong is a Warning.
         event(run, phase == RunPhase.SUCCEEDED || phase == RunPhase.CANCELLED ? EventType.Normal : EventType.Warning,
@@ -82,6 +90,11 @@ final class RunLifecycle {
         }
         LOG.debugf("%s finished: %s", run.key(), phase);
         return Result.requeueAfter(Duration.ofSeconds(status.typed().ttlSecondsAfterFinished()));
+    }
+
+    /** A run that is gone: nothing more of it is measured. */
+    void forget(ObjectKey key) {
+        timings.forget(key);
     }
 
     void release(ObjectKey key) {

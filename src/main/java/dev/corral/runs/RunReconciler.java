@@ -38,16 +38,18 @@ public final class RunReconciler implements KindReconciler {
     /**
      * @param enqueue looks at a run again soon
      * @param refill  looks at a warm pool again after a delay
+     * @param timings where each run's time goes
      */
     public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
-                         Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events) {
+                         Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
+                         RunTimings timings) {
         this.store = store;
         this.pools = pools;
         this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill, events);
         this.planner = new RunPlanner(config.defaultTimeoutSeconds());
         AttachedOutputs streams = new AttachedOutputs();
-        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events);
+        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings);
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
                 new ColdStart(runtime, observed, life), warm,

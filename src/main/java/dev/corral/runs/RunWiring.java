@@ -35,6 +35,12 @@ public class RunWiring {
 
     @Produces
     @Singleton
+    RunTimings runTimings(MeterRegistry registry) {
+        return new RunTimings(registry);
+    }
+
+    @Produces
+    @Singleton
     RunSlots runSlots(CorralConfig config) {
         return new RunSlots(config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors()));
     }
@@ -43,9 +49,9 @@ public class RunWiring {
     @Singleton
     RunReconciler runReconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime, ObservedState observed,
                                 RunSlots slots, WarmPools pools, WorkQueue<ObjectKey> queue, Clock clock,
-                                EventRecorder events) {
+                                EventRecorder events, RunTimings timings) {
         RunReconciler r = new RunReconciler(store, runtime, observed, slots, pools, config.runs(), config.dataDir(), clock,
-                queue::add, queue::addAfter, events);
+                queue::add, queue::addAfter, events, timings);
         r.recoverClaims();
         return r;
     }

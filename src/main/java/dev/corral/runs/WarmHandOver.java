@@ -59,6 +59,7 @@ final class WarmHandOver {
                     GIVE_TIMEOUT);
             streams.put(id, output);
             output.whenComplete((o, t) -> {
+                life.mark(run.key(), RunTimings.Mark.REPORTED);
                 if (t == null && AttachedOutputs.reported(o)) {
                     // The launcher reported, then exits: the run is over, and is collected now rather than
                     // when the engine's die event comes (~30 ms later, after the engine's own clean-up).
@@ -73,6 +74,7 @@ final class WarmHandOver {
             }
             throw e;
         }
+        life.mark(run.key(), RunTimings.Mark.GIVEN);
         pools.markFed(id);
         life.event(run, EventType.Normal, "Started", "started in warm container " + id.substring(0, Math.min(12, id.length()))
                 + " of pool " + setup.shape().pool().name());

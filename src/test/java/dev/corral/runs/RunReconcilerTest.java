@@ -48,6 +48,8 @@ class RunReconcilerTest {
     final WarmPools pools = new WarmPools();
     final RunFixtures.TestClock clock = new RunFixtures.TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     final EventRecorder events = new EventRecorder(100, clock);
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    final RunTimings timings = new RunTimings(meters);
     final List<ObjectKey> woken = new ArrayList<>();
     final List<String> refills = new ArrayList<>();
     RunSlots slots;
@@ -68,7 +70,7 @@ class RunReconcilerTest {
         slots = new RunSlots(maxConcurrent);
         runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(bashPool, maxConcurrent),
                 dir, clock, woken::add, (pool, after) -> refills.add(pool.name() + " in " + after.toMillis() + " ms"),
-                events);
+                events, timings);
     }
 
     static ObjectKey key(String name) {
@@ -203,6 +205,13 @@ class RunReconcilerTest {
         assertEquals("Succeeded", status("r1").get("phase").asText());
         assertEquals("warm\n", status("r1").get("stdout").asText());
         assertEquals(null, runs.claimant(id), "nothing of the run kept in memory");
+        for (String stage : List.of("handOver", "command", "collect")) {
+            assertEquals(1, meters.get("corral_run_stage_seconds").tag("stage", stage).timer().count(),
+                    "one " + stage + " measured for the run that nobody waited for");
+        }
+        assertEquals(0, meters.get("corral_run_stage_seconds").tag("stage", "admission").timer().count()
+                + meters.get("corral_run_stage_seconds").tag("stage", "queue").timer().count(),
+                "applied without the API: measured from the loop's pick");
     }
 
     @Test

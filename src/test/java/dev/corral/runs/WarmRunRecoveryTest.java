@@ -84,7 +84,8 @@ class WarmRunRecoveryTest {
 
     private RunReconciler reconciler(ContainerRuntime runtime, ObservedState observed, WarmPools pools) {
         return new RunReconciler(store, runtime, observed, new RunSlots(4), pools, runs(), dir, Clock.systemUTC(),
-                k -> { }, (k, d) -> { }, new dev.corral.events.EventRecorder(100, Clock.systemUTC()));
+                k -> { }, (k, d) -> { }, new dev.corral.events.EventRecorder(100, Clock.systemUTC()),
+                new RunTimings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     /** The state a restart finds: the run recorded Running in warm container w1, which is running. */

@@ -91,6 +91,29 @@ class WarmPoolTest {
     }
 
     @Test
+    void aWaitedRunSaysWhereItsTimeWentInServerTimingAndTheMetrics() {
+        awaitIdle("runner/bash", 2);
+        io.restassured.response.Response reply = given().contentType(ContentType.JSON).queryParam("wait", true)
+                .body(Map.of("language", "bash", "code", "echo hi")).post("/runs");
+        assertEquals(201, reply.statusCode(), reply.asString());
+        String timing = reply.header("Server-Timing");
+        assertTrue(timing != null, "a Server-Timing header");
+        Map<String, Double> stages = new java.util.LinkedHashMap<>();
+        for (String part : timing.split(", ")) {
+            String[] nameDur = part.split(";dur=");
+            stages.put(nameDur[0], Double.parseDouble(nameDur[1]));
+        }
+        assertEquals(List.of("admission", "queue", "handOver", "command", "collect", "record", "total"),
+                List.copyOf(stages.keySet()), timing);
+        double sum = stages.entrySet().stream().filter(e -> !e.getKey().equals("total"))
+                .mapToDouble(Map.Entry::getValue).sum();
+        assertEquals(stages.get("total"), sum, 0.1, "the stages add up to the total: " + timing);
+        assertTrue(stages.get("handOver") > 0 && stages.get("command") > 0, timing);
+        String metrics = given().get("/q/metrics").asString();
+        assertTrue(metrics.contains("corral_run_stage_seconds_count{stage=\"handOver\"}"), "the stages as histograms");
+    }
+
+    @Test
     void warmRunsAreLockedDownLikeColdOnes() {
         awaitIdle("runner/bash", 2);
         JsonPath r = run(Map.of("language", "bash", "code", """
