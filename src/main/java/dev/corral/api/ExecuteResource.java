@@ -69,7 +69,7 @@ public class ExecuteResource {
         StreamLimits.Permit permit = streams.acquire(request, "executing code");
         SpecObject run;
         try {
-            run = runs.start(RunsResource.toolRun(shortForm));
+            run = runs.start(RunRequests.toolRun(shortForm));
         } catch (RuntimeException e) {
             permit.close();
             throw e;

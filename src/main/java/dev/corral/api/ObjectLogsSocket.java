@@ -103,10 +103,10 @@ public class ObjectLogsSocket {
         @Inject
         ObjectLogsSocket logs;
 
+        /** Starts the log the route prepared for this connection. */
         @OnOpen
         @NonBlocking
-        /** Starts the log the route prepared for this connection; an endpoint's {@code @OnOpen} calls it. */
-    public void open(WebSocketConnection connection) {
+        public void open(WebSocketConnection connection) {
             logs.open(connection);
         }
 
@@ -122,10 +122,10 @@ public class ObjectLogsSocket {
         @Inject
         ObjectLogsSocket logs;
 
+        /** Starts the log the route prepared for this connection. */
         @OnOpen
         @NonBlocking
-        /** Starts the log the route prepared for this connection; an endpoint's {@code @OnOpen} calls it. */
-    public void open(WebSocketConnection connection) {
+        public void open(WebSocketConnection connection) {
             logs.open(connection);
         }
 

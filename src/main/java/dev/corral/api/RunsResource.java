@@ -2,7 +2,6 @@ package dev.corral.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.corral.admission.Policy;
 import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
@@ -51,7 +50,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -108,7 +106,7 @@ public class RunsResource {
             if (docs.size() != 1 || !docs.get(0).isObject()) {
                 throw ApiException.badRequest("POST /runs takes one run: a ToolRun spec or a short form object");
             }
-            run = start(toolRun((ObjectNode) docs.get(0)), received, wait);
+            run = start(RunRequests.toolRun((ObjectNode) docs.get(0)), received, wait);
         } catch (RuntimeException e) {
             if (permit != null) {
                 permit.close();
@@ -174,40 +172,6 @@ public class RunsResource {
             throw e;
         }
         return store.get(run.key()).orElseThrow();
-    }
-
-    /** The short forms, or a full spec, as a ToolRun document with a generated name if it has none. */
-    static ObjectNode toolRun(ObjectNode body) {
-        if (body.has("kind") || body.has("apiVersion")) {
-            ObjectNode doc = body.deepCopy();
-            JsonNode meta = doc.get("metadata");
-            if (meta == null || meta.isNull()) {
-                meta = doc.putObject("metadata");
-            }
-            if (meta.isObject() && !meta.has("name")) {
-                ((ObjectNode) meta).put("name", generatedName());
-            }
-            return doc;
-        }
-        ObjectNode doc = Json.MAPPER.createObjectNode();
-        doc.put("apiVersion", SpecObject.API_VERSION).put("kind", "ToolRun");
-        ObjectNode meta = doc.putObject("metadata");
-        // As given, not as text: "name": null, true or 0 must be refused by validation, not become a run named "null".
-        meta.set("name", body.has("name") ? body.get("name") : TextNode.valueOf(generatedName()));
-        if (body.has("session")) {
-            meta.set("session", body.get("session"));
-        }
-        ObjectNode spec = doc.putObject("spec");
-        body.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("name") && !e.getKey().equals("session")) {
-                spec.set(e.getKey(), e.getValue());
-            }
-        });
-        return doc;
-    }
-
-    private static String generatedName() {
-        return "run-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     @GET
