@@ -72,9 +72,10 @@ final class LogFollow {
     }
 
     private void line(String stream, String text) {
-        // The launcher's closing report is Corral's, not the run's output.
+        // The launcher's closing marks (the report, the end of stdout) are Corral's, not the run's output.
         int mark = text.indexOf(Launcher.REPORT_MARK);
         String shown = mark < 0 ? text : timestamps ? "" : text.substring(0, mark);
+        shown = Launcher.withoutEndLine(shown);
         if (!shown.isEmpty()) {
             send(stream, shown);
         }

@@ -220,6 +220,13 @@ final class ObjectLog {
         if (stopped || (key.kind() == Kind.ToolRun && l.text().contains(Launcher.REPORT_MARK))) {
             return; // the launcher's closing report is Corral's, not the run's output
         }
+        if (key.kind() == Kind.ToolRun) {
+            String text = Launcher.withoutEndLine(l.text()); // nor is its end-of-stdout mark
+            if (text.isEmpty() && !l.text().isEmpty()) {
+                return;
+            }
+            l = new LogLine(l.stream(), l.time(), text);
+        }
         if (l.time() != null) {
             lastTime = l.time();
         }

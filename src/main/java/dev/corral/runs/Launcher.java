@@ -33,6 +33,17 @@ public final class Launcher {
     /** Starts the report line; a record separator no text output begins a line with. */
     public static final String REPORT_MARK = "\u001ecorral-report ";
 
+    /**
+     * The launcher's last bytes on stdout, written after the command's: with the report, which
+     * follows on stderr, it says the run's output is complete, so a warm run is collected without
+     * waiting for its container's exit. Corral strips it, like the report.
+     */
+    public static final String END_MARK = "\u001ecorral-end\n";
+
+    /** Complete once stdout ends with {@link #END_MARK} and stderr's last line is a report. */
+    public static final dev.corral.runtime.OutputEnd OUTPUT_END = (stdoutTail, stderrTail) ->
+            stdoutTail.endsWith(END_MARK) && stderrTail.endsWith("\n") && report(lastLine(stderrTail)).present();
+
     /** The payload's last line: a payload cut short (Corral stopped while writing it) is refused. */
     static final String PAYLOAD_END = ": corral-payload-end";
 
@@ -106,6 +117,7 @@ public final class Launcher {
             for __c_f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
               [ -e "$__c_f" ] || [ -L "$__c_f" ] && __c_entries=$((__c_entries + 1))
             done
+            printf '\\036corral-end\\n'
             printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"oomKills":%s,"outputEntries":%s}\\n' \\
               "$__c_code" "${__c_cpu:-null}" "${__c_mem:-null}" "${__c_oom:-null}" "$__c_entries" >&2
             exit "$__c_code"
@@ -247,6 +259,19 @@ public final class Launcher {
         } catch (java.io.IOException e) {
             return new Report(stderr, null, null, null, null, null);
         }
+    }
+
+    /** stdout without the launcher's {@link #END_MARK} (or the start of it, where the cap cut it). */
+    public static String withoutEndMark(String stdout) {
+        int at = stdout.lastIndexOf('\u001e');
+        return at >= 0 && END_MARK.startsWith(stdout.substring(at)) ? stdout.substring(0, at) : stdout;
+    }
+
+    /** A chunk or line of a followed log without the launcher's end mark, which ends it if it is there. */
+    public static String withoutEndLine(String text) {
+        String line = END_MARK.substring(0, END_MARK.length() - 1);
+        return text.endsWith(END_MARK) ? text.substring(0, text.length() - END_MARK.length())
+                : text.endsWith(line) ? text.substring(0, text.length() - line.length()) : text;
     }
 
     /** The last line of a stderr tail: where the report is when stderr was cut at its cap. */

@@ -84,6 +84,8 @@ final class RunCollector {
             }
             return vanished(run, c);
         }
+        logs = new Logs(Launcher.withoutEndMark(logs.stdout()), logs.stdoutTruncated(), logs.stderr(),
+                logs.stderrTruncated());
         Launcher.Report report = report(logs, attached, c.id());
         // A warm run's report says how it ended, and its start is in its status: no inspect on its hot path.
         ContainerDetails d = null;

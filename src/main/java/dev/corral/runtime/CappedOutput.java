@@ -13,12 +13,13 @@ import java.nio.charset.StandardCharsets;
 final class CappedOutput {
 
     private static final int TAIL = 4096;
+    private static final int OUT_TAIL = 256;
 
     private final long maxBytes;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final byte[] tail = new byte[TAIL];
-    private int tailLength;
+    private final Tail tail = new Tail(TAIL);
+    private final Tail outTail = new Tail(OUT_TAIL);
     private boolean outTruncated;
     private boolean errTruncated;
 
@@ -29,9 +30,7 @@ final class CappedOutput {
     synchronized void add(Frame f) {
         boolean isErr = f.getStreamType() == StreamType.STDERR;
         byte[] p = f.getPayload();
-        if (isErr) {
-            keepTail(p);
-        }
+        (isErr ? tail : outTail).keep(p);
         ByteArrayOutputStream target = isErr ? err : out;
         long room = maxBytes - target.size();
         int n = (int) Math.max(0, Math.min(room, p.length));
@@ -45,16 +44,36 @@ final class CappedOutput {
         }
     }
 
-    private void keepTail(byte[] p) {
-        if (p.length >= TAIL) {
-            System.arraycopy(p, p.length - TAIL, tail, 0, TAIL);
-            tailLength = TAIL;
-            return;
+    /** The last bytes of a stream, whatever the cap. */
+    private static final class Tail {
+        private final byte[] bytes;
+        private int length;
+
+        Tail(int size) {
+            bytes = new byte[size];
         }
-        int keep = Math.min(tailLength, TAIL - p.length);
-        System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-        System.arraycopy(p, 0, tail, keep, p.length);
-        tailLength = keep + p.length;
+
+        void keep(byte[] p) {
+            int size = bytes.length;
+            if (p.length >= size) {
+                System.arraycopy(p, p.length - size, bytes, 0, size);
+                length = size;
+                return;
+            }
+            int keep = Math.min(length, size - p.length);
+            System.arraycopy(bytes, length - keep, bytes, 0, keep);
+            System.arraycopy(p, 0, bytes, keep, p.length);
+            length = keep + p.length;
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    synchronized boolean complete(OutputEnd end) {
+        return end.complete(outTail.toString(), tail.toString());
     }
 
     synchronized Logs logs() {
@@ -62,7 +81,7 @@ final class CappedOutput {
     }
 
     synchronized String stderrTail() {
-        return new String(tail, 0, tailLength, StandardCharsets.UTF_8);
+        return tail.toString();
     }
 
     private static String utf8(byte[] b) {

@@ -85,6 +85,15 @@ public interface ContainerRuntime {
     java.util.concurrent.CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes,
                                                                   Duration sendTimeout);
 
+    /**
+     * As {@link #attach(String, byte[], long, Duration)}, answered as soon as {@code end} says the
+     * output is complete (the container may still be exiting), or when the streams end.
+     */
+    default java.util.concurrent.CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes,
+                                                                          Duration sendTimeout, OutputEnd end) {
+        return attach(id, stdin, maxBytes, sendTimeout);
+    }
+
     /** stdout and stderr so far, each cut at {@code maxBytes}. */
     Logs logs(String id, long maxBytes);
 

@@ -56,6 +56,9 @@ final class DockerCalls {
     }
 
     static void closeQuietly(java.io.Closeable c) {
+        if (c == null) {
+            return;
+        }
         try {
             c.close();
         } catch (java.io.IOException ignored) {

@@ -184,7 +184,13 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes, Duration sendTimeout) {
-        return streams.attach(id, stdin, maxBytes, sendTimeout);
+        return streams.attach(id, stdin, maxBytes, sendTimeout, OutputEnd.STREAMS_CLOSED);
+    }
+
+    @Override
+    public CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes, Duration sendTimeout,
+                                                    OutputEnd end) {
+        return streams.attach(id, stdin, maxBytes, sendTimeout, end);
     }
 
     @Override

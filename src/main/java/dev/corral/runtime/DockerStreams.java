@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 
+import java.io.Closeable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +43,7 @@ final class DockerStreams {
     }
 
     public java.util.concurrent.CompletableFuture<StreamedOutput> attach(String id, byte[] stdin, long maxBytes,
-                                                                         Duration sendTimeout) {
+                                                                         Duration sendTimeout, OutputEnd end) {
         java.util.concurrent.CompletableFuture<StreamedOutput> ended = new java.util.concurrent.CompletableFuture<>();
         calls.call("attach", () -> {
             java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
@@ -59,11 +60,17 @@ final class DockerStreams {
             };
             CappedOutput output = new CappedOutput(maxBytes);
             // After stdin is sent the client half-closes it; the engine goes on streaming output until the exit.
+            Closeable[] opened = new Closeable[1];
             var handle = eventsClient.attachContainerCmd(id).withStdIn(in).withStdOut(true).withStdErr(true).withFollowStream(true)
                     .exec(new ResultCallback.Adapter<Frame>() {
                         @Override
                         public void onNext(Frame f) {
                             output.add(f);
+                            if (!ended.isDone() && output.complete(end)) {
+                                // All written: answered now, the connection closed (the container is exiting).
+                                ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
+                                DockerCalls.closeQuietly(opened[0]);
+                            }
                         }
 
                         @Override
@@ -78,6 +85,10 @@ final class DockerStreams {
                             ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
                         }
                     });
+            opened[0] = handle;
+            if (ended.isDone()) {
+                DockerCalls.closeQuietly(handle); // complete before the handle was known
+            }
             // Cancelling the future (its run collected or given up) closes the connection, if still open.
             ended.whenComplete((o, t) -> {
                 if (ended.isCancelled()) {

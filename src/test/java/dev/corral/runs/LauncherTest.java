@@ -69,6 +69,35 @@ class LauncherTest {
     }
 
     @Test
+    void theLauncherEndsStdoutWithItsMarkThenReportsAndBothSayTheOutputIsComplete() throws Exception {
+        Launcher.Cold cold = Launcher.cold(Map.of(), List.of("sh", "-c", "printf 'no newline'; echo err >&2; exit 3"));
+        ProcessBuilder pb = new ProcessBuilder(cold.command());
+        pb.environment().putAll(cold.env());
+        Process p = pb.start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("no newline" + Launcher.END_MARK, out, "the mark follows the command's last byte");
+        assertEquals("no newline", Launcher.withoutEndMark(out));
+        assertEquals(3, Launcher.report(err).exitCode());
+        assertTrue(Launcher.OUTPUT_END.complete(out, err));
+        assertFalse(Launcher.OUTPUT_END.complete("no newline", err), "stdout not yet at its end");
+        assertFalse(Launcher.OUTPUT_END.complete(out, "err\n"), "no report yet");
+        assertFalse(Launcher.OUTPUT_END.complete(out, err.substring(0, err.length() - 1)), "a report line not yet whole");
+    }
+
+    @Test
+    void stdoutCutByItsCapLosesAPartialMarkToo() {
+        assertEquals("abc", Launcher.withoutEndMark("abc\u001ecorral-e"));
+        assertEquals("abc", Launcher.withoutEndMark("abc"));
+        assertEquals("a\u001eb", Launcher.withoutEndMark("a\u001eb"), "a record separator of the run's own stays");
+        assertEquals("two", Launcher.withoutEndLine("two\u001ecorral-end"), "a followed line");
+        assertEquals("", Launcher.withoutEndLine(Launcher.END_MARK), "a followed chunk");
+        assertEquals("x\u001e", Launcher.withoutEndLine("x\u001e"));
+    }
+
+    @Test
     void theReportIsSplitOffStderr() {
         Launcher.Report r = Launcher.report("oops\n" + Launcher.REPORT_MARK
                 + "{\"exitCode\":3,\"cpuNanos\":1500000000,\"memoryPeakBytes\":4096,\"outputEntries\":0}\n");
@@ -120,7 +149,8 @@ class LauncherTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(7, p.exitValue(), err);
-        assertEquals(NASTY + "2" + "0\n" + "m-c-p-f", out, "the files, no CORRAL_ variable left, the env untouched");
+        assertEquals(NASTY + "2" + "0\n" + "m-c-p-f", Launcher.withoutEndMark(out),
+                "the files, no CORRAL_ variable left, the env untouched");
         Launcher.Report r = Launcher.report(err);
         assertTrue(r.present(), err);
         assertEquals(7, r.exitCode());
