@@ -7,6 +7,8 @@ package dev.corral.api;
  */
 final class RouteOrder {
 
+    /** Only notes the time, first or beside the guard (whose checks take microseconds). */
+    static final int ARRIVAL = Integer.MIN_VALUE;
     static final int MALFORMED_REQUEST_GUARD = Integer.MIN_VALUE;
     static final int CROSS_SITE_GUARD = Integer.MIN_VALUE + 1;
     static final int BODY_LIMIT = Integer.MIN_VALUE + 2;

@@ -27,6 +27,7 @@ import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -94,8 +95,8 @@ public class RunsResource {
     // wait is declared for the API description; its value is read from the raw request (Flags).
     public CompletionStage<Response> create(byte[] body, @HeaderParam("Content-Type") String contentType,
                                             @QueryParam("wait") String waitParam, @QueryParam("timeout") String timeout,
-                                            @Context HttpServerRequest request) {
-        long received = System.nanoTime();
+                                            @Context HttpServerRequest request, @Context RoutingContext routing) {
+        long received = RequestArrival.of(routing);
         boolean wait = Flags.of(request, "wait");
         Duration waitFor = wait ? WaitTimeout.parse(timeout) : null;
         SpecParser.Format format = MediaTypes.formatOf(contentType);
