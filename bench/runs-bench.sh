@@ -216,6 +216,9 @@ latency() {
     if [ $((i % 10)) = 0 ]; then log "latency $mode: $i of $RUNS rounds"; fi
   done
   note_ci "latency-$mode"
+  # The client's own floor: the same curl, timed the same way, for a request that does nothing.
+  for _ in $(seq 20); do t0=$(us); curl -s -o /dev/null "localhost:$PORT/q/health/live"; echo $(( $(us) - t0 )); done \
+    > "$WORK/curl-floor"
   api_calls > "$WORK/api"
   stop_corral
   for v in corral-bash corral-python docker-bash docker-python; do
@@ -257,6 +260,8 @@ latency() {
     echo "the stages are defined in docs/observability.md; \"outside Corral\" is the client's wall time minus Corral's total: curl, HTTP, the loopback):"
     echo
     breakdown "$WORK/timing-bash" "$WORK/timing-python"
+    echo
+    echo "The client's floor: the same curl, timed the same way, for \`GET /q/health/live\` (which does nothing): median $(ms "$(pct 50 < "$WORK/curl-floor")") — most of \"outside Corral\" is starting curl (~25 ms here) and its HTTP exchange."
     cp "$WORK/timing-bash" "$FRAG/timing-$mode-bash.txt"; cp "$WORK/timing-python" "$FRAG/timing-$mode-python.txt"
     echo
     echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 2 )) runs, and the pools' refills; \`corral_docker_api_seconds\`):"
