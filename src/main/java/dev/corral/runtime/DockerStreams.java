@@ -69,12 +69,17 @@ final class DockerStreams {
                             if (!ended.isDone() && output.complete(end)) {
                                 // All written: answered now, the connection closed (the container is exiting).
                                 ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
+                                sent.countDown(); // it took its input: the sender need not wait for the stdin copy
                                 DockerCalls.closeQuietly(opened[0]);
                             }
                         }
 
                         @Override
                         public void onError(Throwable t) {
+                            if (ended.isDone()) {
+                                sent.countDown(); // the connection closed by us once the output was complete
+                                return;
+                            }
                             failure[0] = t;
                             sent.countDown();
                             ended.completeExceptionally(t);
