@@ -13,9 +13,10 @@
 #               Target Corral/docker-run <= 0.35. Every answer must say status.pooled.
 #   throughput  N bash `echo hi` runs at parallelism P (xargs -P P curl ...?wait=true) until all
 #               have answered Succeeded, against N `docker run --rm` at the same parallelism:
-#               runs per second, TP_ROUNDS rounds each, alternating; Corral cold, and Corral with a
-#               bash pool of P. Corral is restarted for this part with corral.runs.max-concurrent=P
-#               and corral.runs.max-queued=1000.
+#               runs per second, TP_ROUNDS rounds each, alternating; Corral cold, Corral with a
+#               bash pool of P, with a pool of N (as large as the burst), and with a pool of P that may
+#               grow to N (bash-pool-max), grown by an untimed first burst. Corral is restarted for
+#               this part with corral.runs.max-concurrent=P and corral.runs.max-queued=1000.
 #
 #   bench/runs-bench.sh                       # results in bench/results/runs.md (raw samples in runs.d/)
 #   RUNS=20 TP_ROUNDS=1 bench/runs-bench.sh   # quicker
@@ -120,13 +121,14 @@ corral_run() {
   fi
   echo "$((t1 - t0)) $dur"
 }
-# await_pools: until every warm pool is full again (GET /pools: idle == size), at most 30 s
+# await_pools [SECONDS]: until every warm pool is full again (GET /pools: idle == target, the size or,
+# for a grown pool, more), at most SECONDS (30)
 await_pools() {
-  for _ in $(seq 600); do
-    curl -s "localhost:$PORT/pools" | jq -e 'all(.[]; .idle == .size)' >/dev/null && return 0
+  for _ in $(seq $((${1:-30} * 20))); do
+    curl -s "localhost:$PORT/pools" | jq -e 'all(.[]; .idle == .target)' >/dev/null && return 0
     sleep 0.05
   done
-  log "warm pools not full after 30 s: $(curl -s "localhost:$PORT/pools")"
+  log "warm pools not full after ${1:-30} s: $(curl -s "localhost:$PORT/pools")"
 }
 # docker_run IMAGE EXPECTED_STDOUT CMD...: one docker run --rm; prints wall_us
 docker_run() {
@@ -278,18 +280,28 @@ latency warm
 
 # ---- part 2: throughput ----
 body bash 'echo hi' > "$WORK/body.json"
+# burst DIR: TP_N bash runs at parallelism TP_P, each answer in DIR/N.json, the HTTP codes in DIR/codes
+burst() {
+  seq "$TP_N" | xargs -P "$TP_P" -I{} curl -s -o "$1/{}.json" -w '%{http_code}\n' -XPOST \
+    -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+    "localhost:$PORT/runs?wait=true&timeout=300s" > "$1/codes"
+}
 # tp_corral ROUND MODE [extra -D...]: one round against a fresh Corral; prints "wall_us good_runs pooled_runs"
+# MODE: cold (no pool), warm (a pool of TP_P), full (a pool of TP_N, as large as the burst), grown (a pool of
+# TP_P that may grow to TP_N: an untimed burst first makes it grow, then the timed one)
 tp_corral() {
-  local r=$1 mode=$2 d="$WORK/tp-corral-$2.$1" t0 t1 ok pooled stored; shift 2
-  mkdir -p "$d"
+  local r=$1 mode=$2 d="$WORK/tp-corral-$2.$1" t0 t1 ok pooled stored primed=0; shift 2
+  mkdir -p "$d" "$d.prime"
   start_corral "$WORK/data-throughput-$mode-$r" -Dcorral.runs.max-concurrent="$TP_P" -Dcorral.runs.max-queued=1000 "$@"
   export PART="throughput $mode round $r" WANT_POOLED=false
-  [ "$mode" = warm ] && { export WANT_POOLED=true; await_pools; }
-  for _ in $(seq "$WARMUP"); do corral_run bash 'echo hi' hi >/dev/null; [ "$mode" = warm ] && await_pools; done
+  if [ "$mode" = grown ]; then
+    burst "$d.prime"; primed=$TP_N
+    log "throughput grown round $r: after a first burst, pools $(curl -s "localhost:$PORT/pools" | jq -c .)"
+  fi
+  [ "$mode" != cold ] && { export WANT_POOLED=true; await_pools 300; }
+  for _ in $(seq "$WARMUP"); do corral_run bash 'echo hi' hi >/dev/null; [ "$mode" != cold ] && await_pools 300; done
   t0=$(us)
-  seq "$TP_N" | xargs -P "$TP_P" -I{} curl -s -o "$d/{}.json" -w '%{http_code}\n' -XPOST \
-    -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
-    "localhost:$PORT/runs?wait=true&timeout=300s" > "$d/codes"
+  burst "$d"
   t1=$(us)
   ok=0
   for f in "$d"/*.json; do
@@ -298,12 +310,12 @@ tp_corral() {
   done
   pooled=$(cat "$d"/*.json | jq -s '[.[] | select(.status.pooled == true)] | length' 2>/dev/null || echo '?')
   stored=$(curl -s "localhost:$PORT/specs?kind=toolrun" | jq '[.items[] | select(.status.phase == "Succeeded")] | length')
-  [ "$stored" = $((TP_N + WARMUP)) ] || log "throughput $mode round $r: the store holds $stored Succeeded runs, $((TP_N + WARMUP)) expected"
+  [ "$stored" = $((TP_N + WARMUP + primed)) ] || log "throughput $mode round $r: the store holds $stored Succeeded runs, $((TP_N + WARMUP + primed)) expected"
   stop_corral
   unset PART WANT_POOLED
   log "Corral $mode throughput round $r: $ok of $TP_N Succeeded with stdout hi, $pooled in warm containers; HTTP codes: $(sort "$d/codes" | uniq -c | tr -s ' \n' ' ')"
   [ "$ok" -ge $((TP_N * 9 / 10)) ] || { log "too many failed runs"; exit 1; }
-  echo "$((t1 - t0)) $ok $pooled $stored"
+  echo "$((t1 - t0)) $ok $pooled $stored $((TP_N + WARMUP + primed))"
 }
 tp_docker() {
   local d="$WORK/tp-docker.$1" t0 t1 ok
@@ -319,12 +331,17 @@ tp_docker() {
   echo "$((t1 - t0))"
 }
 rate() { awk -v n="$TP_N" -v u="$1" 'BEGIN { printf "%.1f", n / (u / 1e6) }'; }
-: > "$FRAG/throughput-corral-cold.us"; : > "$FRAG/throughput-corral-warm.us"; : > "$FRAG/throughput-docker.us"
+TP_MODES="cold warm full grown"
+for mode in $TP_MODES; do : > "$FRAG/throughput-corral-$mode.us"; done
+: > "$FRAG/throughput-docker.us"
 for r in $(seq "$TP_ROUNDS"); do
   log "throughput round $r of $TP_ROUNDS"
   tp_docker "$r" >> "$FRAG/throughput-docker.us"
   tp_corral "$r" cold >> "$FRAG/throughput-corral-cold.us"
   tp_corral "$r" warm -Dcorral.runs.bash-pool-size="$TP_P" >> "$FRAG/throughput-corral-warm.us"
+  tp_corral "$r" full -Dcorral.runs.bash-pool-size="$TP_N" >> "$FRAG/throughput-corral-full.us"
+  tp_corral "$r" grown -Dcorral.runs.bash-pool-size="$TP_P" -Dcorral.runs.bash-pool-max="$TP_N" \
+    >> "$FRAG/throughput-corral-grown.us"
 done
 note_ci throughput
 dm=$(pct 50 < "$FRAG/throughput-docker.us")
@@ -334,25 +351,32 @@ dm=$(pct 50 < "$FRAG/throughput-docker.us")
   echo "| variant | median runs/s | median wall time | rounds (runs/s) |"
   echo "|---|---|---|---|"
   echo "| \`docker run --rm\` (xargs -P $TP_P) | $(rate "$dm") | $(awk -v u="$dm" 'BEGIN { printf "%.1f s", u / 1e6 }') | $(for u in $(cat "$FRAG/throughput-docker.us"); do rate "$u"; echo -n ' '; done)|"
-  for mode in cold warm; do
+  for mode in $TP_MODES; do
     f="$FRAG/throughput-corral-$mode.us"
     cm=$(awk '{ print $1 }' "$f" | pct 50)
-    label="Corral \`POST /runs?wait=true\` (xargs -P $TP_P curl), no pool"
-    [ "$mode" = warm ] && label="Corral, bash pool of $TP_P"
+    case $mode in
+      cold) label="Corral \`POST /runs?wait=true\` (xargs -P $TP_P curl), no pool" ;;
+      warm) label="Corral, bash pool of $TP_P" ;;
+      full) label="Corral, bash pool of $TP_N (as large as the burst)" ;;
+      grown) label="Corral, bash pool of size $TP_P, max $TP_N, grown by a first burst" ;;
+    esac
     echo "| $label | $(rate "$cm") | $(awk -v u="$cm" 'BEGIN { printf "%.1f s", u / 1e6 }') | $(for u in $(awk '{ print $1 }' "$f"); do rate "$u"; echo -n ' '; done)|"
   done
   echo
-  for mode in cold warm; do
+  for mode in $TP_MODES; do
     f="$FRAG/throughput-corral-$mode.us"
     echo "Corral $mode / \`docker run --rm\` runs per second: **$(ratio "$dm" "$(awk '{ print $1 }' "$f" | pct 50)")**;"
     echo "runs per round that answered 201, Succeeded, stdout \`hi\`: $(awk '{ printf "%s%s", sep, $2; sep = ", " }' "$f") of $TP_N;"
-    echo "in a warm container: $(awk '{ printf "%s%s", sep, $3; sep = ", " }' "$f"); Succeeded runs in the store after the round: $(awk '{ printf "%s%s", sep, $4; sep = ", " }' "$f") ($((TP_N + WARMUP)) expected)."
+    echo "in a warm container: $(awk '{ printf "%s%s", sep, $3; sep = ", " }' "$f"); Succeeded runs in the store after the round: $(awk '{ printf "%s%s", sep, $4; sep = ", " }' "$f") ($(awk '{ printf "%s%s", sep, $5; sep = ", " }' "$f") expected)."
     echo
   done
   echo "Each Corral round is a fresh process with \`-Dcorral.runs.max-concurrent=$TP_P -Dcorral.runs.max-queued=1000\`"
   echo "($WARMUP warm-up runs first; the warm one waits for its pool to be full before the burst). A pool of $TP_P"
   echo "serves the first $TP_P runs of the burst; the rest wait for a container like cold runs do (each run that"
-  echo "takes a warm one also asks for its replacement, which competes with the cold starts)."
+  echo "takes a warm one also asks for its replacement, which competes with the cold starts). With a pool as large"
+  echo "as the burst every run finds a warm container; the grown pool starts at $TP_P and grows by one for each run"
+  echo "of a first, untimed burst that found it empty (\`corral.runs.bash-pool-max=$TP_N\`), is refilled to its grown"
+  echo "target, and then serves the timed burst."
 } > "$FRAG/throughput.md"
 cat "$FRAG/throughput.md" >&2
 

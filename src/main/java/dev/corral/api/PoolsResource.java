@@ -5,7 +5,10 @@ import dev.corral.config.CorralConfig;
 import dev.corral.runs.Runner;
 import dev.corral.runs.WarmPools;
 import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.PoolBounds;
+import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.Query;
 import dev.corral.store.SpecStore;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,13 +22,22 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code GET /pools}: each warm pool's size and how many of its containers wait idle right now. */
+/** {@code GET /pools}: each warm pool's bounds, what it is kept at now, and how many of its containers wait idle right now. */
 @Path("/pools")
 @RolesAllowed(Role.R)
 public class PoolsResource {
 
-    /** @param pool {@code tool/<name>} or {@code runner/<language>} */
-    public record PoolView(String pool, int size, int idle) {
+    /**
+     * @param pool   {@code tool/<name>} or {@code runner/<language>}
+     * @param max    the most it grows to under demand ({@code size}: a fixed pool)
+     * @param target what it is kept at now: its size, more while runs find it empty
+     * @param idle   warm containers waiting for a run right now
+     */
+    public record PoolView(String pool, int size, int max, int target, int idle) {
+
+        static PoolView of(String name, ObjectKey key, PoolBounds bounds, WarmPools pools) {
+            return new PoolView(name, bounds.size(), bounds.max(), pools.target(key, bounds), pools.idleCount(key));
+        }
     }
 
     @Inject
@@ -37,20 +49,20 @@ public class PoolsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Warm pools: language runners' (corral.runs.<language>-pool-size) and Tools' (pool.size)")
+    @Operation(summary = "Warm pools: language runners' (corral.runs.<language>-pool-size, -pool-max) and Tools' (pool.size, pool.max)")
     public List<PoolView> list() {
         List<PoolView> views = new ArrayList<>();
         var runs = config.runs();
         for (Runner r : Runner.values()) {
-            int size = r.poolSize(runs);
-            if (size > 0) {
-                views.add(new PoolView("runner/" + r.language(), size, warmPools.idleCount(r.poolKey())));
+            PoolBounds bounds = r.pool(runs);
+            if (bounds.pooled()) {
+                views.add(PoolView.of("runner/" + r.language(), r.poolKey(), bounds, warmPools));
             }
         }
         for (SpecObject tool : store.list(Query.ofKind(Kind.Tool))) {
-            int size = tool.spec().path("pool").path("size").asInt(0);
-            if (size > 0) {
-                views.add(new PoolView("tool/" + tool.metadata().name(), size, warmPools.idleCount(tool.key())));
+            PoolBounds bounds = ToolSpec.of(tool.spec()).pool();
+            if (bounds.pooled()) {
+                views.add(PoolView.of("tool/" + tool.metadata().name(), tool.key(), bounds, warmPools));
             }
         }
         return views;

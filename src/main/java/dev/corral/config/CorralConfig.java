@@ -157,13 +157,38 @@ public interface CorralConfig {
         @WithDefault("0")
         int bashPoolSize();
 
+        /**
+         * The most warm containers {@code language: bash} runs' pool grows to while runs find it empty
+         * (unset: the pool stays at its size); it shrinks back after {@code pool-shrink-after}.
+         */
+        Optional<Integer> bashPoolMax();
+
         /** Warm containers kept for {@code language: python} runs. */
         @WithDefault("0")
         int pythonPoolSize();
 
+        /**
+         * The most warm containers {@code language: python} runs' pool grows to while runs find it empty
+         * (unset: the pool stays at its size); it shrinks back after {@code pool-shrink-after}.
+         */
+        Optional<Integer> pythonPoolMax();
+
         /** Warm containers kept for {@code language: node} runs. */
         @WithDefault("0")
         int nodePoolSize();
+
+        /**
+         * The most warm containers {@code language: node} runs' pool grows to while runs find it empty
+         * (unset: the pool stays at its size); it shrinks back after {@code pool-shrink-after}.
+         */
+        Optional<Integer> nodePoolMax();
+
+        /**
+         * How long a pool grown by demand stays grown after the last run that looked for one of its
+         * containers; then its idle containers beyond its size are removed.
+         */
+        @WithDefault("5m")
+        Duration poolShrinkAfter();
 
         /** Timeout of a language run that sets none. */
         @WithDefault("60")

@@ -17,18 +17,22 @@ import dev.corral.spec.Json;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.PoolBounds;
 import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.SpecStore;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Keeps a warm pool at its size: {@code pool.size} idle containers of a Tool (or
- * {@code corral.runs.<language>-pool-size} of a language runner), created and started with the
- * runs' limits and lock-down, each waiting in the {@link Launcher} for one run. Claimed ones
+ * Keeps a warm pool at its target: {@code pool.size} idle containers of a Tool (or
+ * {@code corral.runs.<language>-pool-size} of a language runner), more while runs find it empty, up
+ * to {@code pool.max} (see {@link WarmPools#target}), created and started with the runs' limits and
+ * lock-down, each waiting in the {@link Launcher} for one run. Missing ones are started
+ * {@link PoolStarter#BATCH} at a time, in parallel, a batch per pass. Claimed ones
  * belong to their run; idle ones that are stale (the Tool changed), dead, surplus or not
  * started by this process are removed, and missing ones created. Writes the Tool's
  * {@code status.pool}.
@@ -42,6 +46,7 @@ public final class PoolReconciler implements KindReconciler {
     private final ObservedState observed;
     private final WarmPools pools;
     private final CorralConfig.Runs config;
+    private final PoolStarter starter = new PoolStarter();
 
     public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
                           CorralConfig.Runs config) {
@@ -72,6 +77,7 @@ public final class PoolReconciler implements KindReconciler {
     /** Idle warm containers would not be trusted by the next start (it replaces them): they go now. */
     @Override
     public void shutdown() {
+        starter.close();
         for (String id : pools.drainIdle()) {
             try {
                 runtime.removeContainer(id);
@@ -85,9 +91,12 @@ public final class PoolReconciler implements KindReconciler {
     public Result reconcile(ObjectKey key, SpecObject tool) {
         Runner runner = Runner.ofPoolKey(key).orElse(null);
         ToolSpec toolSpec = runner == null && tool != null ? ToolSpec.of(tool.spec()) : null;
-        int wanted = runner != null ? runner.poolSize(config) : toolSpec != null ? toolSpec.poolSize() : 0;
+        PoolBounds bounds = runner != null ? runner.pool(config) : toolSpec != null ? toolSpec.pool() : PoolBounds.NONE;
+        if (runner == null && tool == null) {
+            pools.forgetPool(key);
+        }
         RunContainers.Shape shape = null;
-        if (wanted > 0) {
+        if (bounds.pooled()) {
             String image = RunContainers.image(toolSpec, runner, config);
             ImageDefaults defaults;
             try {
@@ -96,18 +105,18 @@ public final class PoolReconciler implements KindReconciler {
                 String policy = "Never".equals(RunContainers.pullPolicy(toolSpec)) ? "Never" : "IfNotPresent";
                 defaults = runtime.ensureImage(image, policy);
             } catch (ImageUnavailableException e) {
-                writeStatus(tool, toolSpec, 0, e.getMessage());
+                writeStatus(tool, toolSpec, 0, 0, e.getMessage());
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
             }
             try {
                 shape = runner != null ? RunContainers.shape(runner, defaults, config)
                         : RunContainers.shape(tool.key(), toolSpec, null, defaults);
             } catch (IllegalArgumentException e) {
-                writeStatus(tool, toolSpec, 0, e.getMessage());
+                writeStatus(tool, toolSpec, 0, 0, e.getMessage());
                 return Result.terminal(e.getMessage());
             }
         }
-        int size = shape == null ? 0 : shape.poolSize();
+        int target = shape == null ? 0 : pools.target(key, bounds);
         String hash = shape == null ? null : shape.hash();
         int ready = 0;
         String died = null;
@@ -119,11 +128,12 @@ public final class PoolReconciler implements KindReconciler {
             if (standing == WarmPools.Standing.CLAIMED) {
                 continue;
             }
-            if (standing == WarmPools.Standing.IDLE && c.running() && ready < size) {
+            if (standing == WarmPools.Standing.IDLE && c.running() && ready < target) {
                 ready++;
                 continue;
             }
-            // Stale (the Tool changed), dead, surplus, or left by an earlier process; unless just claimed.
+            // Stale (the Tool changed), dead, surplus (a grown pool shrinking back), or left by an earlier
+            // process; unless just claimed.
             if (!pools.retire(c.id())) {
                 continue;
             }
@@ -136,17 +146,25 @@ public final class PoolReconciler implements KindReconciler {
         if (died != null) {
             // Most likely the image cannot run the launcher (no /bin/sh): back off instead of spinning.
             String msg = "warm container " + died + " exited while idle (a pooled image needs /bin/sh)";
-            writeStatus(tool, toolSpec, ready, msg);
+            writeStatus(tool, toolSpec, target, ready, msg);
             return Result.error(msg);
         }
-        while (ready < size) {
-            start(key, shape);
-            ready++;
+        RunContainers.Shape built = shape;
+        PoolStarter.Started started = starter.start(target - ready, () -> start(key, built));
+        ready += started.count();
+        writeStatus(tool, toolSpec, target, ready, null);
+        if (started.failure() != null) {
+            throw started.failure();
         }
-        writeStatus(tool, toolSpec, ready, null);
-        return Result.DONE;
+        if (ready < target) {
+            // The rest in the next pass: a pass never holds a worker longer than one batch of starts.
+            return Result.requeueAfter(Duration.ZERO);
+        }
+        // Looked at again when it may shrink back (a little after, so the window has surely passed).
+        return pools.shrinksIn(key).map(d -> Result.requeueAfter(d.plusMillis(10))).orElse(Result.DONE);
     }
 
+    /** Creates and starts one warm container; called by several starter threads at once. */
     private void start(ObjectKey key, RunContainers.Shape shape) {
         ContainerRequest request = RunContainers.warm(shape, WarmPools.containerName(key));
         String id = runtime.createContainer(request);
@@ -162,19 +180,20 @@ public final class PoolReconciler implements KindReconciler {
     }
 
     /** @param spec the Tool's spec, typed (null with {@code tool}: a runner pool has no Tool to report on) */
-    private void writeStatus(SpecObject tool, ToolSpec spec, int ready, String message) {
+    private void writeStatus(SpecObject tool, ToolSpec spec, int target, int ready, String message) {
         if (tool == null) {
             return;
         }
-        int size = spec.poolSize();
-        if (size == 0 && (tool.status() == null || (!tool.status().has("pool") && !tool.status().has("message")))) {
+        PoolBounds bounds = spec.pool();
+        if (!bounds.pooled() && (tool.status() == null || (!tool.status().has("pool") && !tool.status().has("message")))) {
             // A Tool without a pool has nothing to report, and is never written by the loop (its resourceVersion
             // changes only when a client changes it).
             return;
         }
         ObjectNode status = tool.status() == null ? Json.MAPPER.createObjectNode() : tool.status().deepCopy();
-        if (size > 0) {
-            status.putObject("pool").put("size", size).put("ready", ready);
+        if (bounds.pooled()) {
+            status.putObject("pool").put("size", bounds.size()).put("max", bounds.max()).put("target", target)
+                    .put("ready", ready);
         } else {
             status.remove("pool");
         }

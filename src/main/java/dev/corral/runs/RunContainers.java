@@ -16,6 +16,7 @@ import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.model.Isolation;
 import dev.corral.spec.model.LogLimits;
+import dev.corral.spec.model.PoolBounds;
 import dev.corral.spec.model.Resources;
 import dev.corral.spec.model.SecurityProfiles;
 import dev.corral.spec.model.ToolRunSpec;
@@ -46,13 +47,14 @@ public final class RunContainers {
      * ready is built from this alone.
      *
      * @param pool     the warm pool's key (a Tool's, or {@link Runner#poolKey}), or null
+     * @param poolBounds how many warm containers that pool keeps
      * @param inline   whether the image's /workspace is writable by the run's user, so inputs can
      *                 be written by the launcher instead of uploaded (true of the runner images)
      * @param isolation   how tightly the runs are confined
      * @param confinement their further limits, log rotation, profiles and runtime
      */
     public record Shape(String image, String imageId, List<String> command, Map<String, String> env, long memoryMb,
-                        double cpus, long pids, int uid, String network, ObjectKey pool, int poolSize, boolean inline,
+                        double cpus, long pids, int uid, String network, ObjectKey pool, PoolBounds poolBounds, boolean inline,
                         Isolation isolation, ContainerRequest.Confinement confinement) {
 
         /** Identifies warm containers built from this shape: a changed Tool, or a new image, makes idle ones stale. */
@@ -110,7 +112,7 @@ public final class RunContainers {
     public static Shape shape(Runner runner, ImageDefaults defaults, CorralConfig.Runs cfg) {
         return new Shape(runner.image(cfg), defaults.id(), List.of(runner.interpreter(), runner.scriptPath()), Map.of(),
                 LANGUAGE_RESOURCES.memoryMb(), LANGUAGE_RESOURCES.cpus(), LANGUAGE_RESOURCES.pids(), RUNNER_UID, null,
-                runner.poolKey(), runner.poolSize(cfg), true, LANGUAGE_ISOLATION, Confinements.confinement(LANGUAGE_ISOLATION,
+                runner.poolKey(), runner.pool(cfg), true, LANGUAGE_ISOLATION, Confinements.confinement(LANGUAGE_ISOLATION,
                         LANGUAGE_RESOURCES, LogLimits.DEFAULT, SecurityProfiles.DEFAULTS));
     }
 
@@ -136,7 +138,7 @@ public final class RunContainers {
         }
         Resources res = tool.resources();
         return new Shape(tool.image(), defaults.id(), command, tool.env(), res.memoryMb(), res.cpus(), res.pids(), NOBODY,
-                network, toolKey, tool.poolSize(), false, tool.isolation(),
+                network, toolKey, tool.pool(), false, tool.isolation(),
                 Confinements.confinement(tool.isolation(), res, tool.logs(), tool.security()));
     }
 

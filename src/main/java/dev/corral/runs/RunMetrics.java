@@ -4,6 +4,7 @@ import dev.corral.config.CorralConfig;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.PoolBounds;
 import dev.corral.spec.model.RunPhase;
 import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.spec.model.ToolSpec;
@@ -21,7 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs and warm pools as Prometheus series: {@code corral_runs_total{phase,runner}},
@@ -81,8 +82,8 @@ public final class RunMetrics {
     public RunMetrics attach() {
         store.addListener(this::onEvent);
         for (Runner r : Runner.values()) {
-            if (r.poolSize(config) > 0) {
-                poolGauges(r.poolKey(), "runner/" + r.language(), () -> r.poolSize(config));
+            if (r.pool(config).pooled()) {
+                poolGauges(r.poolKey(), "runner/" + r.language(), () -> r.pool(config));
             }
         }
         store.list(Query.ofKind(Kind.Tool)).forEach(this::toolChanged);
@@ -135,18 +136,21 @@ public final class RunMetrics {
     }
 
     private void toolChanged(SpecObject tool) {
-        if (ToolSpec.of(tool.spec()).poolSize() > 0) {
+        if (ToolSpec.of(tool.spec()).pool().pooled()) {
             ObjectKey key = tool.key();
             poolGauges(key, "tool/" + key.name(),
-                    () -> store.get(key).map(t -> ToolSpec.of(t.spec()).poolSize()).orElse(0));
+                    () -> store.get(key).map(t -> ToolSpec.of(t.spec()).pool()).orElse(PoolBounds.NONE));
         } else {
             removePool(tool.key());
         }
     }
 
-    private void poolGauges(ObjectKey key, String pool, IntSupplier size) {
+    private void poolGauges(ObjectKey key, String pool, Supplier<PoolBounds> bounds) {
         poolGauges.computeIfAbsent(key, k -> List.of(
-                Gauge.builder("corral_pool_size", size::getAsInt).description("Warm containers a pool is kept at")
+                Gauge.builder("corral_pool_size", () -> bounds.get().size())
+                        .description("Warm containers a pool is kept at whatever the demand").tag("pool", pool).register(registry),
+                Gauge.builder("corral_pool_target", () -> pools.target(key, bounds.get()))
+                        .description("Warm containers a pool is kept at now: its size, more while runs find it empty (up to its max)")
                         .tag("pool", pool).register(registry),
                 Gauge.builder("corral_pool_idle", () -> pools.idleCount(key))
                         .description("Warm containers of a pool waiting idle for a run right now")

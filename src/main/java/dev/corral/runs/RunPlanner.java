@@ -77,7 +77,7 @@ public final class RunPlanner {
         }
         RunContainers.RunSetup setup = ((RunObservation.Setup.Ready) o.setup()).setup();
         // A NUL byte cannot travel through sh: such a run's inputs are uploaded, which only a cold start does.
-        boolean poolable = setup.shape().poolSize() > 0 && Launcher.textOnly(setup.files());
+        boolean poolable = setup.shape().poolBounds().pooled() && Launcher.textOnly(setup.files());
         if (poolable && o.warm() == null) {
             return new RunStep.Observe(RunStep.Fact.WARM);
         }

@@ -21,8 +21,8 @@ public class RunWiring {
 
     @Produces
     @Singleton
-    WarmPools warmPools() {
-        return new WarmPools();
+    WarmPools warmPools(CorralConfig config, Clock clock) {
+        return new WarmPools(clock, config.runs().poolShrinkAfter());
     }
 
     /** Built at start-up: its store listener must see every run that finishes. */

@@ -3,6 +3,7 @@ package dev.corral.runs;
 import dev.corral.config.CorralConfig;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.model.PoolBounds;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -48,12 +49,12 @@ public enum Runner {
         };
     }
 
-    /** {@code corral.runs.<language>-pool-size}. */
-    public int poolSize(CorralConfig.Runs cfg) {
+    /** {@code corral.runs.<language>-pool-size} and {@code -pool-max} (a max below the size is the size). */
+    public PoolBounds pool(CorralConfig.Runs cfg) {
         return switch (this) {
-            case BASH -> cfg.bashPoolSize();
-            case PYTHON -> cfg.pythonPoolSize();
-            case NODE -> cfg.nodePoolSize();
+            case BASH -> PoolBounds.of(cfg.bashPoolSize(), cfg.bashPoolMax().orElse(cfg.bashPoolSize()));
+            case PYTHON -> PoolBounds.of(cfg.pythonPoolSize(), cfg.pythonPoolMax().orElse(cfg.pythonPoolSize()));
+            case NODE -> PoolBounds.of(cfg.nodePoolSize(), cfg.nodePoolMax().orElse(cfg.nodePoolSize()));
         };
     }
 

@@ -1,6 +1,10 @@
 package dev.corral.runs;
 
 import dev.corral.spec.ObjectKey;
+import dev.corral.spec.model.PoolBounds;
+
+import java.time.Clock;
+import java.time.Duration;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +31,20 @@ public final class WarmPools {
     private final Map<ObjectKey, Deque<Warm>> idle = new HashMap<>();
     private final Map<String, ObjectKey> claimed = new HashMap<>();
     private final Set<String> fed = new HashSet<>();
+    private final PoolDemand demand;
+
+    /** Pools that fall back to their size after five quiet minutes, by the system clock. */
+    public WarmPools() {
+        this(Clock.systemUTC(), DEFAULT_SHRINK_AFTER);
+    }
+
+    /** @param shrinkAfter how long a grown pool stays grown after the last run that looked for one of its containers */
+    public WarmPools(Clock clock, Duration shrinkAfter) {
+        this.demand = new PoolDemand(clock, shrinkAfter);
+    }
+
+    /** {@code corral.runs.pool-shrink-after}'s default: Kubernetes' HPA waits as long before scaling down. */
+    public static final Duration DEFAULT_SHRINK_AFTER = Duration.ofMinutes(5);
 
     /** A container name for a new warm container of this pool. */
     public static String containerName(ObjectKey pool) {
@@ -36,7 +54,8 @@ public final class WarmPools {
     }
 
     /**
-     * Takes an idle container of {@code pool} built from {@code hash} for {@code run}.
+     * Takes an idle container of {@code pool} built from {@code hash} for {@code run}. Found or not, the
+     * pool's demand counts it: a miss grows the pool (up to its max) for the runs that follow.
      *
      * @param running whether the engine (as last seen) has the container running
      */
@@ -46,10 +65,12 @@ public final class WarmPools {
             Warm w = q.pollFirst();
             if (w.hash().equals(hash) && running.test(w.id())) {
                 claimed.put(w.id(), run);
+                demand.looked(pool, false);
                 return Optional.of(w.id());
             }
             // Stale or dead: the pool's next reconcile removes it (it is neither idle nor claimed).
         }
+        demand.looked(pool, true);
         return Optional.empty();
     }
 
@@ -87,6 +108,21 @@ public final class WarmPools {
         fed.remove(id);
         idle.values().forEach(q -> q.removeIf(w -> w.id().equals(id)));
         return true;
+    }
+
+    /** How many warm containers {@code pool} is kept at now: its size, plus recent demand, up to its max. */
+    public int target(ObjectKey pool, PoolBounds bounds) {
+        return bounds.target(demand.extra(pool));
+    }
+
+    /** When a grown pool falls back to its size (nothing when it is at its size). */
+    public Optional<Duration> shrinksIn(ObjectKey pool) {
+        return demand.shrinksIn(pool);
+    }
+
+    /** A pool that is gone: its demand too. */
+    public void forgetPool(ObjectKey pool) {
+        demand.forget(pool);
     }
 
     public synchronized int idleCount(ObjectKey pool) {

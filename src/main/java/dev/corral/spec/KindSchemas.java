@@ -1,5 +1,6 @@
 package dev.corral.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.spec.schema.AnyObjectSchema;
 import dev.corral.spec.schema.BooleanSchema;
@@ -164,7 +165,8 @@ final class KindSchemas {
                 .optional("network", new StringSchema().oneOf("none", "session"), "none")
                 .optional("ttlSecondsAfterFinished", new IntegerSchema(0, 7L * 24 * 3600), 3600)
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
-                .optional("pool", new ObjectSchema().required("size", new IntegerSchema(0, MAX_POOL)))
+                .optional("pool", new ObjectSchema().required("size", new IntegerSchema(0, MAX_POOL))
+                        .optional("max", new IntegerSchema(0, MAX_POOL_GROWN)).rule(KindSchemas::poolMaxNotBelowSize))
                 .refuse("privileged", "privileged containers are not allowed")
                 .refuse("hostNetwork", "host networking is not allowed")
                 .rule(KindSchemas::poolWithoutSessionNetwork);
@@ -173,8 +175,22 @@ final class KindSchemas {
     /** Warm containers per pool: each is a running container (a few MiB while idle, up to its limits). */
     static final int MAX_POOL = 64;
 
+    /**
+     * How far a pool may grow under demand: higher than its steady size, as a grown pool only holds
+     * containers that runs asked for (each miss adds one) and gives them back when idle.
+     */
+    static final int MAX_POOL_GROWN = 256;
+
+    private static void poolMaxNotBelowSize(ObjectNode pool, String path, List<FieldError> errors) {
+        if (pool.has("max") && pool.path("max").asInt() < pool.path("size").asInt()) {
+            errors.add(new FieldError(null, Schema.child(path, "max"),
+                    "must be at least size (" + pool.path("size").asInt() + "): the most the pool grows to"));
+        }
+    }
+
     private static void poolWithoutSessionNetwork(ObjectNode spec, String path, List<FieldError> errors) {
-        if (spec.path("pool").path("size").asInt(0) > 0 && "session".equals(spec.path("network").asText())) {
+        JsonNode pool = spec.path("pool");
+        if (pool.path("max").asInt(pool.path("size").asInt(0)) > 0 && "session".equals(spec.path("network").asText())) {
             // A warm container is made before its run (and its session) is known, and one without a
             // network cannot join one later.
             errors.add(new FieldError(null, Schema.child(path, "pool"),

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +37,8 @@ class PoolReconcilerTest {
     FileSpecStore store;
     final RunEngine engine = new RunEngine();
     final ObservedState observed = new ObservedState();
-    final WarmPools pools = new WarmPools();
+    final RunFixtures.TestClock clock = new RunFixtures.TestClock(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+    final WarmPools pools = new WarmPools(clock, java.time.Duration.ofSeconds(60));
     PoolReconciler pool;
 
     @BeforeEach
@@ -63,13 +67,27 @@ class PoolReconcilerTest {
         return (ObjectNode) store.get(TOOL).orElseThrow().status().get("pool");
     }
 
+    /** The calls made to each container (containers are started in parallel: only each one's own order holds). */
+    Map<String, List<String>> writesPerContainer() {
+        Map<String, List<String>> per = new TreeMap<>();
+        for (String w : engine.writes()) {
+            String[] parts = w.split(" ");
+            if (parts.length > 1 && parts[1].startsWith("corral-pool-")) {
+                per.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[0] + (parts.length > 2 ? " " + parts[2] : ""));
+            }
+        }
+        return per;
+    }
+
     @Test
     void aToolsPoolIsFilledWithStartedWarmContainers() {
         assertEquals(Result.DONE, tool("{\"image\": \"corral/busybox:latest\", \"command\": [\"cat\"], \"pool\": {\"size\": 2}}"));
-        assertEquals(List.of("ensure-image corral/busybox:latest",
-                "create-container corral-pool-t-*", "copy-in corral-pool-t-* /workspace", "start-container corral-pool-t-*",
-                "create-container corral-pool-t-*", "copy-in corral-pool-t-* /workspace", "start-container corral-pool-t-*"),
-                writes(), "a Tool image's workspace is not its run user's: the skeleton goes in first");
+        assertEquals("ensure-image corral/busybox:latest", writes().get(0));
+        Map<String, List<String>> per = writesPerContainer();
+        assertEquals(2, per.size());
+        per.values().forEach(calls -> assertEquals(List.of("create-container", "copy-in /workspace", "start-container"),
+                calls, "a Tool image's workspace is not its run user's: the skeleton goes in first"));
+        assertEquals(7, writes().size());
         assertEquals(2, poolStatus().get("ready").asInt());
         assertEquals(2, pools.idleCount(TOOL));
     }
@@ -121,6 +139,58 @@ class PoolReconcilerTest {
         assertEquals(Result.Kind.ERROR, r.kind(), "backs off rather than spin on an image that cannot idle");
         assertEquals(List.of("ensure-image corral/busybox:latest", "remove-container corral-pool-t-*"), writes());
         assertTrue(store.get(TOOL).orElseThrow().status().get("message").asText().contains("exited while idle"));
+    }
+
+    @Test
+    void aPoolGrowsByOneForEachRunThatFoundItEmptyUpToItsMaxAndShrinksBackWhenQuiet() {
+        String spec = "{\"image\": \"corral/busybox:latest\", \"command\": [\"cat\"], \"pool\": {\"size\": 1, \"max\": 3}}";
+        tool(spec);
+        String hash = hashOf(observed.containersOf(TOOL).get(0).id());
+        for (int i = 0; i < 5; i++) {
+            // The first finds the idle one; the four after it find the pool empty.
+            pools.claim(TOOL, hash, ObjectKey.of(Kind.ToolRun, null, "r" + i), x -> true);
+        }
+        assertEquals(3, pools.target(TOOL, new dev.corral.spec.model.PoolBounds(1, 3)), "1 + 4 misses, capped at max 3");
+        Result r = tool(spec);
+        assertEquals(3, pools.idleCount(TOOL), "grown to its max");
+        assertEquals(Result.Kind.REQUEUE, r.kind(), "looked at again when it may shrink");
+        assertEquals(java.time.Duration.ofSeconds(60).plusMillis(10), r.after());
+        assertEquals(3, writesPerContainer().size());
+        ObjectNode status = poolStatus();
+        assertEquals(List.of(1, 3, 3, 3), List.of(status.get("size").asInt(), status.get("max").asInt(),
+                status.get("target").asInt(), status.get("ready").asInt()));
+
+        clock.advanceSeconds(59);
+        assertEquals(Result.Kind.REQUEUE, tool(spec).kind());
+        assertEquals(List.of("ensure-image corral/busybox:latest"), writes(), "still within the quiet window");
+        clock.advanceSeconds(1);
+        assertEquals(Result.DONE, tool(spec));
+        assertEquals(List.of("ensure-image corral/busybox:latest", "remove-container corral-pool-t-*",
+                "remove-container corral-pool-t-*"), writes(), "back to its size after a quiet minute");
+        assertEquals(1, pools.idleCount(TOOL));
+        assertEquals(1, poolStatus().get("target").asInt());
+    }
+
+    @Test
+    void aPoolOfSizeZeroStartsEmptyAndGrowsOnlyWhenRunsAsk() {
+        String spec = "{\"image\": \"corral/busybox:latest\", \"command\": [\"cat\"], \"pool\": {\"size\": 0, \"max\": 2}}";
+        assertEquals(Result.DONE, tool(spec));
+        assertEquals(List.of("ensure-image corral/busybox:latest"), writes(), "nothing until a run asks");
+        assertTrue(pools.claim(TOOL, "any", ObjectKey.of(Kind.ToolRun, null, "r1"), x -> true).isEmpty());
+        tool(spec);
+        assertEquals(1, pools.idleCount(TOOL), "one run missed: one warm container for the next");
+    }
+
+    @Test
+    void aPoolMissingManyStartsThemABatchAtATime() {
+        pool = new PoolReconciler(store, engine, observed, pools, RunFixtures.config(20, 4));
+        Result r = pool.reconcile(Runner.BASH.poolKey(), null);
+        assertEquals(PoolStarter.BATCH, pools.idleCount(Runner.BASH.poolKey()));
+        assertEquals(Result.Kind.REQUEUE, r.kind(), "the rest in the next pass");
+        assertEquals(java.time.Duration.ZERO, r.after());
+        pool.reconcile(Runner.BASH.poolKey(), null);
+        assertEquals(Result.DONE, pool.reconcile(Runner.BASH.poolKey(), null));
+        assertEquals(20, pools.idleCount(Runner.BASH.poolKey()));
     }
 
     /** The shape hash of the idle container {@code id}: the one the pool recorded it under. */

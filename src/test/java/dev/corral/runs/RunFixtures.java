@@ -12,9 +12,11 @@ import dev.corral.spec.SpecValidator;
 import dev.corral.spec.model.ToolRunSpec;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Runs, Tools and settings for the engine-free tests of the runs package. */
@@ -92,6 +94,11 @@ final class RunFixtures {
 
     /** Corral's run settings with a warm pool of {@code bashPool} for bash runs. */
     static CorralConfig.Runs config(int bashPool, int maxConcurrent) {
+        return config(bashPool, bashPool, maxConcurrent);
+    }
+
+    /** Corral's run settings with a bash pool of {@code bashPool} that grows up to {@code bashMax}. */
+    static CorralConfig.Runs config(int bashPool, int bashMax, int maxConcurrent) {
         return new CorralConfig.Runs() {
             public OptionalInt maxConcurrent() {
                 return OptionalInt.of(maxConcurrent);
@@ -131,6 +138,22 @@ final class RunFixtures {
 
             public int nodePoolSize() {
                 return 0;
+            }
+
+            public Optional<Integer> bashPoolMax() {
+                return Optional.of(bashMax);
+            }
+
+            public Optional<Integer> pythonPoolMax() {
+                return Optional.empty();
+            }
+
+            public Optional<Integer> nodePoolMax() {
+                return Optional.empty();
+            }
+
+            public Duration poolShrinkAfter() {
+                return WarmPools.DEFAULT_SHRINK_AFTER;
             }
 
             public int defaultTimeoutSeconds() {

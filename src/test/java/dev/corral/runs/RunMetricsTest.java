@@ -101,12 +101,17 @@ class RunMetricsTest {
         assertEquals(3.0, registry.find("corral_pool_size").tag("pool", "tool/wc").gauge().value());
         assertEquals(2.0, registry.find("corral_pool_idle").tag("pool", "tool/wc").gauge().value());
 
-        store.apply(List.of(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"pool\": {\"size\": 5}}")),
+        store.apply(List.of(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"pool\": {\"size\": 5, \"max\": 7}}")),
                 ApplyOptions.api(false));
         assertEquals(5.0, registry.find("corral_pool_size").tag("pool", "tool/wc").gauge().value(), "read live");
+        assertEquals(5.0, registry.find("corral_pool_target").tag("pool", "tool/wc").gauge().value());
+        pools.claim(wc, "other-hash", ObjectKey.of(Kind.ToolRun, null, "r1"), id -> true);
+        assertEquals(6.0, registry.find("corral_pool_target").tag("pool", "tool/wc").gauge().value(),
+                "a run that found no warm container grows the target");
 
         store.delete(wc, null, "api");
         assertNull(registry.find("corral_pool_size").tag("pool", "tool/wc").gauge(), "a deleted Tool's pool goes");
         assertNull(registry.find("corral_pool_idle").tag("pool", "tool/wc").gauge());
+        assertNull(registry.find("corral_pool_target").tag("pool", "tool/wc").gauge());
     }
 }

@@ -84,7 +84,7 @@ class RunStatusBuilderTest {
     void aToolSpecIsReadFromTheSchemasDefaults() {
         ToolSpec t = ToolSpec.of(RunFixtures.tool("t", "{\"image\": \"busybox:1\"}").spec());
         assertEquals(new ToolSpec("busybox:1", java.util.List.of(), java.util.Map.of(),
-                new dev.corral.spec.model.Resources(256, 0.5, 256), 60, false, 3600, "IfNotPresent", 0,
+                new dev.corral.spec.model.Resources(256, 0.5, 256), 60, false, 3600, "IfNotPresent", dev.corral.spec.model.PoolBounds.NONE,
                 dev.corral.spec.model.Isolation.standard, dev.corral.spec.model.LogLimits.DEFAULT,
                 dev.corral.spec.model.SecurityProfiles.DEFAULTS), t);
         assertThrows(IllegalArgumentException.class, () -> ToolSpec.of(Json.MAPPER.createObjectNode()

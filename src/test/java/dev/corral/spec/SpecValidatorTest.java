@@ -261,6 +261,21 @@ class SpecValidatorTest {
         FieldError e = error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, network: session, pool: {size: 1}}\n");
         assertEquals("spec.pool", e.path());
         assertContains("network: session", e.message());
+        assertEquals("spec.pool", error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, network: session, "
+                + "pool: {size: 0, max: 2}}\n").path(), "a pool that only grows on demand is a pool too");
+    }
+
+    @Test
+    void aToolPoolMayGrowUpToAMaxNotBelowItsSize() {
+        ObjectNode spec = one(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {size: 2, max: 200}}\n").spec();
+        assertEquals(200, spec.at("/pool/max").intValue());
+        assertFalse(one(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {size: 2}}\n").spec()
+                .at("/pool").has("max"), "no max: a fixed pool, none stored");
+        FieldError below = error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {size: 3, max: 2}}\n");
+        assertEquals("spec.pool.max", below.path());
+        assertContains("at least size (3)", below.message());
+        assertEquals("spec.pool.max", error(HEAD + "kind: Tool\nmetadata: {name: t}\nspec: {image: x, pool: {size: 1, max: 257}}\n")
+                .path());
     }
 
     @Test

@@ -15,14 +15,14 @@ import java.util.TreeMap;
  * @param command         empty when the Tool sets none: its image's CMD runs, as in Docker
  * @param sessionNetwork  {@code network: session}: its runs join their session's network
  * @param env             sorted by name, as the containers get it
- * @param poolSize        warm containers kept; 0 when the Tool has no {@code pool}
+ * @param pool            its warm pool's bounds; {@link PoolBounds#NONE} when the Tool has no {@code pool}
  * @param isolation       how tightly its runs are confined
  * @param logs            how much of a run's output the engine keeps
  * @param security        its runs' seccomp and AppArmor profiles
  */
 public record ToolSpec(String image, List<String> command, Map<String, String> env, Resources resources,
                        long timeoutSeconds, boolean sessionNetwork, long ttlSecondsAfterFinished,
-                       String imagePullPolicy, int poolSize, Isolation isolation, LogLimits logs,
+                       String imagePullPolicy, PoolBounds pool, Isolation isolation, LogLimits logs,
                        SecurityProfiles security) {
 
     /** @param spec the {@code spec} of a Tool that went through {@code SpecValidator} */
@@ -37,11 +37,11 @@ public record ToolSpec(String image, List<String> command, Map<String, String> e
         List<String> command = new ArrayList<>();
         spec.path("command").forEach(c -> command.add(c.asText()));
         // No pool is a pool of none: the schema has no default for it, as "pool" is the switch itself.
-        int poolSize = spec.path("pool").path("size").asInt(0);
+        PoolBounds pool = PoolBounds.of(spec.get("pool"));
         return new ToolSpec(spec.get("image").asText(), List.copyOf(command), Collections.unmodifiableMap(env),
                 Resources.of(spec.get("resources")), spec.get("timeoutSeconds").asLong(),
                 "session".equals(spec.get("network").asText()), spec.get("ttlSecondsAfterFinished").asLong(),
-                spec.get("imagePullPolicy").asText(), poolSize,
+                spec.get("imagePullPolicy").asText(), pool,
                 Isolation.parse(spec.path("isolation").asText(null), Isolation.TOOL_DEFAULT),
                 LogLimits.of(spec.get("logs")), SecurityProfiles.of(spec.get("security")));
     }

@@ -41,7 +41,7 @@ class WarmPoolTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("corral.runs.bash-pool-size", "2", "corral.runs.python-pool-size", "1",
-                    "corral.data-dir", "target/corral-test-data-pools");
+                    "corral.runs.pool-shrink-after", "3s", "corral.data-dir", "target/corral-test-data-pools");
         }
     }
 
@@ -197,5 +197,37 @@ class WarmPoolTest {
                 "corral.dev/name=" + tool, "corral.dev/instance=test").isEmpty());
         assertNotEquals(0, Docker.containers("corral.dev/pool=true", "corral.dev/instance=test").size(),
                 "the runner pools stay");
+    }
+
+    @Test
+    void aPoolGrowsWhenRunsFindItEmptyAndShrinksBackWhenQuiet() {
+        String tool = Specs.unique("grows");
+        Specs.apply("""
+                apiVersion: corral.dev/v1
+                kind: Tool
+                metadata: {name: %s}
+                spec:
+                  image: corral/busybox:latest
+                  command: ["sh", "-c", "echo ran"]
+                  pool: {size: 0, max: 2}
+                """.formatted(tool));
+        awaitIdle("tool/" + tool, 0);
+        assertEquals(List.of(2), given().get("/pools").jsonPath().getList("findAll { it.pool == 'tool/" + tool + "' }.max"));
+
+        JsonPath cold = run(Map.of("tool", tool));
+        assertEquals("ran\n", cold.getString("status.stdout"), cold.prettify());
+        assertNotEquals(Boolean.TRUE, cold.get("status.pooled"), "an empty pool: the first run starts its own container");
+        awaitIdle("tool/" + tool, 1);
+        JsonPath status = given().get("/specs/tool/" + tool).jsonPath();
+        assertEquals(1, status.getInt("status.pool.target"), status.prettify());
+
+        JsonPath warm = run(Map.of("tool", tool));
+        assertTrue(warm.getBoolean("status.pooled"), "the run that follows finds the one its predecessor asked for");
+        assertEquals("ran\n", warm.getString("status.stdout"));
+
+        // Quiet for corral.runs.pool-shrink-after (3 s here): back to its size, no container left.
+        await().atMost(Specs.CONVERGE).until(() -> warmIds(tool).stream().allMatch(String::isEmpty)
+                && given().get("/pools").jsonPath().getList("findAll { it.pool == 'tool/" + tool + "' }.target").equals(List.of(0)));
+        Specs.delete("tool/" + tool);
     }
 }
