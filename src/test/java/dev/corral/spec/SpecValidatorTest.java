@@ -2,6 +2,7 @@ package dev.corral.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.spec.model.PoolBounds;
 import dev.corral.spec.schema.FieldError;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,7 @@ class SpecValidatorTest {
         assertEquals(30, t.spec().get("timeoutSeconds").intValue());
         assertEquals("none", t.spec().get("network").asText());
         assertEquals("IfNotPresent", t.spec().get("imagePullPolicy").asText());
+        assertEquals(PoolBounds.of(1, 4), PoolBounds.of(t.spec().get("pool")));
     }
 
     @Test
