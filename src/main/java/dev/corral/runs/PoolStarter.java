@@ -61,8 +61,9 @@ final class PoolStarter implements AutoCloseable {
                     failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 }
             } catch (InterruptedException e) {
+                // Corral is stopping (close() interrupts the worker): not a failure, the rest is not waited for.
                 Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted while starting warm containers", e);
+                break;
             }
         }
         return new Started(count, failure);
