@@ -111,8 +111,10 @@ public final class ContainerObserver {
             if (byAddress) {
                 own.join(d.network(), networkId);
             }
-            ContainerDetails details = runtime.inspectContainer(keeper.id()).orElse(null);
-            String address = details == null ? null : details.ipAddresses().get(d.network());
+            // The listed address when there is one: adopting running containers after a restart costs no
+            // engine call each. Exec probes need none.
+            String address = !byAddress ? null : keeper.address(d.network()).orElseGet(() -> runtime
+                    .inspectContainer(keeper.id()).map(c -> c.ipAddresses().get(d.network())).orElse(null));
             prober.watch(key, d.uid(), keeper.id(), d.health(), address);
         }
         return prober.view(key);

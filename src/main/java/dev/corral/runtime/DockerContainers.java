@@ -42,10 +42,17 @@ final class DockerContainers {
         for (Container c : list) {
             String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].substring(1);
             Map<String, String> networks = new java.util.HashMap<>();
+            Map<String, String> addresses = new java.util.HashMap<>();
             if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {
-                c.getNetworkSettings().getNetworks().forEach((n, cn) -> networks.put(n, cn.getNetworkID()));
+                c.getNetworkSettings().getNetworks().forEach((n, cn) -> {
+                    networks.put(n, cn.getNetworkID());
+                    if (cn.getIpAddress() != null && !cn.getIpAddress().isEmpty()) {
+                        addresses.put(n, cn.getIpAddress());
+                    }
+                });
             }
-            out.add(new ObservedContainer(c.getId(), name, DockerCalls.labels(c.getLabels()), c.getState(), networks));
+            out.add(new ObservedContainer(c.getId(), name, DockerCalls.labels(c.getLabels()), c.getState(), networks,
+                    addresses));
         }
         return out;
     }

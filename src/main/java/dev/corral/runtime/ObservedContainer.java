@@ -1,18 +1,34 @@
 package dev.corral.runtime;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A container as one list call saw it.
  *
  * @param state    Docker's state word: created, running, paused, restarting, removing, exited, dead
- * @param networks the networks it is attached to, name to network id; null when not known
+ * @param networks  the networks it is attached to, name to network id; null when not known
+ * @param addresses its address on each network as the list saw it, name to IP; null when not known
  */
 public record ObservedContainer(String id, String name, Map<String, String> labels, String state,
-                                Map<String, String> networks) {
+                                Map<String, String> networks, Map<String, String> addresses) {
 
     public ObservedContainer(String id, String name, Map<String, String> labels, String state) {
-        this(id, name, labels, state, null);
+        this(id, name, labels, state, null, null);
+    }
+
+    public ObservedContainer(String id, String name, Map<String, String> labels, String state,
+                             Map<String, String> networks) {
+        this(id, name, labels, state, networks, null);
+    }
+
+    /**
+     * Its address on {@code network} as listed, so that adopting a probed container after a restart
+     * needs no inspect of it; empty when not known (then ask the engine).
+     */
+    public Optional<String> address(String network) {
+        String a = addresses == null ? null : addresses.get(network);
+        return a == null || a.isEmpty() ? Optional.empty() : Optional.of(a);
     }
 
     public boolean running() {
@@ -29,10 +45,11 @@ public record ObservedContainer(String id, String name, Map<String, String> labe
     }
 
     public ObservedContainer withState(String newState) {
-        return new ObservedContainer(id, name, labels, newState, networks);
+        return new ObservedContainer(id, name, labels, newState, networks, addresses);
     }
 
+    /** Attached or detached: its addresses are no longer known from the list (a reconnect may change them). */
     public ObservedContainer withNetworks(Map<String, String> newNetworks) {
-        return new ObservedContainer(id, name, labels, state, newNetworks);
+        return new ObservedContainer(id, name, labels, state, newNetworks, null);
     }
 }

@@ -383,6 +383,35 @@ class ReconcilersOnFakeEngineTest {
     }
 
     @Test
+    void aFreshCorralAdoptsAProbedContainerWithoutAskingTheEngineForItsAddress() {
+        apply(Kind.Session, null, "s1", "{}");
+        reconcile(S1);
+        apply(Kind.Relic, "s1", "web", WEB_SPEC.replace("\"port\": 80,", "\"port\": 80, \"health\": {\"tcp\": {\"port\": 80}},"));
+        reconcile(WEB);
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        assertTrue(prober.watching(WEB, id), "probed by the first process");
+        // A new Corral process: its first list (with each container's addresses), a new prober and observer.
+        observed.replace(ObservedState.stamp(), engine.listContainers(), engine.listNetworks(), engine.listVolumes());
+        var freshProber = new HealthProber(engine, woken::add, new SimpleMeterRegistry(), Clock.systemUTC(), events, 1);
+        var fresh = new ContainerReconciler(new ContainerObserver(observed, engine, freshProber,
+                new CrashTracker(Duration.ofMinutes(10)), new OwnContainer(engine)), executor,
+                new StatusWriter(store, Clock.systemUTC(), new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0)),
+                PlannerTest.SETTINGS, new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0), woken::add,
+                Clock.systemUTC(), new OwnContainer(engine), events);
+        try {
+            engine.clearActions();
+            fresh.reconcile(WEB, store.get(WEB).orElseThrow());
+            fresh.reconcile(WEB, store.get(WEB).orElseThrow());
+            assertTrue(freshProber.watching(WEB, id), "probed again by the new one");
+            assertEquals(List.of(), engine.actions().stream().filter(a -> a.verb().startsWith("inspect")).toList(),
+                    "adopted with no inspect: its address was in the list");
+        } finally {
+            fresh.shutdown();
+        }
+    }
+
+    @Test
     void containerGoneSinceTheListIsLookedAtAgain() {
         webRunning();
         reconcile(WEB);

@@ -63,7 +63,14 @@ public class FakeRuntime implements ContainerRuntime {
 
         ObservedContainer observed() {
             String state = paused ? "paused" : running ? "running" : exitCode == null ? "created" : "exited";
-            return new ObservedContainer(id, request.name(), request.labels(), state, Map.copyOf(networks));
+            return new ObservedContainer(id, request.name(), request.labels(), state, Map.copyOf(networks), addresses());
+        }
+
+        /** Its address on each of its networks, as the list and inspect report them. */
+        Map<String, String> addresses() {
+            Map<String, String> ips = new LinkedHashMap<>();
+            networks.keySet().forEach(n -> ips.put(n, "10.0.0." + (2 + ips.size())));
+            return ips;
         }
     }
 
@@ -248,10 +255,8 @@ public class FakeRuntime implements ContainerRuntime {
         if (c == null) {
             return Optional.empty();
         }
-        Map<String, String> ips = new LinkedHashMap<>();
-        c.networks.keySet().forEach(n -> ips.put(n, "10.0.0." + (2 + ips.size())));
         return Optional.of(new ContainerDetails(c.id, c.request.name(), c.request.labels(), c.running, c.exitCode,
-                c.oomKilled, null, c.startedAt, c.finishedAt, ips));
+                c.oomKilled, null, c.startedAt, c.finishedAt, c.addresses()));
     }
 
     @Override
