@@ -9,6 +9,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # The JVM options Corral runs with in production (deploy/jvm.options), unless JAVA_OPTS says otherwise:
 # a benchmark measures what users run.
 JAVA_OPTS=${JAVA_OPTS:-$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as deploy/run.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 rm_label() { # remove containers, then networks, carrying label $1

@@ -11,5 +11,7 @@ if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newe
 fi
 # deploy/jvm.options: a capped heap with the serial collector (why: see that file). Override with JAVA_OPTS.
 JAVA_OPTS=${JAVA_OPTS:-$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')}
+# Two malloc arenas, not glibc's eight per core: each thread's arena keeps its own freed memory.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 exec java $JAVA_OPTS -Dcorral.specs-dir=specs "$@" -jar target/quarkus-app/quarkus-run.jar

@@ -36,6 +36,8 @@ if [ $# -eq 0 ] || [ "${1#-}" != "$1" ]; then
       [ "$heap" -ge 64 ] || heap=64
       JAVA_OPTS=$(grep -v '^#' /deployments/jvm.options | sed "s/^-Xmx.*/-Xmx${heap}m/" | tr '\n' ' ')
     fi
+    # Two malloc arenas, not glibc's eight per core (deploy/run.sh says why).
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
     set -- java $JAVA_OPTS "$@" -jar /deployments/quarkus-run.jar
   else
