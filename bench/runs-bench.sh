@@ -4,11 +4,13 @@
 #   cold        POST /runs?wait=true of a one-line bash run (`echo hi`) and a one-line python run
 #               (`print(1)`), sequential, after WARMUP warm-up runs of each, no warm pool; against
 #               `docker run --rm <same flags> <image> bash -c 'echo hi'` / `python3 -c 'print(1)'`.
-#               The four variants are interleaved (one of each per round) so that drift in the
-#               machine's load hits them alike. Median and p95 of each; target Corral/docker-run
-#               of the medians <= 1.15.
-#   warm        the same, with warm pools of POOL containers for bash and python
-#               (corral.runs.<language>-pool-size); before each sample, of either side, the script
+#               A third pair: a run of a Tool (busybox, `grep -c fox` of its parameters, the same limits)
+#               with parameters {"text": "the quick brown fox"}, against `docker run -i --rm` of the same
+#               image and command with the parameters on stdin. The six variants are interleaved (one of
+#               each per round) so that drift in the machine's load hits them alike. Median and p95 of
+#               each; target Corral/docker-run of the medians <= 1.15.
+#   warm        the same, with warm pools of POOL containers for bash, python and the Tool
+#               (corral.runs.<language>-pool-size, the Tool's pool.size); before each sample, of either side, the script
 #               waits until the pools are full again, so no refill runs during a measurement.
 #               Target Corral/docker-run <= 0.35. Every answer must say status.pooled.
 #   throughput  N bash `echo hi` runs at parallelism P (xargs -P P curl ...?wait=true) until all
@@ -22,6 +24,7 @@
 #   RUNS=20 TP_ROUNDS=1 bench/runs-bench.sh   # quicker
 #   MVN_ARGS=-o bench/runs-bench.sh           # build offline
 #   CI_WAIT=0 bench/runs-bench.sh             # do not wait for test runs on this machine to end
+#   PARTS=throughput TP_MODES="full grown" bench/runs-bench.sh   # some parts and modes; the others keep their last figures
 #
 # Timing is wall clock of the client process (bash's EPOCHREALTIME around `curl` or `docker run`),
 # so both sides pay one process start of their client. Every answer is checked: Corral's must be a
@@ -39,11 +42,14 @@ TP_N=${TP_N:-200}
 TP_P=${TP_P:-16}
 TP_ROUNDS=${TP_ROUNDS:-3}
 POOL=${POOL:-2}
+PARTS=${PARTS:-latency throughput}
+TP_MODES=${TP_MODES:-cold warm full grown}
 CI_WAIT=${CI_WAIT:-900}                # seconds to wait for CI-like test runs (mvnw verify, surefire) to end
 MVN_ARGS=${MVN_ARGS:-}
 JAR=target/quarkus-app/quarkus-run.jar
 BASH_IMAGE=corral/runner-bash:latest
 PY_IMAGE=corral/runner-python:latest
+TOOL_IMAGE=corral/busybox:latest
 FRAG=bench/results/runs.d
 mkdir -p "$FRAG"
 WORK=$(mktemp -d /tmp/corral-runs.XXXXXX)
@@ -61,7 +67,7 @@ if [ ! -f "$JAR" ] || [ -n "$newer" ]; then
   log "building (./mvnw $MVN_ARGS -q -B package -DskipTests)"
   ./mvnw $MVN_ARGS -q -B package -DskipTests
 fi
-for img in "$BASH_IMAGE" "$PY_IMAGE"; do
+for img in "$BASH_IMAGE" "$PY_IMAGE" "$TOOL_IMAGE"; do
   docker image inspect "$img" >/dev/null 2>&1 || { log "building images"; deploy/images/build.sh; break; }
 done
 
@@ -90,8 +96,29 @@ anomaly() { # PART FILE HTTP_CODE: records a Corral answer that is not 201 + Suc
     message: .status.message, error: .error}' "$2" >> "$FRAG/anomalies.jsonl" 2>/dev/null ||
     jq -nc --arg part "$1" --arg code "$3" --rawfile b "$2" '{part: $part, http: $code, body: $b[:500]}' >> "$FRAG/anomalies.jsonl"
 }
-body() { # LANG CODE
-  jq -nc --arg l "$1" --arg c "$2" '{language: $l, code: $c, timeoutSeconds: 30}'
+body() { # LANG CODE, or tool NAME: a run of Tool NAME with one parameter
+  if [ "$1" = tool ]; then jq -nc --arg t "$2" '{tool: $t, parameters: {text: "the quick brown fox"}}'
+  else jq -nc --arg l "$1" --arg c "$2" '{language: $l, code: $c, timeoutSeconds: 30}'; fi
+}
+# The Tool of the tool variant: busybox reading its parameters, with the same limits as the reference's
+# lock-down; a warm pool of POOL in the warm part.
+bench_tool() { # POOL_SIZE
+  cat <<YAML
+apiVersion: corral.dev/v1
+kind: Tool
+metadata: {name: bench-grep}
+spec:
+  image: $TOOL_IMAGE
+  command: [sh, -c, "grep -c fox /workspace/data/input.json"]
+  resources: {memoryMb: 256, cpus: 1, pids: 128}
+  timeoutSeconds: 30
+  network: none
+$( [ "$1" -gt 0 ] && echo "  pool: {size: $1}" )
+YAML
+}
+apply_tool() { # POOL_SIZE
+  bench_tool "$1" | curl -sf -o /dev/null -XPUT -H 'Content-Type: application/yaml' --data-binary @- "localhost:$PORT/specs" ||
+    { log "could not apply the bench Tool"; exit 1; }
 }
 # corral_run LANG CODE EXPECTED_STDOUT: one POST /runs?wait=true; prints "wall_us durationMs"
 corral_run() {
@@ -134,10 +161,19 @@ await_pools() {
 docker_run() {
   local img=$1 want=$2 t0 t1 out; shift 2
   t0=$(us)
-  out=$(docker run --rm --label corral.bench/variant=runs-ref "${LOCKDOWN[@]}" "$img" "$@")
+  if [ -n "${DOCKER_STDIN:-}" ]; then
+    out=$(printf '%s' "$DOCKER_STDIN" | docker run -i --rm --label corral.bench/variant=runs-ref "${LOCKDOWN[@]}" "$img" "$@")
+  else
+    out=$(docker run --rm --label corral.bench/variant=runs-ref "${LOCKDOWN[@]}" "$img" "$@")
+  fi
   t1=$(us)
   [ "$out" = "$want" ] || { log "docker run $img $*: stdout '$out'"; exit 1; }
   echo "$((t1 - t0))"
+}
+
+# docker_tool: the Tool variant's reference: its parameters on stdin to the same command, same image and lock-down
+docker_tool() {
+  DOCKER_STDIN='{"text":"the quick brown fox"}' docker_run "$TOOL_IMAGE" 1 sh -c 'cat > /tmp/input.json && grep -c fox /tmp/input.json'
 }
 
 # ---- wait for test runs on this machine ----
@@ -193,12 +229,14 @@ PY
 latency() {
   local mode=$1 wait=: target=1.15
   if [ "$mode" = warm ]; then
-    log "latency: Corral with warm pools of $POOL for bash and python"
+    log "latency: Corral with warm pools of $POOL for bash, python and the Tool"
     start_corral "$WORK/data-$mode" -Dcorral.runs.bash-pool-size="$POOL" -Dcorral.runs.python-pool-size="$POOL"
+    apply_tool "$POOL"
     wait=await_pools; target=0.35; export WANT_POOLED=true
   else
     log "latency: Corral with default settings (no warm pool)"
     start_corral "$WORK/data-$mode"; export WANT_POOLED=false
+    apply_tool 0
   fi
   export PART="latency $mode"
   $wait
@@ -207,14 +245,19 @@ latency() {
     corral_run python 'print(1)' 1 >/dev/null; $wait
     docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >/dev/null
     docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >/dev/null
+    corral_run tool bench-grep 1 >/dev/null; $wait
+    docker_tool >/dev/null
   done
   : > "$WORK/corral-bash"; : > "$WORK/corral-python"; : > "$WORK/docker-bash"; : > "$WORK/docker-python"
-  : > "$WORK/timing-bash"; : > "$WORK/timing-python"
+  : > "$WORK/corral-tool"; : > "$WORK/docker-tool"
+  : > "$WORK/timing-bash"; : > "$WORK/timing-python"; : > "$WORK/timing-tool"
   for i in $(seq "$RUNS"); do
     corral_run bash 'echo hi' hi >> "$WORK/corral-bash"; $wait
     docker_run "$BASH_IMAGE" hi bash -c 'echo hi' >> "$WORK/docker-bash"
     corral_run python 'print(1)' 1 >> "$WORK/corral-python"; $wait
     docker_run "$PY_IMAGE" 1 python3 -c 'print(1)' >> "$WORK/docker-python"
+    corral_run tool bench-grep 1 >> "$WORK/corral-tool"; $wait
+    docker_tool >> "$WORK/docker-tool"
     if [ $((i % 10)) = 0 ]; then log "latency $mode: $i of $RUNS rounds"; fi
   done
   note_ci "latency-$mode"
@@ -223,24 +266,24 @@ latency() {
     > "$WORK/curl-floor"
   api_calls > "$WORK/api"
   stop_corral
-  for v in corral-bash corral-python docker-bash docker-python; do
+  for v in corral-bash corral-python corral-tool docker-bash docker-python docker-tool; do
     awk '{ print $1 }' "$WORK/$v" > "$FRAG/latency-$mode-$v.us"          # raw samples, microseconds
   done
   {
     if [ "$mode" = warm ]; then
       echo "### Latency, warm pool: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
       echo
-      echo "Pools of $POOL for bash and python; every answer said \`status.pooled: true\` unless listed under anomalies."
+      echo "Pools of $POOL for bash, python and the Tool; every answer said \`status.pooled: true\` unless listed under anomalies."
     else
       echo "### Latency, cold: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
     fi
     echo
     echo "| variant | median | p95 | min | max |"
     echo "|---|---|---|---|---|"
-    for lang in bash python; do
+    for lang in bash python tool; do
       for side in corral docker; do
         f="$FRAG/latency-$mode-$side-$lang.us"
-        if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, $mode"; else label="\`docker run --rm\`, $lang"; fi
+        if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, $mode"; elif [ $lang = tool ]; then label="\`docker run -i --rm\`, the Tool's command, parameters on stdin"; else label="\`docker run --rm\`, $lang"; fi
         echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
       done
     done
@@ -248,7 +291,7 @@ latency() {
     for p in 50 95; do
       if [ $p = 50 ]; then echo "| ratio of medians | value | target |"; echo "|---|---|---|"
       else echo "| ratio of p95s | value | |"; echo "|---|---|---|"; fi
-      for lang in bash python; do
+      for lang in bash python tool; do
         r=$(ratio "$(pct $p < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct $p < "$FRAG/latency-$mode-docker-$lang.us")")
         if [ $p = 50 ]; then echo "| Corral $mode / \`docker run --rm\`, $lang | **$r** | ≤ $target |"
         else echo "| Corral $mode / \`docker run --rm\`, $lang | $r | |"; fi
@@ -261,24 +304,28 @@ latency() {
     echo "Where the time went, by Corral's own marks (\`Server-Timing\` of each answer, medians of the $RUNS runs;"
     echo "the stages are defined in docs/observability.md; \"outside Corral\" is the client's wall time minus Corral's total: curl, HTTP, the loopback):"
     echo
-    breakdown "$WORK/timing-bash" "$WORK/timing-python"
+    breakdown "$WORK/timing-bash" "$WORK/timing-python" "$WORK/timing-tool"
     echo
     echo "The client's floor: the same curl, timed the same way, for \`GET /q/health/live\` (which does nothing): median $(ms "$(pct 50 < "$WORK/curl-floor")") — most of \"outside Corral\" is starting curl (~25 ms here) and its HTTP exchange."
     cp "$WORK/timing-bash" "$FRAG/timing-$mode-bash.txt"; cp "$WORK/timing-python" "$FRAG/timing-$mode-python.txt"
+    cp "$WORK/timing-tool" "$FRAG/timing-$mode-tool.txt"
     echo
-    echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 2 )) runs, and the pools' refills; \`corral_docker_api_seconds\`):"
+    echo "Docker API calls Corral made in this part ($(( (RUNS + WARMUP) * 3 )) runs, and the pools' refills; \`corral_docker_api_seconds\`):"
     echo
     echo "| operation | calls per run | mean per call |"
     echo "|---|---|---|"
-    awk -v n=$(( (RUNS + WARMUP) * 2 )) '$2 > 0 { printf "| %s | %.2f | %.1f ms |\n", $1, $2 / n, $3 / $2 * 1000 }' "$WORK/api"
+    awk -v n=$(( (RUNS + WARMUP) * 3 )) '$2 > 0 { printf "| %s | %.2f | %.1f ms |\n", $1, $2 / n, $3 / $2 * 1000 }' "$WORK/api"
   } > "$FRAG/latency-$mode.md"
   cat "$FRAG/latency-$mode.md" >&2
   unset WANT_POOLED PART
 }
-latency cold
-latency warm
+if [[ " $PARTS " == *" latency "* ]]; then
+  latency cold
+  latency warm
+fi
 
 # ---- part 2: throughput ----
+if [[ " $PARTS " == *" throughput "* ]]; then
 body bash 'echo hi' > "$WORK/body.json"
 # burst DIR: TP_N bash runs at parallelism TP_P, each answer in DIR/N.json, the HTTP codes in DIR/codes
 burst() {
@@ -331,17 +378,21 @@ tp_docker() {
   echo "$((t1 - t0))"
 }
 rate() { awk -v n="$TP_N" -v u="$1" 'BEGIN { printf "%.1f", n / (u / 1e6) }'; }
-TP_MODES="cold warm full grown"
 for mode in $TP_MODES; do : > "$FRAG/throughput-corral-$mode.us"; done
 : > "$FRAG/throughput-docker.us"
 for r in $(seq "$TP_ROUNDS"); do
   log "throughput round $r of $TP_ROUNDS"
   tp_docker "$r" >> "$FRAG/throughput-docker.us"
-  tp_corral "$r" cold >> "$FRAG/throughput-corral-cold.us"
-  tp_corral "$r" warm -Dcorral.runs.bash-pool-size="$TP_P" >> "$FRAG/throughput-corral-warm.us"
-  tp_corral "$r" full -Dcorral.runs.bash-pool-size="$TP_N" >> "$FRAG/throughput-corral-full.us"
-  tp_corral "$r" grown -Dcorral.runs.bash-pool-size="$TP_P" -Dcorral.runs.bash-pool-max="$TP_N" \
-    >> "$FRAG/throughput-corral-grown.us"
+  for mode in $TP_MODES; do
+    case $mode in
+      cold) opts=() ;;
+      warm) opts=(-Dcorral.runs.bash-pool-size="$TP_P") ;;
+      full) opts=(-Dcorral.runs.bash-pool-size="$TP_N") ;;
+      grown) opts=(-Dcorral.runs.bash-pool-size="$TP_P" -Dcorral.runs.bash-pool-max="$TP_N") ;;
+      *) log "unknown throughput mode $mode"; exit 1 ;;
+    esac
+    tp_corral "$r" "$mode" "${opts[@]}" >> "$FRAG/throughput-corral-$mode.us"
+  done
 done
 note_ci throughput
 dm=$(pct 50 < "$FRAG/throughput-docker.us")
@@ -379,6 +430,7 @@ dm=$(pct 50 < "$FRAG/throughput-docker.us")
   echo "target, and then serves the timed burst."
 } > "$FRAG/throughput.md"
 cat "$FRAG/throughput.md" >&2
+fi
 
 clean_all
 VOL1=$(docker volume ls -q --filter dangling=true | wc -l)
