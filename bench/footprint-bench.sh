@@ -35,13 +35,13 @@ INSTANCE=footbench
 CORRAL_PID=
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-# The variants start from deploy/jvm.options without its native-memory trim (the settings before it):
+# The variants start from deploy/jvm.options without its native-memory trim and C1-only (the settings before them):
 # name|JVM options added|MALLOC_ARENA_MAX (empty: glibc's default of 8 per core; its per-thread malloc
 # arenas are what grows a JVM's native memory with many threads)
-BASE_OPTS=$(grep -v '^#' deploy/jvm.options | grep -v 'TrimNativeHeapInterval\|IgnoreUnrecognizedVMOptions' | tr '\n' ' ')
-VARIANTS=${VARIANTS:-"before (no trim, 8 arenas)||
-shipped (trim, 2 arenas)|-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000|2
-shipped, C1 only|-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1|2"}
+BASE_OPTS=$(grep -v '^#' deploy/jvm.options | grep -v 'TrimNativeHeapInterval\|IgnoreUnrecognizedVMOptions\|TieredStopAtLevel' | tr '\n' ' ')
+VARIANTS=${VARIANTS:-"before (no trim, 8 arenas, C2)||
+trim, 2 arenas, C2|-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000|2
+shipped: trim, 2 arenas, C1 only|-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1|2"}
 
 newer=$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null || echo missing)
 if [ ! -f "$JAR" ] || [ -n "$newer" ]; then
