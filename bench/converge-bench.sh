@@ -337,9 +337,9 @@ clean_all
 {
   echo "# Converge benchmark"
   echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM,"
+  echo "Last run: parts $PARTS, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM,"
   echo "Docker engine $(docker version --format '{{.Server.Version}}') ($(docker info --format '{{.Driver}}, cgroup {{.CgroupVersion}}' 2>/dev/null)),"
-  echo "$(docker-compose version --short 2>/dev/null | sed 's/^/docker-compose /'), $(java -version 2>&1 | head -1)."
+  echo "docker-compose $(docker-compose version --short 2>/dev/null || echo 'not installed'), $(java -version 2>&1 | head -1)."
   echo "Rerun: \`bench/converge-bench.sh\` (all parts, ~30 min on 2 cores) or \`PARTS=\"100 restart\" bench/converge-bench.sh\`;"
   echo "the script builds what it needs and cleans up after itself. Parts not rerun keep their last figures (bench/results/converge.d/)."
   echo
