@@ -114,6 +114,15 @@ class ReconcilersOnFakeEngineTest {
         return key.kind() == Kind.Session ? sessions.reconcile(key, o) : containers.reconcile(key, o);
     }
 
+    /** A new Corral process's container reconciler over the same store and engine: a new observer, which has never looked. */
+    ContainerReconciler freshReconciler(HealthProber withProber) {
+        return new ContainerReconciler(new ContainerObserver(observed, engine, withProber,
+                new CrashTracker(Duration.ofMinutes(10)), new OwnContainer(engine)), executor,
+                new StatusWriter(store, Clock.systemUTC(), new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0)),
+                PlannerTest.SETTINGS, new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0), woken::add,
+                Clock.systemUTC(), new OwnContainer(engine), events);
+    }
+
     /** Reconciles and returns the engine calls that changed something. */
     List<String> writesOf(ObjectKey key) {
         engine.clearActions();
@@ -371,11 +380,7 @@ class ReconcilersOnFakeEngineTest {
         webRunning();
         reconcile(WEB);
         // A new Corral process: a new observer, which has never looked at the relic.
-        var fresh = new ContainerReconciler(new ContainerObserver(observed, engine, prober,
-                new CrashTracker(Duration.ofMinutes(10)), new OwnContainer(engine)), executor,
-                new StatusWriter(store, Clock.systemUTC(), new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0)),
-                PlannerTest.SETTINGS, new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0), woken::add,
-                Clock.systemUTC(), new OwnContainer(engine), events);
+        var fresh = freshReconciler(prober);
         fresh.reconcile(WEB, store.get(WEB).orElseThrow());
         fresh.reconcile(WEB, store.get(WEB).orElseThrow());
         assertEquals(List.of("Normal Adopted adopted container corral-relic-s1-web, left by an earlier run of Corral (1)"),
@@ -394,11 +399,7 @@ class ReconcilersOnFakeEngineTest {
         // A new Corral process: its first list (with each container's addresses), a new prober and observer.
         observed.replace(ObservedState.stamp(), engine.listContainers(), engine.listNetworks(), engine.listVolumes());
         var freshProber = new HealthProber(engine, woken::add, new SimpleMeterRegistry(), Clock.systemUTC(), events, 1);
-        var fresh = new ContainerReconciler(new ContainerObserver(observed, engine, freshProber,
-                new CrashTracker(Duration.ofMinutes(10)), new OwnContainer(engine)), executor,
-                new StatusWriter(store, Clock.systemUTC(), new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0)),
-                PlannerTest.SETTINGS, new ReconcileMetrics(new SimpleMeterRegistry(), () -> 0), woken::add,
-                Clock.systemUTC(), new OwnContainer(engine), events);
+        var fresh = freshReconciler(freshProber);
         try {
             engine.clearActions();
             fresh.reconcile(WEB, store.get(WEB).orElseThrow());
