@@ -44,8 +44,13 @@ public record ObservedContainer(String id, String name, Map<String, String> labe
         return labels.get(key);
     }
 
+    /**
+     * In another state: the listed addresses go with a change, since a container started again may be
+     * given another address (the engine hands addresses out in turn, not back to the same container).
+     */
     public ObservedContainer withState(String newState) {
-        return new ObservedContainer(id, name, labels, newState, networks, addresses);
+        return new ObservedContainer(id, name, labels, newState, networks,
+                java.util.Objects.equals(state, newState) ? addresses : null);
     }
 
     /** Attached or detached: its addresses are no longer known from the list (a reconnect may change them). */

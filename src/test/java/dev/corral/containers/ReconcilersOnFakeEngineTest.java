@@ -407,6 +407,18 @@ class ReconcilersOnFakeEngineTest {
             assertTrue(freshProber.watching(WEB, id), "probed again by the new one");
             assertEquals(List.of(), engine.actions().stream().filter(a -> a.verb().startsWith("inspect")).toList(),
                     "adopted with no inspect: its address was in the list");
+
+            // It crashes and is started again: it may have another address now, so the engine is asked.
+            engine.exit(id, 1);
+            observed.setState(id, "exited");
+            fresh.reconcile(WEB, store.get(WEB).orElseThrow());
+            assertTrue(engine.container(id).orElseThrow().running, "restarted");
+            engine.clearActions();
+            fresh.reconcile(WEB, store.get(WEB).orElseThrow());
+            assertTrue(freshProber.watching(WEB, id), "probed again after the restart");
+            assertEquals(List.of("inspect corral-relic-s1-web"), engine.actions().stream()
+                    .filter(a -> a.verb().startsWith("inspect")).map(Object::toString).toList(),
+                    "the listed address is not trusted across a restart");
         } finally {
             fresh.shutdown();
         }
