@@ -45,13 +45,9 @@ INSTANCE=bench
 . bench/lib.sh
 
 # ---- build ----
-newer=$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null || echo missing)
-if [ ! -f "$JAR" ] || [ -n "$newer" ] || [ ! -f target/test-classes/dev/corral/bench/FloorBench.class ]; then
-  log "building (./mvnw $MVN_ARGS package -DskipTests)"
-  ./mvnw $MVN_ARGS -q -B package -DskipTests
-fi
+ensure_jar target/test-classes/dev/corral/bench/FloorBench.class
 CP="target/test-classes:target/quarkus-app/lib/main/*"
-docker image inspect "$IMAGE" >/dev/null 2>&1 || deploy/images/build.sh
+ensure_images "$IMAGE"
 
 # ---- helpers ----
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -227,7 +223,6 @@ api_counts() { # prints "operation count" for every corral_docker_api_seconds_co
   curl -s "localhost:$PORT/q/metrics" | awk -F'[{}]' '/^corral_docker_api_seconds_count\{/ {
     match($2, /operation="[^"]*"/); op = substr($2, RSTART + 11, RLENGTH - 12); split($3, v, " "); print op, v[1] }' | sort
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 part_idle() {
   local n=500 window=30

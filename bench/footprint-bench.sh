@@ -43,21 +43,12 @@ VARIANTS=${VARIANTS:-"before (no trim, 8 arenas, C2)||
 trim, 2 arenas, C2|-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000|2
 shipped: trim, 2 arenas, C1 only|-XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1|2"}
 
-newer=$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null || echo missing)
-if [ ! -f "$JAR" ] || [ -n "$newer" ]; then
-  log "building (./mvnw $MVN_ARGS -q -B package -DskipTests)"
-  ./mvnw $MVN_ARGS -q -B package -DskipTests
-fi
-for img in corral/runner-bash:latest corral/busybox:latest; do
-  docker image inspect "$img" >/dev/null 2>&1 || { log "building images"; deploy/images/build.sh; break; }
-done
+ensure_jar
+ensure_images corral/runner-bash:latest corral/busybox:latest
 
 clean_all() { stop_corral; rm_label corral.dev/instance=$INSTANCE; }
 trap 'clean_all; cp "$WORK/corral.log" /tmp/corral-footprint-last.log 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
-hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$CORRAL_PID/stat"; }
 api_total() { # Docker API calls made so far (corral_docker_api_seconds_count): "total (operation n, ...)"
   curl -s "localhost:$PORT/q/metrics" | awk -F'[{}]' '/^corral_docker_api_seconds_count\{/ {
       match($2, /operation="[^"]*"/); op = substr($2, RSTART + 11, RLENGTH - 12); split($3, v, " "); c[op] += v[1]; n += v[1] }
@@ -65,7 +56,7 @@ api_total() { # Docker API calls made so far (corral_docker_api_seconds_count): 
 }
 # idle_cpu SECONDS: percent of one core Corral used over the window
 idle_cpu() {
-  local c0 c1; c0=$(cpu_ticks); sleep "$1"; c1=$(cpu_ticks)
+  local c0 c1; c0=$(cpu_ticks "$CORRAL_PID"); sleep "$1"; c1=$(cpu_ticks "$CORRAL_PID")
   awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v w="$1" 'BEGIN { printf "%.2f", (b - a) / hz / w * 100 }'
 }
 us_now() { echo "${EPOCHREALTIME/./}"; }
@@ -74,9 +65,10 @@ start() {
   local extra=$1 arenas=$2; shift 2
   if [ -n "$arenas" ]; then MALLOC_ARENA_MAX=$arenas JAVA_OPTS="$BASE_OPTS $extra" start_corral "$@"
   else
-    unset MALLOC_ARENA_MAX   # glibc's default (bench/lib.sh sets 2, as deploy/run.sh does)
+    local shipped=$MALLOC_ARENA_MAX
+    unset MALLOC_ARENA_MAX   # glibc's default (bench/lib.sh sets what deploy/run.sh does)
     JAVA_OPTS="$BASE_OPTS $extra" start_corral "$@"
-    export MALLOC_ARENA_MAX=2
+    export MALLOC_ARENA_MAX=$shipped
   fi
 }
 

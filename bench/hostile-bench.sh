@@ -30,8 +30,6 @@ INSTANCE=hostile-bench
 source bench/lib.sh
 trap 'stop_corral; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
-rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
-hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
 
 # Like lib.sh's start_corral, but a Corral that dies at start-up is a result here, not an exit.
 try_start() {

@@ -10,6 +10,28 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # a benchmark measures what users run.
 JAVA_OPTS=${JAVA_OPTS:-$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as deploy/run.sh
+# ensure_jar [FILE...]: packages the application (MVN_ARGS, e.g. -o) unless $JAR and every FILE exist
+# and are newer than the sources
+ensure_jar() {
+  local f missing=
+  for f in "$JAR" "$@"; do [ -f "$f" ] || missing=1; done
+  if [ -n "$missing" ] || [ -n "$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null)" ]; then
+    log "building (./mvnw ${MVN_ARGS:-} -q -B package -DskipTests)"
+    # shellcheck disable=SC2086 # MVN_ARGS is a list of arguments
+    ./mvnw ${MVN_ARGS:-} -q -B package -DskipTests
+  fi
+}
+# ensure_images IMAGE...: builds Corral's images (deploy/images/build.sh) when one of them is missing
+ensure_images() {
+  local img
+  for img in "$@"; do
+    docker image inspect "$img" >/dev/null 2>&1 || { log "building images"; deploy/images/build.sh; return; }
+  done
+}
+# What a process costs: rss and hwm (its peak) of Corral in MiB; cpu_ticks PID, utime + stime in clock ticks.
+rss() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
+hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 rm_label() { # remove containers, then networks, carrying label $1

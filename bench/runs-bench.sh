@@ -62,14 +62,8 @@ INSTANCE=runbench
 . bench/lib.sh
 
 # ---- build ----
-newer=$(find src pom.xml -type f -newer "$JAR" -print -quit 2>/dev/null || echo missing)
-if [ ! -f "$JAR" ] || [ -n "$newer" ]; then
-  log "building (./mvnw $MVN_ARGS -q -B package -DskipTests)"
-  ./mvnw $MVN_ARGS -q -B package -DskipTests
-fi
-for img in "$BASH_IMAGE" "$PY_IMAGE" "$TOOL_IMAGE"; do
-  docker image inspect "$img" >/dev/null 2>&1 || { log "building images"; deploy/images/build.sh; break; }
-done
+ensure_jar
+ensure_images "$BASH_IMAGE" "$PY_IMAGE" "$TOOL_IMAGE"
 
 # ---- helpers ----
 us() { echo "${EPOCHREALTIME/./}"; }                       # wall clock, microseconds
@@ -299,7 +293,7 @@ latency() {
       echo
     done
     echo "Corral's own \`status.durationMs\` (cold: container start to exit, as the engine reports them; warm: from handing the run to its container until Corral has its report, by Corral's clock): median" \
-      "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python."
+      "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python, $(awk '{ print $2 }' "$WORK/corral-tool" | pct 50) ms for the Tool."
     echo
     echo "Where the time went, by Corral's own marks (\`Server-Timing\` of each answer, medians of the $RUNS runs;"
     echo "the stages are defined in docs/observability.md; \"outside Corral\" is the client's wall time minus Corral's total: curl, HTTP, the loopback):"

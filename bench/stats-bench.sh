@@ -40,7 +40,6 @@ specs() {
       printf "spec:\n  image: corral/busybox:latest\n  command: [httpd, -f, -p, \"8080\", -h, /www]\n"
       printf "  resources: {memoryMb: 32, cpus: 0.2, pids: 32}\n" } }'
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v w="$WINDOW" 'BEGIN { printf "%.2f", (b - a) / hz / w * 100 }'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
