@@ -251,9 +251,39 @@ public interface CorralConfig {
     }
 
     interface Store {
+        /** Which store: {@code file} (embedded, in the data directory) or {@code etcd} (shared by several Corrals). */
+        @WithDefault("file")
+        StoreKind kind();
+
         /** The write-ahead log is folded into a snapshot once it is larger than this and than the last snapshot. */
         @WithDefault("16777216")
         long compactMinBytes();
+
+        /** {@code corral.store.etcd.*}: where the etcd store is, read only when {@code kind} is {@code etcd}. */
+        Etcd etcd();
+    }
+
+    enum StoreKind { file, etcd }
+
+    interface Etcd {
+        /** The etcd cluster's client URLs. */
+        @WithDefault("http://127.0.0.1:2379")
+        List<String> endpoints();
+
+        /** Every key Corral writes is under this prefix: several Corral installations may share one etcd. */
+        @WithDefault("/corral")
+        String prefix();
+
+        /** How long one etcd request may take before the operation fails (503) or a replica gives up leading. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /**
+         * How long the leader's lease lasts without renewal: a leader that dies is replaced within about
+         * this long; a leader cut off from etcd stops reconciling before it runs out.
+         */
+        @WithDefault("5s")
+        Duration leaseTtl();
     }
 
     interface Agent {

@@ -2,6 +2,7 @@ package dev.corral.health;
 
 import dev.corral.gitops.SpecsDirectory;
 import dev.corral.store.FileSpecStore;
+import dev.corral.store.SpecStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -14,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class StoreReadiness implements HealthCheck {
 
     @Inject
-    FileSpecStore store;
+    SpecStore store;
 
     @Inject
     SpecsDirectory specsDirectory;
@@ -23,13 +24,13 @@ public class StoreReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         boolean dirDone = specsDirectory.initialSyncDone();
         var failure = store.failure();
-        return HealthCheckResponse.named("store")
+        var reply = HealthCheckResponse.named("store")
                 .status(dirDone && failure == null)
                 .withData("store", failure == null ? "loaded" : failure.getMessage())
+                .withData("kind", store.describe())
                 .withData("objects", store.size())
                 .withData("resourceVersion", store.resourceVersion())
-                .withData("specsDirectory", dirDone ? "applied" : "first apply in progress")
-                .withData("foreignFiles", store.foreignFiles().size())
-                .build();
+                .withData("specsDirectory", dirDone ? "applied" : "first apply in progress");
+        return (store instanceof FileSpecStore file ? reply.withData("foreignFiles", file.foreignFiles().size()) : reply).build();
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Writes are serialised by one lock, under which the {@link WriteHook} judges them; reads
  * never take it. The store knows no kinds: the domain's rules are the hook's.
  */
-public final class FileSpecStore implements SpecStore, AutoCloseable {
+public final class FileSpecStore implements SpecStore {
 
     static final String SNAPSHOT = "snapshot.jsonl";
     static final String WAL = "wal.log";
@@ -96,6 +96,11 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     }
 
     @Override
+    public String describe() {
+        return "file, in " + dir.toAbsolutePath();
+    }
+
+    @Override
     public Optional<SpecObject> get(ObjectKey key) {
         return Optional.ofNullable(objects.get(key));
     }
@@ -131,7 +136,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
         delivery.addListener(listener);
     }
 
-    /** Times every write that changes something from now on (dry runs and unchanged statuses are not timed). */
+    @Override
     public void timeWrites(WriteTimer timer) {
         writeTimer = timer;
     }
@@ -241,6 +246,7 @@ public final class FileSpecStore implements SpecStore, AutoCloseable {
     }
 
     /** Non-null once a sync failed: the store then refuses writes. */
+    @Override
     public StoreException failure() {
         return journal.failure();
     }

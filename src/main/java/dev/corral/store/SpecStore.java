@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where specs live. Every method that returns normally has made its change durable. The
- * embedded implementation is {@link FileSpecStore}; the interface leaves room for a
- * distributed one (etcd).
+ * Where specs live. Every method that returns normally has made its change durable. Two
+ * implementations keep the same contract ({@code SpecStoreContractTest} runs one suite on both): the
+ * embedded {@link FileSpecStore} ({@code corral.store.kind=file}) and {@link EtcdSpecStore}, shared by
+ * several Corrals ({@code corral.store.kind=etcd}).
  */
-public interface SpecStore extends StoreReader {
+public interface SpecStore extends StoreReader, AutoCloseable {
 
     /**
      * Applies a batch all-or-nothing: every object is created, configured or unchanged, or, if
@@ -52,4 +53,16 @@ public interface SpecStore extends StoreReader {
     int size();
 
     void addListener(StoreListener listener);
+
+    /** Non-null while the store cannot be trusted to accept writes (a failed disk sync; etcd out of reach). */
+    StoreException failure();
+
+    /** Times every write that changes something from now on (dry runs and unchanged statuses are not timed). */
+    void timeWrites(WriteTimer timer);
+
+    /** Which store this is and where it keeps its data, for readiness and logs. */
+    String describe();
+
+    @Override
+    void close();
 }

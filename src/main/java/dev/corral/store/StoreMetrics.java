@@ -34,7 +34,7 @@ public class StoreMetrics {
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
     @Inject
-    FileSpecStore store;
+    SpecStore store;
 
     @Inject
     MeterRegistry registry;
@@ -50,7 +50,7 @@ public class StoreMetrics {
         Gauge.builder("corral_store_resource_version", store, SpecStore::resourceVersion)
                 .description("The store's newest resourceVersion").register(registry);
         Gauge.builder("corral_store_writable", store, s -> s.failure() == null ? 1 : 0)
-                .description("1 while the store accepts writes, 0 once a disk sync failed (until Corral restarts)")
+                .description("1 while the store accepts writes, 0 once a disk sync failed (until Corral restarts) or while etcd is out of reach")
                 .register(registry);
         store.addListener(e -> writes.computeIfAbsent(e.type(), t -> Counter.builder("corral_store_writes_total")
                 .description("Changes the store made durable, by type").tag("type", t.name()).register(registry))
