@@ -3,7 +3,7 @@
 # installs only what is missing, reuses a Docker engine that already answers, rebuilds images only
 # when absent or their recipe changed (deploy/images/build.sh: busybox, Corral's own image bases
 # corral/base-jre and corral/base-native, the tool-run runners), and installs Prometheus for the
-# metrics tests unless CORRAL_SKIP_PROMETHEUS=1.
+# metrics tests unless CORRAL_SKIP_PROMETHEUS=1, and etcd for the etcd store's unless CORRAL_SKIP_ETCD=1.
 #
 #   deploy/setup.sh
 #
@@ -44,6 +44,23 @@ if [ -z "${CORRAL_SKIP_PROMETHEUS:-}" ] && { ! command -v promtool >/dev/null 2>
   fi
   if [ -d /run/systemd/system ]; then
     as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
+
+# etcd, for the etcd store's tests (EtcdCluster starts its own members on free ports) and for
+# corral.store.kind=etcd (docs/multi-host.md). The package's own service is kept from starting, as
+# Prometheus's is. CORRAL_SKIP_ETCD=1 leaves it out.
+if [ -z "${CORRAL_SKIP_ETCD:-}" ] && ! command -v etcd >/dev/null 2>&1; then
+  if [ -e /usr/sbin/policy-rc.d ]; then
+    apt_install etcd-server
+  else
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    apt_install etcd-server || { as_root rm -f /usr/sbin/policy-rc.d; exit 1; }
+    as_root rm -f /usr/sbin/policy-rc.d
+  fi
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now etcd >/dev/null 2>&1 || true
   fi
 fi
 

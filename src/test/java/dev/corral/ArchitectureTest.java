@@ -37,6 +37,7 @@ class ArchitectureTest {
                 .layer("runs").definedBy("dev.corral.runs..")
                 .layer("stats").definedBy("dev.corral.stats..")
                 .layer("loop").definedBy("dev.corral.loop..")
+                .layer("leader").definedBy("dev.corral.leader..")
                 .layer("ownership").definedBy("dev.corral.ownership..")
                 .layer("confinement").definedBy("dev.corral.confinement..")
                 .layer("runtime").definedBy("dev.corral.runtime..")
@@ -59,6 +60,8 @@ class ArchitectureTest {
                 .whereLayer("runs").mayOnlyBeAccessedByLayers("api", "health", "seeds")
                 .whereLayer("stats").mayOnlyBeAccessedByLayers("api", "health", "seeds")
                 .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "stats", "api", "health", "seeds")
+                // Who leads: asked by the work that must run once (the loop, the specs directory) and readiness.
+                .whereLayer("leader").mayOnlyBeAccessedByLayers("loop", "gitops", "health", "api", "seeds")
                 .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "stats", "api", "health", "seeds")
                 .whereLayer("confinement").mayOnlyBeAccessedByLayers("containers", "runs", "api", "health", "seeds")
                 // The engine's door: nothing of Corral's model above it but the configuration.
@@ -68,7 +71,7 @@ class ArchitectureTest {
                 .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health", "seeds")
                 .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health", "seeds")
                 .whereLayer("watch").mayOnlyBeAccessedByLayers("api", "seeds")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "watch", "loop", "containers", "runs",
+                .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "watch", "leader", "loop", "containers", "runs",
                         "gitops", "api", "health", "seeds")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("api", "seeds")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("api", "seeds")

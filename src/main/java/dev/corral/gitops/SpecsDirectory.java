@@ -1,6 +1,7 @@
 package dev.corral.gitops;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.leader.Leadership;
 import dev.corral.store.ApplyOptions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +80,11 @@ public class SpecsDirectory {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    Leadership leadership;
+
     private volatile boolean initialSyncDone;
+    private boolean stopped;
     private ScheduledExecutorService executor;
     private DirectoryWatcher watcher;
     private SpecsTree tree;
@@ -88,6 +93,14 @@ public class SpecsDirectory {
     void start(@Observes StartupEvent ev) {
         if (config.specsDir().isEmpty()) {
             initialSyncDone = true;
+            return;
+        }
+        // With several Corrals on one etcd store, only the leader applies the directory (Leadership).
+        leadership.whenLeading(this::startWatching);
+    }
+
+    private synchronized void startWatching() {
+        if (stopped) {
             return;
         }
         Path dir = config.specsDir().get().toAbsolutePath().normalize();
@@ -115,7 +128,8 @@ public class SpecsDirectory {
         executor.scheduleWithFixedDelay(watcher::trigger, rescan, rescan, TimeUnit.MILLISECONDS);
     }
 
-    void stop(@Observes ShutdownEvent ev) {
+    synchronized void stop(@Observes ShutdownEvent ev) {
+        stopped = true;
         if (watcher != null) {
             watcher.close();
         }
@@ -125,8 +139,9 @@ public class SpecsDirectory {
     }
 
     /** True once the directory (if any) has been applied at least once. */
+    /** Whether the directory is in the store, as far as this replica is concerned (a follower leaves it to the leader). */
     public boolean initialSyncDone() {
-        return initialSyncDone;
+        return initialSyncDone || !leadership.isLeader();
     }
 
     /** Schedules a sync now (on the directory's thread) and waits for it; used by tests and the API. */

@@ -2,6 +2,7 @@ package dev.corral.health;
 
 import dev.corral.loop.Controller;
 import dev.corral.runtime.ContainerRuntime;
+import dev.corral.leader.Leadership;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,10 +20,16 @@ public class DockerReadiness implements HealthCheck {
     @Inject
     Controller controller;
 
+    @Inject
+    Leadership leadership;
+
     @Override
     public HealthCheckResponse call() {
         if (!controller.enabled()) {
             return HealthCheckResponse.named("docker").up().withData("docker", "not used (reconcile disabled)").build();
+        }
+        if (!leadership.isLeader()) {
+            return HealthCheckResponse.named("docker").up().withData("docker", "not used: another replica leads").build();
         }
         try {
             runtime.ping();

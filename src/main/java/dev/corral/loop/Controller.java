@@ -1,6 +1,7 @@
 package dev.corral.loop;
 
 import dev.corral.config.CorralConfig;
+import dev.corral.leader.Leadership;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.runtime.ObservedNetwork;
@@ -53,7 +54,11 @@ public class Controller {
     @Inject
     Instance<KindReconciler> kindReconcilers;
 
+    @Inject
+    Leadership leadership;
+
     private final AtomicBoolean running = new AtomicBoolean();
+    private boolean stopped;
     private volatile LoopCore core;
     /** Set when the loop is configured off: the engine is then no problem, it is not used. */
     private volatile boolean off;
@@ -65,6 +70,14 @@ public class Controller {
         if (!config.reconcile().enabled()) {
             LOG.info("reconcile loop disabled (corral.reconcile.enabled=false): specs are stored, the engine is not touched");
             off = true;
+            return;
+        }
+        // With several Corrals on one etcd store, only the leader reconciles (Leadership).
+        leadership.whenLeading(this::startLoop);
+    }
+
+    private synchronized void startLoop() {
+        if (stopped) {
             return;
         }
         var rc = config.reconcile();
@@ -81,7 +94,8 @@ public class Controller {
         background.execute(this::connectEvents);
     }
 
-    void stop(@Observes ShutdownEvent ev) {
+    synchronized void stop(@Observes ShutdownEvent ev) {
+        stopped = true;
         if (!running.getAndSet(false)) {
             return;
         }

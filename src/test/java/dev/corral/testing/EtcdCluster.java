@@ -94,6 +94,17 @@ public final class EtcdCluster implements AutoCloseable {
         awaitHealthy(member);
     }
 
+    /** Starts a killed member without waiting: a cluster whose members are all down needs them all back for a quorum. */
+    public void restartAsync(int member) {
+        startMember(member);
+    }
+
+    public void awaitAllHealthy() {
+        for (int i = 0; i < members.size(); i++) {
+            awaitHealthy(i);
+        }
+    }
+
     private void startMember(int i) {
         Member m = members.get(i);
         String cluster = members.stream().map(x -> x.name() + "=" + x.peerUrl()).collect(Collectors.joining(","));
