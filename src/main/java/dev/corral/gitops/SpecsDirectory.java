@@ -84,7 +84,7 @@ public class SpecsDirectory {
     Leadership leadership;
 
     private volatile boolean initialSyncDone;
-    private boolean stopped;
+    private volatile boolean stopped;
     private ScheduledExecutorService executor;
     private DirectoryWatcher watcher;
     private SpecsTree tree;
@@ -99,7 +99,8 @@ public class SpecsDirectory {
         leadership.whenLeading(this::startWatching);
     }
 
-    private synchronized void startWatching() {
+    private void startWatching() {
+        // Not synchronized: the first sync below runs on the executor and takes this bean's lock.
         if (stopped) {
             return;
         }
@@ -128,7 +129,7 @@ public class SpecsDirectory {
         executor.scheduleWithFixedDelay(watcher::trigger, rescan, rescan, TimeUnit.MILLISECONDS);
     }
 
-    synchronized void stop(@Observes ShutdownEvent ev) {
+    void stop(@Observes ShutdownEvent ev) {
         stopped = true;
         if (watcher != null) {
             watcher.close();

@@ -5,6 +5,7 @@ import dev.corral.store.EtcdConnection;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -42,8 +43,12 @@ public class Leadership {
     private volatile String identity;
 
     // Before every other start-up observer (default priority 2500): they ask whenLeading.
-    void start(@Observes @Priority(100) StartupEvent ev) {
+    @PostConstruct
+    void name() {
         identity = host() + ":" + port + " pid " + ProcessHandle.current().pid();
+    }
+
+    void start(@Observes @Priority(100) StartupEvent ev) {
         if (!etcd.enabled()) {
             leading.complete(null);
             return;
@@ -77,8 +82,13 @@ public class Leadership {
         }
     }
 
+    /** Whether this replica leads; always, with the file store (even before start-up has run). */
     public boolean isLeader() {
-        return leading.isDone() && (election == null || election.isLeader());
+        if (!etcd.enabled()) {
+            return true;
+        }
+        LeaderElection e = election;
+        return e != null && e.isLeader();
     }
 
     /** This replica, as it names itself to the others. */

@@ -58,6 +58,8 @@ public class Controller {
     Leadership leadership;
 
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Guards starting the loop (when this replica comes to lead) against stopping it. */
+    private final Object lifecycle = new Object();
     private boolean stopped;
     private volatile LoopCore core;
     /** Set when the loop is configured off: the engine is then no problem, it is not used. */
@@ -76,10 +78,16 @@ public class Controller {
         leadership.whenLeading(this::startLoop);
     }
 
-    private synchronized void startLoop() {
-        if (stopped) {
-            return;
+    private void startLoop() {
+        synchronized (lifecycle) {
+            if (stopped) {
+                return;
+            }
+            startWorkers();
         }
+    }
+
+    private void startWorkers() {
         var rc = config.reconcile();
         LoopCore core = core();
         // Not published with the loop off: the engine is then not used, so neither up nor down.
@@ -94,8 +102,10 @@ public class Controller {
         background.execute(this::connectEvents);
     }
 
-    synchronized void stop(@Observes ShutdownEvent ev) {
-        stopped = true;
+    void stop(@Observes ShutdownEvent ev) {
+        synchronized (lifecycle) {
+            stopped = true;
+        }
         if (!running.getAndSet(false)) {
             return;
         }

@@ -1,20 +1,15 @@
 package dev.corral.store;
 
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.corral.spec.Json;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,7 +35,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EtcdMirror implements StoreReader {
 
     private static final Logger LOG = Logger.getLogger(EtcdMirror.class);
-    private static final ObjectReader READER = Json.STORE.readerFor(SpecObject.class);
 
     private final Client client;
     private final EtcdKeys keys;
@@ -59,23 +51,14 @@ final class EtcdMirror implements StoreReader {
     private long counterRevision;
     private volatile StoreException failure;
     private volatile boolean closed;
-    private Watch.Watcher watcher;
-    /**
-     * Where watch responses are applied, one at a time, in order. Not on the client's own thread: it
-     * also completes commits, so a response waiting there for the lock that a committing writer holds
-     * while it waits for its commit's answer would stall both for good.
-     */
-    private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "corral-etcd-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final EtcdFollower follower;
 
     EtcdMirror(Client client, EtcdKeys keys, Duration timeout, Clock clock) {
         this.client = client;
         this.keys = keys;
         this.timeout = timeout;
         this.clock = clock;
+        this.follower = new EtcdFollower(client, keys);
     }
 
     void start() {
@@ -169,18 +152,6 @@ final class EtcdMirror implements StoreReader {
         }
     }
 
-    private void onWatch(WatchResponse response) {
-        if (!closed) {
-            applier.execute(() -> apply(response));
-        }
-    }
-
-    private void onWatchError(Throwable t) {
-        if (!closed) {
-            applier.execute(() -> recover(t));
-        }
-    }
-
     /** Another replica's writes (or this one's, already applied: skipped), as etcd reports them. */
     private void apply(WatchResponse response) {
         List<WatchEvent> events = response.getEvents();
@@ -203,7 +174,7 @@ final class EtcdMirror implements StoreReader {
                     rv = Long.parseLong(kv.getValue().toString());
                     counterRevision = kv.getModRevision();
                 } else if (e.getEventType() == WatchEvent.EventType.PUT) {
-                    SpecObject o = decode(kv);
+                    SpecObject o = EtcdValues.decode(kv);
                     if (o != null) {
                         put.add(o);
                     }
@@ -272,7 +243,7 @@ final class EtcdMirror implements StoreReader {
                 rv = Long.parseLong(kv.getValue().toString());
                 counter = kv.getModRevision();
             } else {
-                SpecObject o = decode(kv);
+                SpecObject o = EtcdValues.decode(kv);
                 if (o != null) {
                     read.put(o.key(), o);
                 }
@@ -306,31 +277,14 @@ final class EtcdMirror implements StoreReader {
         } finally {
             unlockAndDeliver();
         }
-        if (watcher != null) {
-            watcher.close();
-        }
         if (!closed) {
-            watcher = client.getWatchClient().watch(keys.root(),
-                    WatchOption.builder().isPrefix(true).withRevision(at + 1).build(), this::onWatch, this::onWatchError);
-        }
-    }
-
-    /** An object as stored, or null (logged) for a value under the prefix that is not one. */
-    private SpecObject decode(KeyValue kv) {
-        try {
-            return READER.readValue(kv.getValue().getBytes());
-        } catch (IOException | RuntimeException e) {
-            LOG.errorf("etcd key %s does not hold a Corral object, ignored: %s", kv.getKey(), e.getMessage());
-            return null;
+            follower.follow(at + 1, this::apply, this::recover);
         }
     }
 
     synchronized void close() {
         closed = true;
-        applier.shutdown();
-        if (watcher != null) {
-            watcher.close();
-        }
+        follower.close();
         lock.lock();
         try {
             moved.signalAll();

@@ -6,7 +6,6 @@ import dev.corral.spec.Json;
 import dev.corral.spec.JsonLimits;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
@@ -236,7 +235,7 @@ public final class EtcdSpecStore implements SpecStore {
         LogRecord record = step.record();
         List<Op> ops = new ArrayList<>(record.put().size() + record.delete().size() + 1);
         for (SpecObject o : record.put()) {
-            ops.add(Op.put(keys.of(o.key()), encode(o), PutOption.DEFAULT));
+            ops.add(Op.put(keys.of(o.key()), EtcdValues.encode(o), PutOption.DEFAULT));
         }
         for (ObjectKey k : record.delete()) {
             ops.add(Op.delete(keys.of(k), DeleteOption.DEFAULT));
@@ -246,14 +245,6 @@ public final class EtcdSpecStore implements SpecStore {
         Cmp unchanged = new Cmp(keys.counter(), Cmp.Op.EQUAL, CmpTarget.modRevision(counterSeen));
         return EtcdCalls.await(kv.txn().If(unchanged).Then(ops.toArray(Op[]::new)).commit(), timeout,
                 "commit a write of " + (ops.size() - 1) + " objects");
-    }
-
-    private static ByteSequence encode(SpecObject o) {
-        try {
-            return ByteSequence.from(Json.MAPPER.writeValueAsBytes(o));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new StoreException("cannot encode " + o.key() + ": " + e.getOriginalMessage(), e);
-        }
     }
 
     private void timed(String operation, Step step, long start, boolean dryRun) {

@@ -1,0 +1,168 @@
+package dev.corral.converge.replicas;
+
+import dev.corral.spec.Json;
+import dev.corral.support.CorralProcess;
+import dev.corral.support.Docker;
+import dev.corral.testing.EngineTest;
+import dev.corral.testing.EtcdCluster;
+import dev.corral.testing.EtcdTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several Corrals (the packaged application) on one etcd store and one engine: every replica serves
+ * the API, one leads. {@code kill -9} of the leader while it converges 100 relics in 10 sessions and
+ * takes writes: the other replica takes over within seconds, adopts what runs and finishes the
+ * converge, with no duplicate container and no acknowledged write lost; the loss of an etcd member
+ * then changes nothing.
+ */
+@EngineTest
+@EtcdTest
+class ReplicatedCorralIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(180);
+
+    @TempDir
+    Path tmp;
+
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+    private final String instance = "ha-" + id;
+
+    private CorralProcess replica(EtcdCluster etcd, String name) throws IOException {
+        return CorralProcess.start(tmp.resolve(name),
+                "-Dcorral.instance=" + instance,
+                "-Dcorral.store.kind=etcd",
+                "-Dcorral.store.etcd.endpoints=" + String.join(",", etcd.endpoints()),
+                "-Dcorral.store.etcd.prefix=/it-" + id,
+                "-Dcorral.store.etcd.lease-ttl=2s");
+    }
+
+    private static boolean leads(CorralProcess c) {
+        try {
+            var leader = Json.MAPPER.readTree(c.get("/q/health/ready").body()).at("/checks").findValues("leading");
+            return !leader.isEmpty() && leader.get(0).asBoolean();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String relics() {
+        StringBuilder y = new StringBuilder();
+        for (int s = 0; s < 10; s++) {
+            y.append("apiVersion: corral.dev/v1\nkind: Session\nmetadata: {name: s").append(s).append("}\n---\n");
+            for (int r = 0; r < 10; r++) {
+                y.append("apiVersion: corral.dev/v1\nkind: Relic\nmetadata: {name: r").append(r).append(", session: s").append(s)
+                        .append("}\nspec:\n  image: corral/busybox:latest\n  command: [sleep, \"3600\"]\n")
+                        .append("  resources: {memoryMb: 16, cpus: 0.1, pids: 8}\n---\n");
+            }
+        }
+        return y.toString();
+    }
+
+    private List<String> containers() {
+        return Docker.containers("corral.dev/instance=" + instance);
+    }
+
+    private static long readyRelics(CorralProcess c) throws IOException {
+        var items = Json.MAPPER.readTree(c.get("/specs?kind=relic").body()).get("items");
+        long ready = 0;
+        for (var item : items) {
+            if ("Ready".equals(item.at("/status/phase").asText())) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    @Test
+    void killingTheLeaderMidConvergeLosesNothingAndDuplicatesNothing() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start(3)) {
+            CorralProcess first = replica(etcd, "a");
+            await().atMost(Duration.ofSeconds(30)).until(() -> leads(first));
+            CorralProcess second = replica(etcd, "b");
+            try {
+                assertTrue(!leads(second), "one leader");
+
+                // Written through the follower: the leader reconciles what any replica accepted.
+                HttpResponse<String> put = second.putYaml(relics());
+                assertEquals(200, put.statusCode(), put.body());
+
+                // Writes acknowledged by the leader right up to its death.
+                Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+                AtomicBoolean stop = new AtomicBoolean();
+                Thread writer = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String name = "t" + i;
+                        try {
+                            var r = first.putYaml("apiVersion: corral.dev/v1\nkind: Tool\nmetadata: {name: " + name
+                                    + "}\nspec: {image: \"corral/busybox:latest\"}\n");
+                            if (r.statusCode() == 200) {
+                                acknowledged.add(name);
+                            }
+                        } catch (IOException e) {
+                            return; // killed
+                        }
+                    }
+                });
+                writer.start();
+                await().atMost(CONVERGE).until(() -> containers().size() >= 20);
+                long killedAt = System.nanoTime();
+                first.kill();
+                stop.set(true);
+                writer.join(30_000);
+                assertTrue(acknowledged.size() > 5, "the leader acknowledged writes before it died: " + acknowledged.size());
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> leads(second));
+                System.out.printf("takeover after kill -9 of the leader: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
+                await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> readyRelics(second) == 100);
+                assertEquals(100, containers().size(), "one container per relic: " + containers().size());
+                assertEquals(100, new HashSet<>(containers()).size());
+
+                var tools = Json.MAPPER.readTree(second.get("/specs?kind=tool").body()).get("items");
+                Set<String> stored = new HashSet<>();
+                tools.forEach(t -> stored.add(t.at("/metadata/name").asText()));
+                assertTrue(stored.containsAll(acknowledged), "every write the dead leader acknowledged is there");
+
+                // A member of etcd lost: the survivor still writes and converges.
+                etcd.kill(1);
+                assertEquals(200, second.delete("/specs/session/s9").statusCode());
+                await().atMost(CONVERGE).until(() -> containers().size() == 90);
+
+                // A new replica follows the leader that took over.
+                try (CorralProcess third = replica(etcd, "c")) {
+                    assertTrue(!leads(third));
+                    String readiness = third.get("/q/health/ready").body();
+                    assertTrue(readiness.contains("pid " + second.pid()), readiness);
+                }
+            } finally {
+                for (int s = 0; s < 10; s++) {
+                    second.delete("/specs/session/s" + s);
+                }
+                try {
+                    await().atMost(CONVERGE).until(() -> containers().isEmpty());
+                } finally {
+                    second.close();
+                    first.kill();
+                    // Whatever a failure left behind: this test's instance label names only its own.
+                    containers().forEach(c -> Docker.tryRun("rm", "-f", c));
+                    Docker.networks("corral.dev/instance=" + instance).forEach(n -> Docker.tryRun("network", "rm", n));
+                }
+            }
+        }
+    }
+}
