@@ -8,6 +8,9 @@
 #            (compose 1.29 hangs at ~200 services, so it is left out)
 #   idle     Corral holding the 500 relics (resync every 10 s): Docker API calls per resync by
 #            operation (expect 1 list call per type and nothing per object) and CPU over 30 s idle
+#   sessions SESSIONS (default 1 000) sessions of one relic each from empty (#14, "scale on one engine"):
+#            floor (parallelism 16) and Corral, then Corral tearing them all down (DELETE of every
+#            session, in 16 parallel requests) until none of their containers and networks is left
 #   restart  `docker kill` of a Ready relic until `docker inspect` shows it running again
 #            (10 relics, each killed once: Corral's first restart is immediate, later ones back off),
 #            against Docker's own `--restart always` on a plain `docker run` container
@@ -81,7 +84,7 @@ corral_put() {
   local t0 t1 ready
   t0=$(now_ms)
   curl -s -o "$WORK/reply.json" -XPUT -H 'Content-Type: application/yaml' --data-binary @"$1" \
-    "localhost:$PORT/specs?wait=true&timeout=300s"
+    "localhost:$PORT/specs?wait=true&timeout=${WAIT_TIMEOUT:-10m}"
   t1=$(now_ms)
   ready=$(jq '[.results[]? | select(.outcome == "Ready")] | length' "$WORK/reply.json" 2>/dev/null || echo 0)
   if [ "$ready" != "$2" ]; then
@@ -219,6 +222,33 @@ part_500() {
   cat "$FRAG/500.md" >&2
 }
 
+# ---- part sessions: many one-relic sessions, converged and torn down ----
+part_sessions() {
+  local n=${SESSIONS:-1000} p=16 fm km t0 td left
+  fm=$(floor_round "$n" 1 "$p"); log "sessions: floor p=$p $fm ms"
+  corral_round "$n" 1 keep; km=$MS; log "sessions: corral $km ms"
+  t0=$(now_ms)
+  seq 0 $((n - 1)) | xargs -P 16 -I{} curl -s -o /dev/null -XDELETE "localhost:$PORT/specs/session/b{}"
+  until [ -z "$(docker ps -aq --filter label=corral.dev/instance=bench)" ] \
+        && [ -z "$(docker network ls -q --filter label=corral.dev/instance=bench)" ]; do sleep 0.5; done
+  td=$(( $(now_ms) - t0 ))
+  left=$(curl -s "localhost:$PORT/specs" | jq '.items | length')
+  log "sessions: torn down in $td ms, $left objects left in the store"
+  stop_corral
+  {
+    echo "### $n sessions of one relic each, from empty, then torn down (one round)"
+    echo
+    echo "| variant | time |"
+    echo "|---|---|"
+    echo "| floor, parallelism $p: $n networks, then $n containers | $(fmt_s "$fm") |"
+    echo "| Corral \`PUT /specs?wait=true\` until all Ready | $(fmt_s "$km") |"
+    echo "| Corral: DELETE of every session (16 at a time) until no container or network of them is left | $(fmt_s "$td") ($left objects left in the store) |"
+    echo
+    echo "Corral / floor: **$(ratio "$km" "$fm")**"
+  } > "$FRAG/sessions.md"
+  cat "$FRAG/sessions.md" >&2
+}
+
 api_counts() { # prints "operation count" for every corral_docker_api_seconds_count series
   curl -s "localhost:$PORT/q/metrics" | awk -F'[{}]' '/^corral_docker_api_seconds_count\{/ {
     match($2, /operation="[^"]*"/); op = substr($2, RSTART + 11, RLENGTH - 12); split($3, v, " "); print op, v[1] }' | sort
@@ -346,7 +376,7 @@ clean_all
   echo "All create internal bridge networks with a /26 each and the same containers (corral/busybox httpd,"
   echo "32 MiB memory and swap, 0.2 CPU, 32 pids, network alias)."
   echo
-  for f in 100 500 idle restart notes; do
+  for f in 100 500 sessions idle restart notes; do
     [ -f "$FRAG/$f.md" ] && { cat "$FRAG/$f.md"; echo; }
   done
 } > bench/results/converge.md

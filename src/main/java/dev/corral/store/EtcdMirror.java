@@ -173,15 +173,21 @@ final class EtcdMirror implements StoreReader {
                 if (keys.isCounter(kv.getKey())) {
                     rv = Long.parseLong(kv.getValue().toString());
                     counterRevision = kv.getModRevision();
-                } else if (e.getEventType() == WatchEvent.EventType.PUT) {
-                    SpecObject o = EtcdValues.decode(kv);
-                    if (o != null) {
-                        put.add(o);
-                    }
-                } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                    ObjectKey k = keys.parse(kv.getKey());
-                    if (k != null) {
-                        deleted.add(k);
+                    continue;
+                }
+                ObjectKey k = keys.parse(kv.getKey());
+                if (k == null) {
+                    continue; // not an object's key: the leader election's, under the same prefix
+                }
+                if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                    deleted.add(k);
+                } else {
+                    try {
+                        put.add(EtcdValues.decode(kv));
+                    } catch (StoreException bad) {
+                        // Not written by a Corral: the copy goes on without it, and readiness says so.
+                        failure = bad;
+                        LOG.error(bad.getMessage());
                     }
                 }
             }
@@ -196,7 +202,6 @@ final class EtcdMirror implements StoreReader {
             }
             revision = top;
             resourceVersion = rv;
-            failure = null;
             delivery.enqueue(out);
             moved.signalAll();
         } finally {
@@ -231,6 +236,8 @@ final class EtcdMirror implements StoreReader {
     /**
      * Reads the whole store at one revision, announces how it differs from the copy, and watches from
      * the revision after it.
+     *
+     * @throws StoreException if etcd does not answer, or a key of the store holds what is not an object
      */
     private synchronized void reload() {
         GetResponse r = EtcdCalls.await(client.getKVClient().get(keys.root(), GetOption.builder().isPrefix(true).build()),
@@ -242,11 +249,11 @@ final class EtcdMirror implements StoreReader {
             if (keys.isCounter(kv.getKey())) {
                 rv = Long.parseLong(kv.getValue().toString());
                 counter = kv.getModRevision();
-            } else {
+            } else if (keys.parse(kv.getKey()) != null) {
+                // A value that is not an object stops the read, as a damaged snapshot stops the file store:
+                // Corral never runs on part of its specs (it would remove what the missing ones own).
                 SpecObject o = EtcdValues.decode(kv);
-                if (o != null) {
-                    read.put(o.key(), o);
-                }
+                read.put(o.key(), o);
             }
         }
         long at = r.getHeader().getRevision();

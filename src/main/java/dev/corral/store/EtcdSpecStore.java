@@ -70,10 +70,16 @@ public final class EtcdSpecStore implements SpecStore {
      *
      * @param client  a client of the etcd cluster; the caller closes it, after this store
      * @param timeout how long one etcd request may take before the operation fails (503)
+     * @throws StoreException if etcd does not answer, or a key of the store holds what is not an object
      */
     public static EtcdSpecStore open(Client client, String prefix, Duration timeout, Clock clock, WriteHook hook) {
         EtcdSpecStore store = new EtcdSpecStore(client, new EtcdKeys(prefix), timeout, clock, hook);
-        store.mirror.start();
+        try {
+            store.mirror.start();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return store;
     }
 

@@ -6,14 +6,12 @@ import dev.corral.spec.Json;
 import dev.corral.spec.SpecObject;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
 
 /** An object as the etcd store keeps it: the same JSON as a line of the file store's snapshot. */
 final class EtcdValues {
 
-    private static final Logger LOG = Logger.getLogger(EtcdValues.class);
     private static final ObjectReader READER = Json.STORE.readerFor(SpecObject.class);
 
     private EtcdValues() {
@@ -27,13 +25,13 @@ final class EtcdValues {
         }
     }
 
-    /** The object a key holds, or null (logged) for a value under the prefix that is not one. */
+    /** The object an object's key holds. @throws StoreException naming the key if it holds something else */
     static SpecObject decode(KeyValue kv) {
         try {
             return READER.readValue(kv.getValue().getBytes());
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("etcd key %s does not hold a Corral object, ignored: %s", kv.getKey(), e.getMessage());
-            return null;
+            throw new StoreException("etcd key " + kv.getKey() + " does not hold a Corral object: " + e.getMessage()
+                    + ". Remove or restore it (etcdctl); it was not written by Corral", e);
         }
     }
 }

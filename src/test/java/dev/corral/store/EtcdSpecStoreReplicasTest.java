@@ -146,6 +146,24 @@ class EtcdSpecStoreReplicasTest {
     }
 
     @Test
+    void keysThatAreNotObjectsAreLeftAloneAndAValueThatIsNotAnObjectIsNeverRunOn() throws Exception {
+        io.etcd.jetcd.KV kv = clients.get(0).getKVClient();
+        // The leader election keeps its keys under the same prefix: not objects, not the store's business.
+        kv.put(EtcdKeys.bytes(prefix + "/leader/default/694d7a"), EtcdKeys.bytes("host:8080 pid 1")).get();
+        applyApi(a, tool("t", "alpine:3"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.get(ObjectKey.of(Kind.Tool, null, "t")).isPresent());
+        assertEquals(null, b.failure());
+
+        // Something not written by Corral where an object should be: the replicas say so ...
+        kv.put(EtcdKeys.bytes(prefix + "/objects/Tool/_/bad"), EtcdKeys.bytes("{not json")).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.failure() != null);
+        assertTrue(b.failure().getMessage().contains("/objects/Tool/_/bad"), b.failure().getMessage());
+        // ... and a Corral starting on it refuses to run on part of its specs, as with a damaged file store.
+        StoreException refused = assertThrows(StoreException.class, this::replica);
+        assertTrue(refused.getMessage().contains("/objects/Tool/_/bad"), refused.getMessage());
+    }
+
+    @Test
     void theLossOfOneEtcdMemberLosesNoWrite() {
         applyApi(a, tool("before", "alpine:3"));
         etcd.kill(0);
