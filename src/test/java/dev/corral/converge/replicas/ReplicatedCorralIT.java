@@ -26,10 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Several Corrals (the packaged application) on one etcd store and one engine: every replica serves
- * the API, one leads. {@code kill -9} of the leader while it converges 100 relics in 10 sessions and
- * takes writes: the other replica takes over within seconds, adopts what runs and finishes the
- * converge, with no duplicate container and no acknowledged write lost; the loss of an etcd member
- * then changes nothing.
+ * the API, one leads. {@code kill -9} of the leader while it converges 100 relics in 10 sessions,
+ * takes writes and runs a tool run: the other replica takes over within seconds, adopts what runs and
+ * finishes the converge, with no duplicate container, no acknowledged write lost and the run finished,
+ * started once; the loss of an etcd member then changes nothing.
  */
 @EngineTest
 @EtcdTest
@@ -42,6 +42,17 @@ class ReplicatedCorralIT {
 
     private final String id = UUID.randomUUID().toString().substring(0, 8);
     private final String instance = "ha-" + id;
+
+    private static final String RUN = "counting";
+
+    /** A bash run that counts its own starts in its workspace and reports the count as its result. */
+    private static final String COUNTING_RUN = "{\"name\": \"" + RUN + "\", \"language\": \"bash\", \"code\": "
+            + "\"echo start >> /workspace/output/starts; sleep 6; corral output \\\"$(wc -l < /workspace/output/starts)\\\"\"}";
+
+    private static String runPhase(CorralProcess c) throws IOException {
+        var r = c.get("/runs/" + RUN);
+        return r.statusCode() == 200 ? Json.MAPPER.readTree(r.body()).at("/status/phase").asText(null) : null;
+    }
 
     private CorralProcess replica(EtcdCluster etcd, String name) throws IOException {
         return CorralProcess.start(tmp.resolve(name),
@@ -76,6 +87,11 @@ class ReplicatedCorralIT {
 
     private List<String> containers() {
         return Docker.containers("corral.dev/instance=" + instance);
+    }
+
+    /** The relics' containers (a run's container comes and goes beside them). */
+    private List<String> relicContainers() {
+        return Docker.containers("corral.dev/instance=" + instance, "corral.dev/kind=Relic");
     }
 
     private static long readyRelics(CorralProcess c) throws IOException {
@@ -120,7 +136,10 @@ class ReplicatedCorralIT {
                     }
                 });
                 writer.start();
-                await().atMost(CONVERGE).until(() -> containers().size() >= 20);
+                // A run the leader starts, in progress when it dies: finished by the next leader, never started twice.
+                assertEquals(201, second.post("/runs", COUNTING_RUN).statusCode());
+                await().atMost(CONVERGE).until(() -> "Running".equals(runPhase(second)));
+                await().atMost(CONVERGE).until(() -> relicContainers().size() >= 20);
                 long killedAt = System.nanoTime();
                 first.kill();
                 stop.set(true);
@@ -130,8 +149,11 @@ class ReplicatedCorralIT {
                 await().atMost(Duration.ofSeconds(20)).until(() -> leads(second));
                 System.out.printf("takeover after kill -9 of the leader: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
                 await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> readyRelics(second) == 100);
-                assertEquals(100, containers().size(), "one container per relic: " + containers().size());
-                assertEquals(100, new HashSet<>(containers()).size());
+                assertEquals(100, relicContainers().size(), "one container per relic: " + relicContainers().size());
+
+                await().atMost(CONVERGE).until(() -> "Succeeded".equals(runPhase(second)));
+                var run = Json.MAPPER.readTree(second.get("/runs/" + RUN).body());
+                assertEquals(1, run.at("/status/result").asInt(), "started once: " + run);
 
                 var tools = Json.MAPPER.readTree(second.get("/specs?kind=tool").body()).get("items");
                 Set<String> stored = new HashSet<>();
@@ -141,7 +163,7 @@ class ReplicatedCorralIT {
                 // A member of etcd lost: the survivor still writes and converges.
                 etcd.kill(1);
                 assertEquals(200, second.delete("/specs/session/s9").statusCode());
-                await().atMost(CONVERGE).until(() -> containers().size() == 90);
+                await().atMost(CONVERGE).until(() -> relicContainers().size() == 90);
 
                 // A new replica follows the leader that took over.
                 try (CorralProcess third = replica(etcd, "c")) {
