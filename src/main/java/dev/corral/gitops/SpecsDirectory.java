@@ -139,7 +139,6 @@ public class SpecsDirectory {
         }
     }
 
-    /** True once the directory (if any) has been applied at least once. */
     /** Whether the directory is in the store, as far as this replica is concerned (a follower leaves it to the leader). */
     public boolean initialSyncDone() {
         return initialSyncDone || !leadership.isLeader();

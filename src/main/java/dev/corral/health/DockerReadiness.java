@@ -1,8 +1,8 @@
 package dev.corral.health;
 
+import dev.corral.leader.Leadership;
 import dev.corral.loop.Controller;
 import dev.corral.runtime.ContainerRuntime;
-import dev.corral.leader.Leadership;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

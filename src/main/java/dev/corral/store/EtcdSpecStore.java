@@ -55,6 +55,8 @@ public final class EtcdSpecStore implements SpecStore {
     private final WriteHook hook;
     private final EtcdMirror mirror;
     private volatile WriteTimer writeTimer = WriteTimer.NONE;
+    /** How long a commit's answer is waited for: the timeout, shorter only in tests of the unanswered case. */
+    private volatile Duration commitTimeout;
 
     private EtcdSpecStore(Client client, EtcdKeys keys, Duration timeout, Clock clock, WriteHook hook) {
         this.kv = client.getKVClient();
@@ -63,6 +65,12 @@ public final class EtcdSpecStore implements SpecStore {
         this.clock = clock;
         this.hook = hook;
         this.mirror = new EtcdMirror(client, keys, timeout, clock);
+        this.commitTimeout = timeout;
+    }
+
+    /** For tests: commits whose answer comes later than this count as unanswered (they still land). */
+    void commitTimeout(Duration d) {
+        commitTimeout = d;
     }
 
     /**
@@ -179,6 +187,7 @@ public final class EtcdSpecStore implements SpecStore {
         // A commit etcd did not answer (its leader was lost mid-way) may have landed or not: planning again
         // finds out, as the counter then moved and the copy catches up on it. Until twice the timeout.
         long deadline = System.nanoTime() + 2 * timeout.toNanos();
+        EtcdCalls.Unanswered unanswered = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             long behindUntil;
             mirror.lock();
@@ -195,6 +204,12 @@ public final class EtcdSpecStore implements SpecStore {
                 }
                 if (refused != null) {
                     behindUntil = newerThan(counterSeen);
+                    if (behindUntil == 0 && unanswered != null) {
+                        // Refused now perhaps only because the unanswered commit did land (a precondition on the
+                        // version it replaced, a delete of what it deleted): the client must not read "conflict".
+                        throw new StoreException(unanswered.getMessage() + ", and whether the write landed is not known:"
+                                + " read the objects to see", refused);
+                    }
                     if (behindUntil == 0) {
                         throw refused;
                     }
@@ -210,6 +225,7 @@ public final class EtcdSpecStore implements SpecStore {
                         if (System.nanoTime() > deadline) {
                             throw e;
                         }
+                        unanswered = e;
                         LOG.warnf("%s; trying again", e.getMessage());
                         continue;
                     }
@@ -249,7 +265,7 @@ public final class EtcdSpecStore implements SpecStore {
         ops.add(Op.put(keys.counter(), EtcdKeys.bytes(Long.toString(record.rv())), PutOption.DEFAULT));
         // modRevision 0 is how etcd compares a key that does not exist: the first write of an empty store.
         Cmp unchanged = new Cmp(keys.counter(), Cmp.Op.EQUAL, CmpTarget.modRevision(counterSeen));
-        return EtcdCalls.await(kv.txn().If(unchanged).Then(ops.toArray(Op[]::new)).commit(), timeout,
+        return EtcdCalls.await(kv.txn().If(unchanged).Then(ops.toArray(Op[]::new)).commit(), commitTimeout,
                 "commit a write of " + (ops.size() - 1) + " objects");
     }
 

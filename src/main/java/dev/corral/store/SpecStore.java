@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Where specs live. Every method that returns normally has made its change durable. Two
- * implementations keep the same contract ({@code SpecStoreContractTest} runs one suite on both): the
+ * implementations keep the same contract (the tests' {@code SpecStoreContract} runs one suite on both): the
  * embedded {@link FileSpecStore} ({@code corral.store.kind=file}) and {@link EtcdSpecStore}, shared by
  * several Corrals ({@code corral.store.kind=etcd}).
  */

@@ -164,6 +164,20 @@ class EtcdSpecStoreReplicasTest {
     }
 
     @Test
+    void aConditionalWriteWhoseCommitWentUnansweredIsNeverReportedAsAConflict() {
+        applyApi(a, tool("t", "alpine:3"));
+        SpecObject read = a.get(ObjectKey.of(Kind.Tool, null, "t")).orElseThrow();
+        // Every commit's answer now comes "too late": etcd makes the write, the replica does not hear it.
+        ((EtcdSpecStore) a).commitTimeout(Duration.ZERO);
+
+        StoreException e = assertThrows(StoreException.class, () -> applyApi(a, asRead(read, tool("t", "alpine:3.20").spec())));
+        // The write landed, once: its own precondition refuses the retries, which must not read as a conflict.
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "alpine:3.20".equals(b.get(read.key()).orElseThrow().spec().get("image").asText()));
+        assertEquals(read.resourceVersion() + 1, b.get(read.key()).orElseThrow().resourceVersion());
+    }
+
+    @Test
     void theLossOfOneEtcdMemberLosesNoWrite() {
         applyApi(a, tool("before", "alpine:3"));
         etcd.kill(0);

@@ -7,10 +7,10 @@ import dev.corral.testing.EngineTest;
 import dev.corral.testing.EtcdCluster;
 import dev.corral.testing.EtcdTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -37,10 +37,9 @@ class ReplicatedCorralIT {
 
     private static final Duration CONVERGE = Duration.ofSeconds(180);
 
-    @TempDir
-    Path tmp;
-
     private final String id = UUID.randomUUID().toString().substring(0, 8);
+    /** Under target/, not a temporary directory: the replicas' logs (NAME.log) stay for a failure's diagnosis. */
+    private final Path tmp = Path.of("target", "replicated-it-" + id);
     private final String instance = "ha-" + id;
 
     private static final String RUN = "counting";
@@ -55,12 +54,13 @@ class ReplicatedCorralIT {
     }
 
     private CorralProcess replica(EtcdCluster etcd, String name) throws IOException {
+        Files.createDirectories(tmp);
         return CorralProcess.start(tmp.resolve(name),
                 "-Dcorral.instance=" + instance,
                 "-Dcorral.store.kind=etcd",
                 "-Dcorral.store.etcd.endpoints=" + String.join(",", etcd.endpoints()),
                 "-Dcorral.store.etcd.prefix=/it-" + id,
-                "-Dcorral.store.etcd.lease-ttl=2s");
+                "-Dcorral.store.etcd.lease-ttl=3s");
     }
 
     private static boolean leads(CorralProcess c) {
@@ -72,12 +72,17 @@ class ReplicatedCorralIT {
         }
     }
 
-    private static String relics() {
+    /** Session names of this run's own: resource names are per name, not per instance, on the engine. */
+    private String session(int s) {
+        return "h" + id + "-" + s;
+    }
+
+    private String relics() {
         StringBuilder y = new StringBuilder();
         for (int s = 0; s < 10; s++) {
-            y.append("apiVersion: corral.dev/v1\nkind: Session\nmetadata: {name: s").append(s).append("}\n---\n");
+            y.append("apiVersion: corral.dev/v1\nkind: Session\nmetadata: {name: ").append(session(s)).append("}\n---\n");
             for (int r = 0; r < 10; r++) {
-                y.append("apiVersion: corral.dev/v1\nkind: Relic\nmetadata: {name: r").append(r).append(", session: s").append(s)
+                y.append("apiVersion: corral.dev/v1\nkind: Relic\nmetadata: {name: r").append(r).append(", session: ").append(session(s))
                         .append("}\nspec:\n  image: corral/busybox:latest\n  command: [sleep, \"3600\"]\n")
                         .append("  resources: {memoryMb: 16, cpus: 0.1, pids: 8}\n---\n");
             }
@@ -162,7 +167,7 @@ class ReplicatedCorralIT {
 
                 // A member of etcd lost: the survivor still writes and converges.
                 etcd.kill(1);
-                assertEquals(200, second.delete("/specs/session/s9").statusCode());
+                assertEquals(200, second.delete("/specs/session/" + session(9)).statusCode());
                 await().atMost(CONVERGE).until(() -> relicContainers().size() == 90);
 
                 // A new replica follows the leader that took over.
@@ -172,11 +177,14 @@ class ReplicatedCorralIT {
                     assertTrue(readiness.contains("pid " + second.pid()), readiness);
                 }
             } finally {
-                for (int s = 0; s < 10; s++) {
-                    second.delete("/specs/session/s" + s);
-                }
+                // Clean-up never hides the failure it follows: a replica may be the reason and be gone.
                 try {
+                    for (int s = 0; s < 10; s++) {
+                        second.delete("/specs/session/" + session(s));
+                    }
                     await().atMost(CONVERGE).until(() -> containers().isEmpty());
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("clean-up through the API failed (" + e + "); removing by label. Logs: " + tmp);
                 } finally {
                     second.close();
                     first.kill();
