@@ -33,6 +33,15 @@ public final class ObservedState {
     /** When each container entry was last changed by an event or an action, and when entries were removed. */
     private final Map<String, Long> touched = new ConcurrentHashMap<>();
     private final Map<String, Long> removed = new ConcurrentHashMap<>();
+    /**
+     * A state an event gave a container not yet in the picture, and when: a container that dies while the
+     * first list of a starting (or newly leading) Corral is on its way is otherwise listed as running, and
+     * stays so until the next resync (seen: a relic killed as a replica took over stayed dead for 25 s).
+     */
+    private final Map<String, Stamped> early = new ConcurrentHashMap<>();
+
+    private record Stamped(String state, long at) {
+    }
 
     /** A clock for {@link #replace}: read it before listing. */
     public static long stamp() {
@@ -57,12 +66,14 @@ public final class ObservedState {
         for (ObservedContainer x : c) {
             Long r = removed.get(x.id());
             if (r == null || r - listedAt <= 0) {
-                containers.put(x.id(), x);
+                Stamped e = early.get(x.id());
+                containers.put(x.id(), e != null && e.at() - listedAt > 0 ? x.withState(e.state()) : x);
             }
         }
         containers.putAll(newer);
         touched.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         removed.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
+        early.entrySet().removeIf(e -> e.getValue().at() - listedAt <= 0);
         networks.clear();
         n.forEach(x -> networks.put(x.name(), x));
         volumes.clear();
@@ -86,10 +97,15 @@ public final class ObservedState {
         removed.put(id, stamp());
     }
 
-    /** Records a new state word for a known container (from an event or an action). */
+    /**
+     * Records a new state word for a container (from an event or an action); for one not in the picture
+     * yet, the next list that was taken before it shows it in this state.
+     */
     public void setState(String id, String state) {
         if (containers.computeIfPresent(id, (k, c) -> c.withState(state)) != null) {
             touched.put(id, stamp());
+        } else {
+            early.put(id, new Stamped(state, stamp()));
         }
     }
 

@@ -37,11 +37,43 @@ final class DockerEvents {
                 .withEventTypeFilter("container").exec(callback(onEvent, once));
         var networks = eventsClient.eventsCmd().withEventTypeFilter("network")
                 .withEventFilter("connect", "disconnect", "destroy").exec(callback(onEvent, once));
+        // exec returns before the engine has registered the subscription; the caller's next step is a full
+        // list, and an event between that list and the registration would be lost until the next resync
+        // (seen: a relic killed just as a new leader started stayed dead for 25 s). The engine answers the
+        // request's headers once subscribed, which is when onStart runs.
+        try {
+            awaitStarted(containers);
+            awaitStarted(networks);
+        } catch (EngineException e) {
+            closed.set(true);
+            closeQuietly(containers);
+            closeQuietly(networks);
+            throw e;
+        }
         return () -> {
             closed.set(true);
             containers.close();
             networks.close();
         };
+    }
+
+    private static void awaitStarted(ResultCallback.Adapter<Event> stream) {
+        try {
+            if (!stream.awaitStarted(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new EngineException(0, "the engine did not open its event stream within 5 s", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(0, "interrupted while opening the engine's event stream", e);
+        }
+    }
+
+    private static void closeQuietly(ResultCallback.Adapter<Event> stream) {
+        try {
+            stream.close();
+        } catch (java.io.IOException e) {
+            // closing a stream that never opened: nothing to do
+        }
     }
 
     private static ResultCallback.Adapter<Event> callback(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed) {

@@ -39,6 +39,22 @@ class ObservedStateTest {
     }
 
     @Test
+    void aContainerThatDiesWhileTheFirstListIsOnItsWayIsNotListedAsRunning() {
+        ObservedState s = new ObservedState();
+        long listedAt = ObservedState.stamp();
+        // The first list of a Corral that starts (or has just come to lead) is taken; the container dies
+        // before that list is in the picture, so its die event finds nothing to change.
+        s.setState("c4", "exited");
+        s.replace(listedAt, List.of(new ObservedContainer("c4", "corral-relic-s-web", LABELS, "running")), List.of(), List.of());
+        assertEquals("exited", s.container("c4").orElseThrow().state());
+
+        // A later list is the truth again (it was started again, say).
+        s.replace(ObservedState.stamp(), List.of(new ObservedContainer("c4", "corral-relic-s-web", LABELS, "running")),
+                List.of(), List.of());
+        assertEquals("running", s.container("c4").orElseThrow().state());
+    }
+
+    @Test
     void aListTakenAfterwardsIsTheTruth() {
         ObservedState s = new ObservedState();
         s.put(new ObservedContainer("c3", "x", LABELS, "running"));
