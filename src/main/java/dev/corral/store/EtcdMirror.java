@@ -196,8 +196,7 @@ final class EtcdMirror implements StoreReader {
             for (ObjectKey k : deleted) {
                 SpecObject gone = objects.remove(k);
                 if (gone != null) {
-                    out.add(new StoreEvent(StoreEvent.Type.DELETED, gone.withMetadata(
-                            gone.metadata().withResourceVersion(rv, clock.instant())), gone));
+                    out.add(deletion(gone, rv));
                 }
             }
             revision = top;
@@ -207,6 +206,11 @@ final class EtcdMirror implements StoreReader {
         } finally {
             unlockAndDeliver();
         }
+    }
+
+    /** The event of another replica's deletion: the object's last state, at the store's version after it. */
+    private StoreEvent deletion(SpecObject gone, long rv) {
+        return new StoreEvent(StoreEvent.Type.DELETED, gone.withMetadata(gone.metadata().withResourceVersion(rv, clock.instant())), gone);
     }
 
     /** A status write if nothing but the status (and the version and time that come with it) changed. */
@@ -270,8 +274,7 @@ final class EtcdMirror implements StoreReader {
                 for (SpecObject gone : List.copyOf(objects.values())) {
                     if (!read.containsKey(gone.key())) {
                         objects.remove(gone.key());
-                        out.add(new StoreEvent(StoreEvent.Type.DELETED, gone.withMetadata(
-                                gone.metadata().withResourceVersion(rv, clock.instant())), gone));
+                        out.add(deletion(gone, rv));
                     }
                 }
                 revision = at;
