@@ -76,6 +76,17 @@ public final class Docker {
         return lines(run(args.toArray(String[]::new)));
     }
 
+    /** Running containers carrying every one of these labels (not ones created and never started, nor exited). */
+    public static List<String> runningContainers(String... labelFilters) {
+        List<String> args = new java.util.ArrayList<>(List.of("ps", "--filter", "status=running"));
+        for (String f : labelFilters) {
+            args.add("--filter");
+            args.add("label=" + f);
+        }
+        args.addAll(List.of("--format", "{{.Names}}"));
+        return lines(run(args.toArray(String[]::new)));
+    }
+
     public static List<String> networks(String labelFilter) {
         return lines(run("network", "ls", "--filter", "label=" + labelFilter, "--format", "{{.Name}}"));
     }

@@ -155,8 +155,17 @@ class ReplicatedCorralIT {
                 System.out.printf("takeover after kill -9 of the leader: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
                 // A relic that dies as the new leader starts is restarted at once, not at the next resync (30 s):
                 // its die event may come before the new leader's first list is in its picture.
-                String victim = relicContainers().get(0);
-                Docker.run("kill", victim);
+                // A running one: the dead leader may have left a container created and not yet started (the new
+                // leader starts it), and a kill of that fails.
+                var victims = new java.util.concurrent.atomic.AtomicReference<String>();
+                await().atMost(CONVERGE).until(() -> {
+                    var running = Docker.runningContainers("corral.dev/instance=" + instance, "corral.dev/kind=Relic");
+                    if (!running.isEmpty() && Docker.tryRun("kill", running.get(0)).exit() == 0) {
+                        victims.set(running.get(0));
+                    }
+                    return victims.get() != null;
+                });
+                String victim = victims.get();
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                         .until(() -> "true".equals(Docker.inspect(victim, "{{.State.Running}}")));
                 await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> readyRelics(second) == 100);
