@@ -33,6 +33,7 @@ class ArchitectureTest {
                 .layer("api").definedBy("dev.corral.api..")
                 .layer("health").definedBy("dev.corral.health..")
                 .layer("gitops").definedBy("dev.corral.gitops..")
+                .layer("swarm").definedBy("dev.corral.swarm..")
                 .layer("containers").definedBy("dev.corral.containers..")
                 .layer("runs").definedBy("dev.corral.runs..")
                 .layer("stats").definedBy("dev.corral.stats..")
@@ -55,23 +56,25 @@ class ArchitectureTest {
                 .whereLayer("api").mayOnlyBeAccessedByLayers("seeds")
                 .whereLayer("health").mayOnlyBeAccessedByLayers("seeds")
                 .whereLayer("gitops").mayOnlyBeAccessedByLayers("api", "health", "seeds")
+                // Swarm mode reuses the one-engine family's spec-to-container mapping and status writing.
+                .whereLayer("swarm").mayOnlyBeAccessedByLayers("api", "health", "seeds")
                 // The two kind families are siblings: neither knows the other.
-                .whereLayer("containers").mayOnlyBeAccessedByLayers("api", "health", "seeds")
+                .whereLayer("containers").mayOnlyBeAccessedByLayers("swarm", "api", "health", "seeds")
                 .whereLayer("runs").mayOnlyBeAccessedByLayers("api", "health", "seeds")
                 .whereLayer("stats").mayOnlyBeAccessedByLayers("api", "health", "seeds")
-                .whereLayer("loop").mayOnlyBeAccessedByLayers("containers", "runs", "stats", "api", "health", "seeds")
+                .whereLayer("loop").mayOnlyBeAccessedByLayers("swarm", "containers", "runs", "stats", "api", "health", "seeds")
                 // Who leads: asked by the work that must run once (the loop, the specs directory) and readiness.
                 .whereLayer("leader").mayOnlyBeAccessedByLayers("loop", "gitops", "health", "api", "seeds")
-                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "stats", "api", "health", "seeds")
+                .whereLayer("ownership").mayOnlyBeAccessedByLayers("loop", "swarm", "containers", "runs", "stats", "api", "health", "seeds")
                 .whereLayer("confinement").mayOnlyBeAccessedByLayers("containers", "runs", "api", "health", "seeds")
                 // The engine's door: nothing of Corral's model above it but the configuration.
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "confinement", "loop", "containers", "runs", "stats", "api",
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("ownership", "confinement", "loop", "swarm", "containers", "runs", "stats", "api",
                         "health", "seeds")
                 // Events are recorded by the families and gitops and read by the API; they know only spec and store.
-                .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "containers", "runs", "gitops", "api", "health", "seeds")
+                .whereLayer("events").mayOnlyBeAccessedByLayers("loop", "swarm", "containers", "runs", "gitops", "api", "health", "seeds")
                 .whereLayer("admission").mayOnlyBeAccessedByLayers("gitops", "api", "health", "seeds")
                 .whereLayer("watch").mayOnlyBeAccessedByLayers("api", "seeds")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "watch", "leader", "loop", "containers", "runs",
+                .whereLayer("store").mayOnlyBeAccessedByLayers("events", "admission", "watch", "leader", "loop", "swarm", "containers", "runs",
                         "gitops", "api", "health", "seeds")
                 .whereLayer("auth").mayOnlyBeAccessedByLayers("api", "seeds")
                 .whereLayer("audit").mayOnlyBeAccessedByLayers("api", "seeds")

@@ -44,6 +44,25 @@ public interface CorralConfig {
     /** How Corral reaches the container engine. */
     Docker docker();
 
+    /** What the engine is: one Docker engine, or a Swarm manager that places containers across nodes. */
+    Engine engine();
+
+    interface Engine {
+        /**
+         * {@code docker}: relics and agents are containers of the engine at {@code corral.docker.host}.
+         * {@code swarm}: that engine is a Swarm manager; sessions are overlay networks, relics and agents
+         * one-replica services placed by Swarm (docs/swarm.md).
+         */
+        @WithDefault("docker")
+        EngineMode mode();
+
+        /** Swarm mode: how often the nodes and tasks are looked at (Swarm has no task events). */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
+    enum EngineMode { docker, swarm }
+
     /** The reconcile loop's settings. */
     ReconcileConfig reconcile();
 

@@ -10,6 +10,7 @@ import dev.corral.runtime.OwnContainer;
 import dev.corral.spec.ObjectKey;
 import dev.corral.store.SpecStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -51,8 +52,10 @@ public class ContainerWiring {
         return new StatusWriter(store, clock, metrics);
     }
 
+    /** On one engine only: on a Swarm, relics and agents are services ({@code dev.corral.swarm}). */
     @Produces
     @Singleton
+    @LookupIfProperty(name = "corral.engine.mode", stringValue = "docker", lookupIfMissing = true)
     ContainerReconciler containerReconciler(CorralConfig config, ContainerRuntime runtime, ObservedState observed,
                                             Executor executor, HealthProber prober, StatusWriter status,
                                             WorkQueue<ObjectKey> queue, ReconcileMetrics metrics, OwnContainer own,

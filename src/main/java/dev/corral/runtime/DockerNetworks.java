@@ -14,7 +14,14 @@ final class DockerNetworks {
     private final DockerCalls calls;
     private final DockerClient client;
 
+    private final boolean overlay;
+
     DockerNetworks(DockerCalls calls) {
+        this(calls, false);
+    }
+
+    DockerNetworks(DockerCalls calls, boolean overlay) {
+        this.overlay = overlay;
         this.calls = calls;
         this.client = calls.client();
     }
@@ -46,7 +53,10 @@ final class DockerNetworks {
 
     public String createNetwork(NetworkRequest r) {
         return calls.call("create_network", () -> {
-            var cmd = client.createNetworkCmd().withName(r.name()).withDriver("bridge").withInternal(r.internal())
+            // On a Swarm manager: an overlay network across the nodes, attachable so that plain containers (tool runs on
+            // the manager's engine) join it as the services' tasks do.
+            var cmd = client.createNetworkCmd().withName(r.name()).withDriver(overlay ? "overlay" : "bridge")
+                    .withAttachable(overlay ? Boolean.TRUE : null).withInternal(r.internal())
                     .withLabels(calls.stamped(r.labels())).withCheckDuplicate(true);
             if (r.subnet() != null) {
                 cmd.withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(r.subnet())));

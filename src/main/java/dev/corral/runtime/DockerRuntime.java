@@ -29,6 +29,7 @@ public class DockerRuntime implements ContainerRuntime {
     private final DockerEvents events;
     private final DockerSelf self;
     private final DockerStats stats;
+    private final DockerServices services;
 
     /**
      * @param eventsClient a client without a read timeout: the event stream may be quiet for hours
@@ -50,16 +51,29 @@ public class DockerRuntime implements ContainerRuntime {
     public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance,
                          CorralConfig.Stats.Source statsSource, Optional<String> diskDevice,
                          Optional<java.nio.file.Path> seccompProfiles) {
+        this(client, eventsClient, registry, instance, statsSource, diskDevice, seccompProfiles, false);
+    }
+
+    /** @param swarm the engine is a Swarm manager ({@code corral.engine.mode=swarm}): session networks are overlays */
+    public DockerRuntime(DockerClient client, DockerClient eventsClient, MeterRegistry registry, String instance,
+                         CorralConfig.Stats.Source statsSource, Optional<String> diskDevice,
+                         Optional<java.nio.file.Path> seccompProfiles, boolean swarm) {
         DockerCalls calls = new DockerCalls(client, eventsClient, registry, instance);
+        this.services = new DockerServices(calls);
         this.stats = new DockerStats(calls, statsSource);
         this.images = new DockerImages(calls);
         this.containers = new DockerContainers(calls, images,
                 new HostConfinement(new DiskDevice(calls, diskDevice), seccompProfiles));
-        this.networks = new DockerNetworks(calls);
+        this.networks = new DockerNetworks(calls, swarm);
         this.streams = new DockerStreams(calls);
         this.logs = new DockerLogs(calls);
         this.events = new DockerEvents(calls);
         this.self = new DockerSelf(calls);
+    }
+
+    /** The same engine as a Swarm manager: its services, tasks and nodes. */
+    public ServiceRuntime services() {
+        return services;
     }
 
     @Override

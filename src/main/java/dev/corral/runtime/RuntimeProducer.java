@@ -32,7 +32,15 @@ public class RuntimeProducer {
         eventsClient = client(host, null, 1024);
         // It also carries followed logs and every warm run's attachment, each holding a connection while it runs.
         return new DockerRuntime(client, eventsClient, registry, config.instance(), config.stats().source(),
-                config.docker().diskDevice(), config.security().seccompProfiles());
+                config.docker().diskDevice(), config.security().seccompProfiles(),
+                config.engine().mode() == CorralConfig.EngineMode.swarm);
+    }
+
+    /** The engine as a Swarm manager (used in {@code corral.engine.mode=swarm} only). */
+    @Produces
+    @Singleton
+    ServiceRuntime services(ContainerRuntime runtime) {
+        return ((DockerRuntime) runtime).services();
     }
 
     private static DockerClient client(String host, Duration responseTimeout, int connections) {

@@ -103,6 +103,21 @@ final class KindSchemas {
                 .optional("security", security, defaultsOf(security));
     }
 
+    /** Swarm's placement: constraints ({@code ATTRIBUTE==VALUE}, {@code !=}) and spread preferences. */
+    private static ObjectSchema placement() {
+        return new ObjectSchema()
+                .optional("constraints", new ListSchema(new StringSchema().length(4, 256).pattern(
+                        "(node\\.(id|hostname|role|platform\\.os|platform\\.arch|labels\\.[A-Za-z0-9_.-]+)"
+                                + "|engine\\.labels\\.[A-Za-z0-9_.-]+) *(==|!=) *[^ ].*",
+                        "must be ATTRIBUTE==VALUE or ATTRIBUTE!=VALUE, ATTRIBUTE one of node.id, node.hostname, "
+                                + "node.role, node.platform.os, node.platform.arch, node.labels.NAME, engine.labels.NAME"),
+                        0, 32))
+                .optional("spread", new ListSchema(new StringSchema().length(4, 256).pattern(
+                        "node\\.(id|hostname|labels\\.[A-Za-z0-9_.-]+)|engine\\.labels\\.[A-Za-z0-9_.-]+",
+                        "must name a node attribute to spread over: node.id, node.hostname, node.labels.NAME or "
+                                + "engine.labels.NAME"), 0, 8));
+    }
+
     private static StringSchema profileName() {
         return new StringSchema().length(1, 64).pattern("[A-Za-z0-9][A-Za-z0-9_.-]*",
                 "must be default, unconfined or a profile's name: letters, digits, '_', '.' and '-'");
@@ -129,6 +144,7 @@ final class KindSchemas {
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
                 .optional("lifetimeSeconds", new IntegerSchema(1, 365L * 24 * 3600))
                 .optional("state", new StringSchema().oneOf("Running", "Stopped", "Paused"), "Running")
+                .optional("placement", placement())
                 .refuse("privileged", "privileged containers are not allowed")
                 .refuse("hostNetwork", "host networking is not allowed")
                 .refuse("network", "containers join their session's network; other networks are not allowed")

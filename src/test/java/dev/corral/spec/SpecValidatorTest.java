@@ -425,6 +425,19 @@ class SpecValidatorTest {
     }
 
     @Test
+    void placementTakesSwarmConstraintsAndSpreadAndNamesAWrongOne() {
+        SpecObject o = one(relic("  image: x\n  placement:\n    constraints: [\"node.hostname==corral-node2\", "
+                + "\"node.labels.zone != eu\", \"node.role==worker\"]\n    spread: [node.labels.zone]\n"));
+        assertEquals(3, o.spec().at("/placement/constraints").size());
+        FieldError e = error(relic("  image: x\n  placement:\n    constraints: [\"hostname=n1\"]\n"));
+        assertEquals("spec.placement.constraints[0]", e.path());
+        assertContains("ATTRIBUTE==VALUE", e.message());
+        FieldError spread = error(relic("  image: x\n  placement:\n    spread: [zone]\n"));
+        assertEquals("spec.placement.spread[0]", spread.path());
+        assertEquals("spec.placement.where", error(relic("  image: x\n  placement: {where: n1}\n")).path());
+    }
+
+    @Test
     void refusedSettingsSayWhy() {
         FieldError p = error(relic("  image: x\n  privileged: false\n"));
         assertEquals("spec.privileged", p.path());

@@ -1,0 +1,146 @@
+package dev.corral.swarm;
+
+import dev.corral.containers.ContainerSpecs;
+import dev.corral.containers.DesiredContainer;
+import dev.corral.ownership.SpecHash;
+import dev.corral.runtime.ContainerRequest;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.ServiceRequest;
+import dev.corral.spec.Kind;
+import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.HealthSpec;
+import dev.corral.spec.model.Placement;
+import dev.corral.spec.model.RelicSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a Relic or Agent into the one-replica Swarm service it wants, from the same {@link DesiredContainer}
+ * as on one engine (image, command, environment, limits, lock-down, labels), or says why Swarm cannot
+ * run it as asked. Pure.
+ */
+public final class ServiceSpecs {
+
+    /** The hash of everything Corral asked of the service: a difference means an update. */
+    public static final String SERVICE_HASH = "corral.dev/service-hash";
+
+    private ServiceSpecs() {
+    }
+
+    /** A service to have, or the reason the spec cannot be run on Swarm (terminal until the spec changes). */
+    public sealed interface Wanted permits Service, Refused {
+    }
+
+    /** @param expired its {@code lifetimeSeconds} ran out: the service stays, scaled to zero */
+    public record Service(ServiceRequest request, String hash, boolean expired) implements Wanted {
+    }
+
+    public record Refused(String message) implements Wanted {
+    }
+
+    /** @param restartDelay Swarm's delay between restarts (it has no growing backoff of its own) */
+    public static Wanted of(SpecObject o, DesiredContainer d, Duration restartDelay, Duration stopGrace, Instant now) {
+        RelicSpec spec = o.kind() == Kind.Agent ? dev.corral.spec.model.AgentSpec.of(o.spec()).container()
+                : RelicSpec.of(o.spec());
+        String refusal = refusal(o, d, spec);
+        if (refusal != null) {
+            return new Refused(refusal + " in swarm mode (corral.engine.mode=swarm)");
+        }
+        ContainerRequest c = d.request();
+        // Agents join the engine's default bridge on one engine; a service without networks gets the node's
+        // gateway bridge, which is the same: the outside world, no session's peers.
+        boolean relic = o.kind() == Kind.Relic;
+        Map<String, String> taskLabels = new TreeMap<>();
+        // Not MANAGED: the task's container is Swarm's to run, and Corral's one-engine view must not take it for its own.
+        for (String l : List.of(Labels.KIND, Labels.NAME, Labels.SESSION)) {
+            if (c.labels().containsKey(l)) {
+                taskLabels.put(l, c.labels().get(l));
+            }
+        }
+        ContainerRequest container = new ContainerRequest(c.name(), c.image(), c.entrypoint(), c.cmd(), c.env(),
+                taskLabels, c.memoryBytes(), c.nanoCpus(), c.pidsLimit(), relic ? c.network() : null,
+                relic ? c.aliases() : List.of(), c.mounts(), c.hardening(), c.confinement());
+        boolean expired = d.expiresAt() != null && !now.isBefore(d.expiresAt());
+        ServiceRequest.Restart.Condition condition = switch (d.restartPolicy()) {
+            case Always -> ServiceRequest.Restart.Condition.ANY;
+            case OnFailure -> ServiceRequest.Restart.Condition.ON_FAILURE;
+            case Never -> ServiceRequest.Restart.Condition.NONE;
+        };
+        Placement placement = Placement.of(o.spec().get("placement"));
+        ServiceRequest request = new ServiceRequest(Map.of(), container, d.wantRunning() && !expired ? 1 : 0,
+                new ServiceRequest.Restart(condition, restartDelay, d.maxRestarts()), health(d.health()),
+                placement.constraints(), placement.spread(), stopGrace);
+        String hash = SpecHash.of(request);
+        Map<String, String> labels = new TreeMap<>(c.labels());
+        labels.put(SERVICE_HASH, hash);
+        // On the task's container too: which of the service's tasks were made from this version of it.
+        taskLabels.put(SERVICE_HASH, hash);
+        ContainerRequest hashed = new ContainerRequest(container.name(), container.image(), container.entrypoint(),
+                container.cmd(), container.env(), taskLabels, container.memoryBytes(), container.nanoCpus(),
+                container.pidsLimit(), container.network(), container.aliases(), container.mounts(),
+                container.hardening(), container.confinement());
+        return new Service(new ServiceRequest(labels, hashed, request.replicas(), request.restart(),
+                request.health(), request.constraints(), request.spread(), stopGrace), hash, expired);
+    }
+
+    private static String refusal(SpecObject o, DesiredContainer d, RelicSpec spec) {
+        if (!spec.volumes().isEmpty()) {
+            return "volumes are not supported (a named volume lives on one node, and Corral could neither follow "
+                    + "nor remove it there)";
+        }
+        if (o.kind() == Kind.Agent && dev.corral.spec.model.AgentSpec.of(o.spec()).code() != null) {
+            return "an agent's code (a directory on Corral's host) cannot be mounted on another node";
+        }
+        if (d.wantPaused()) {
+            return "state Paused is not supported (Swarm cannot freeze a task)";
+        }
+        ContainerRequest.Confinement conf = d.request().confinement();
+        if (conf != null && conf.runtime() != null) {
+            return "isolation using the runtime " + conf.runtime() + " is not supported (a service's runtime "
+                    + "cannot be chosen)";
+        }
+        if (conf != null && (conf.seccomp() != null || conf.apparmor() != null)) {
+            return "security profiles other than the engine's default are not supported (Docker 20.10's service "
+                    + "API cannot set them)";
+        }
+        if (conf != null && (conf.diskReadBps() != null || conf.diskWriteBps() != null)) {
+            return "disk I/O limits are not supported (the service API cannot set them)";
+        }
+        return null;
+    }
+
+    /**
+     * Swarm checks health from inside the container, and counts a task running only once it is healthy:
+     * HTTP and TCP probes become {@code wget} and {@code nc} in the container (busybox and alpine have both;
+     * without {@code wget -T}, which crashes busybox 1.35: the check's own timeout bounds it).
+     */
+    static ServiceRequest.Health health(HealthSpec h) {
+        if (h == null) {
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        if (h.probe() instanceof HealthSpec.Exec e) {
+            command.addAll(e.command());
+        } else if (h.probe() instanceof HealthSpec.Http http) {
+            String path = http.path().startsWith("/") ? http.path() : "/" + http.path();
+            command.addAll(List.of("wget", "-q", "-O", "/dev/null",
+                    "http://127.0.0.1:" + http.port() + path));
+        } else if (h.probe() instanceof HealthSpec.Tcp tcp) {
+            command.addAll(List.of("nc", "-w", String.valueOf(h.timeoutSeconds()), "127.0.0.1",
+                    String.valueOf(tcp.port())));
+        }
+        return new ServiceRequest.Health(command, Duration.ofSeconds(h.periodSeconds()),
+                Duration.ofSeconds(h.timeoutSeconds()), h.failureThreshold(),
+                Duration.ofSeconds(Math.max(h.initialDelaySeconds(), h.startupTimeoutSeconds())));
+    }
+
+    /** Whether {@code d} is a container Swarm can reach by name from its session (relics; agents have no session). */
+    static boolean needsSessionNetwork(DesiredContainer d) {
+        return d.key().kind() == Kind.Relic && !ContainerSpecs.AGENT_NETWORK.equals(d.network());
+    }
+}

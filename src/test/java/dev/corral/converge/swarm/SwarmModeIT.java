@@ -1,0 +1,215 @@
+package dev.corral.converge.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.spec.Json;
+import dev.corral.support.CorralProcess;
+import dev.corral.support.Docker;
+import dev.corral.testing.EngineTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code corral.engine.mode=swarm} on a real Swarm of three nodes on this machine ({@code deploy/swarm-lab.sh}:
+ * three dockerd processes in network namespaces, node 1 the manager): relics become services placed across
+ * the nodes, reach each other and a tool run by name over the session's overlay network, come back when
+ * removed or scaled behind Corral's back, are adopted (not re-created) by a restarted Corral, move to
+ * another node when theirs is lost (status and an event say so), and go with their session.
+ */
+@EngineTest
+class SwarmModeIT {
+
+    /** The lab of this test: names and addresses of its own, apart from a developer's ({@code sw}). */
+    private static final String LAB = "swt";
+    private static final String MANAGER = "unix:///run/corral-" + LAB + "/node1.sock";
+    private static final Duration CONVERGE = Duration.ofSeconds(120);
+
+    private final String id = UUID.randomUUID().toString().substring(0, 6);
+    private final Path tmp = Path.of("target", "swarm-it-" + id);
+    private final String instance = "sw-" + id;
+    private final String session = "sw" + id;
+
+    @BeforeAll
+    static void lab() throws Exception {
+        lab("up", "3", "corral/busybox:latest");
+    }
+
+    @AfterAll
+    static void labDown() throws Exception {
+        lab("down");
+    }
+
+    private static void lab(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash", "deploy/swarm-lab.sh"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("CORRAL_SWARM_ID", LAB);
+        pb.environment().put("CORRAL_SWARM_NET", "10.199.214");
+        int exit = pb.start().waitFor();
+        assertEquals(0, exit, "deploy/swarm-lab.sh " + String.join(" ", args));
+    }
+
+    /** {@code docker} against the Swarm's manager. */
+    private static String swarm(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "-H";
+        all[1] = MANAGER;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return Docker.run(all);
+    }
+
+    private CorralProcess corral() throws IOException {
+        Files.createDirectories(tmp);
+        return CorralProcess.start(tmp.resolve("corral"), "-Dcorral.instance=" + instance,
+                "-Dcorral.engine.mode=swarm", "-Dcorral.docker.host=" + MANAGER,
+                "-Dcorral.restart.stop-grace=2s");
+    }
+
+    private String specs() {
+        return """
+                apiVersion: corral.dev/v1
+                kind: Session
+                metadata: {name: %1$s}
+                spec: {}
+                ---
+                apiVersion: corral.dev/v1
+                kind: Relic
+                metadata: {name: web, session: %1$s}
+                spec:
+                  image: corral/busybox:latest
+                  command: [sh, -c, "echo hello > /tmp/i && exec httpd -f -p 8080 -h /tmp"]
+                  port: 8080
+                  health: {http: {path: /i, port: 8080}, periodSeconds: 1}
+                  placement: {constraints: ["node.role==worker"], spread: [node.id]}
+                ---
+                apiVersion: corral.dev/v1
+                kind: Relic
+                metadata: {name: client, session: %1$s}
+                spec:
+                  image: corral/busybox:latest
+                  command: [sleep, "100000"]
+                  placement: {constraints: ["node.hostname==corral-node1"]}
+                ---
+                apiVersion: corral.dev/v1
+                kind: Tool
+                metadata: {name: fetch-%1$s}
+                spec:
+                  image: corral/busybox:latest
+                  command: [wget, -q, -O, -, "http://web:8080/i"]
+                  network: session
+                """.formatted(session);
+    }
+
+    private static JsonNode relic(CorralProcess c, String session, String name) throws IOException {
+        var items = Json.MAPPER.readTree(c.get("/specs?kind=relic&session=" + session).body()).get("items");
+        for (JsonNode i : items) {
+            if (name.equals(i.at("/metadata/name").asText())) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    private String phase(CorralProcess c, String name) throws IOException {
+        JsonNode r = relic(c, session, name);
+        return r == null ? null : r.at("/status/phase").asText(null);
+    }
+
+    private String node(CorralProcess c, String name) throws IOException {
+        return relic(c, session, name).at("/status/node").asText(null);
+    }
+
+    private String service(String name) {
+        return "corral-relic-" + session + "-" + name;
+    }
+
+    /** Where Swarm runs the service's task, as Swarm itself says. */
+    private String swarmNode(String name) {
+        return swarm("service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", service(name)).trim();
+    }
+
+    @Test
+    void relicsAreServicesAcrossNodesThatHealDriftSurviveARestartAndMoveOffALostNode() throws Exception {
+        CorralProcess corral = corral();
+        try {
+            var put = corral.putYaml(specs());
+            assertEquals(200, put.statusCode(), put.body());
+            await().atMost(CONVERGE).until(() -> "Ready".equals(phase(corral, "web")) && "Ready".equals(phase(corral, "client")));
+
+            // Placed by Swarm as the spec says, and the status says where.
+            assertEquals("corral-node1", node(corral, "client"));
+            String webNode = node(corral, "web");
+            assertTrue(Set.of("corral-node2", "corral-node3").contains(webNode), webNode);
+            assertEquals(webNode, swarmNode("web"));
+            assertEquals("true", swarm("service", "inspect", "-f", "{{index .Spec.Labels \"corral.dev/managed\"}}", service("web")));
+            String net = "corral-session-" + session;
+            assertEquals("overlay true true", swarm("network", "inspect", "-f", "{{.Driver}} {{.Attachable}} {{.Internal}}", net));
+
+            // A tool run (on the manager's engine) reaches the relic on a worker by its name, over the overlay.
+            var run = corral.post("/runs?wait=true", "{\"tool\": \"fetch-" + session + "\", \"session\": \"" + session
+                    + "\", \"timeoutSeconds\": 60}");
+            JsonNode result = Json.MAPPER.readTree(run.body());
+            assertEquals("Succeeded", result.at("/status/phase").asText(), run.body());
+            assertEquals("hello\n", result.at("/status/stdout").asText());
+
+            // Drift: a service removed, another scaled to zero, behind Corral's back: both come back.
+            swarm("service", "rm", service("client"));
+            swarm("service", "scale", "--detach", service("web") + "=0");
+            await().atMost(CONVERGE).until(() -> swarm("service", "ls", "-q", "--filter", "name=" + service("client")).length() > 0
+                    && "1".equals(swarm("service", "inspect", "-f", "{{.Spec.Mode.Replicated.Replicas}}", service("web"))));
+            await().atMost(CONVERGE).until(() -> "Ready".equals(phase(corral, "web")) && "Ready".equals(phase(corral, "client")));
+
+            // A restarted Corral adopts the services: none made again.
+            String ids = swarm("service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance);
+            corral.kill();
+            CorralProcess again = corral();
+            try {
+                await().atMost(CONVERGE).until(() -> "Ready".equals(phase(again, "web")) && "Ready".equals(phase(again, "client")));
+                assertEquals(ids, swarm("service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance));
+
+                // The node running web is lost: Swarm places it on the other worker; status and an event say so.
+                String lost = node(again, "web");
+                long lostAt = System.nanoTime();
+                lab("stop-node", lost.substring(lost.length() - 1));
+                await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() ->
+                        "Ready".equals(phase(again, "web")) && !lost.equals(node(again, "web")));
+                System.out.printf("node lost to relic Ready on another node: %d ms%n", (System.nanoTime() - lostAt) / 1_000_000);
+                assertEquals(node(again, "web"), swarmNode("web"));
+                String events = again.get("/events?limit=200").body();
+                assertTrue(events.contains("\"reason\":\"Rescheduled\"") && events.contains("node " + lost + " is down"), events);
+                // Reached by name on its new node.
+                var after = again.post("/runs?wait=true", "{\"tool\": \"fetch-" + session + "\", \"session\": \"" + session
+                        + "\", \"timeoutSeconds\": 60}");
+                assertEquals("hello\n", Json.MAPPER.readTree(after.body()).at("/status/stdout").asText(), after.body());
+
+                // The session goes, and everything with it.
+                assertEquals(200, again.delete("/specs/session/" + session).statusCode());
+                await().atMost(CONVERGE).until(() -> swarm("service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance).isEmpty()
+                        && swarm("network", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance).isEmpty());
+            } finally {
+                again.close();
+            }
+        } finally {
+            corral.kill();
+            // Whatever a failure left: this test's instance label names only its own.
+            for (String s : Docker.tryRun("-H", MANAGER, "service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance)
+                    .output().split("\\s+")) {
+                if (!s.isBlank()) {
+                    Docker.tryRun("-H", MANAGER, "service", "rm", s);
+                }
+            }
+        }
+    }
+}
