@@ -1,5 +1,9 @@
 package dev.corral.health;
 
+import dev.corral.config.CorralConfig;
+import dev.corral.runtime.ObservedNode;
+import dev.corral.runtime.ServiceRuntime;
+
 import dev.corral.leader.Leadership;
 import dev.corral.loop.Controller;
 import dev.corral.runtime.ContainerRuntime;
@@ -23,6 +27,12 @@ public class DockerReadiness implements HealthCheck {
     @Inject
     Leadership leadership;
 
+    @Inject
+    CorralConfig config;
+
+    @Inject
+    ServiceRuntime swarm;
+
     @Override
     public HealthCheckResponse call() {
         if (!controller.enabled()) {
@@ -37,7 +47,19 @@ public class DockerReadiness implements HealthCheck {
             return HealthCheckResponse.named("docker").down().withData("docker", String.valueOf(e.getMessage())).build();
         }
         String problem = controller.engineProblem();
-        return HealthCheckResponse.named("docker").status(problem == null)
-                .withData("docker", problem == null ? "answers" : problem).build();
+        var response = HealthCheckResponse.named("docker").status(problem == null)
+                .withData("docker", problem == null ? "answers" : problem);
+        if (config.engine().mode() == CorralConfig.EngineMode.swarm) {
+            // A Swarm manager, or nothing works: say so here rather than in every relic's status.
+            try {
+                var nodes = swarm.nodes();
+                long ready = nodes.stream().filter(ObservedNode::ready).count();
+                response.withData("swarm", nodes.size() + " nodes, " + ready + " ready");
+            } catch (java.lang.RuntimeException e) {
+                return HealthCheckResponse.named("docker").down().withData("docker", "corral.engine.mode=swarm, and the "
+                        + "engine cannot list Swarm nodes (is it a Swarm manager?): " + e.getMessage()).build();
+            }
+        }
+        return response.build();
     }
 }
