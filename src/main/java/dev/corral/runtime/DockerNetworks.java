@@ -80,8 +80,9 @@ final class DockerNetworks {
             calls.call("connect_network", () -> client.connectToNetworkCmd().withNetworkId(network).withContainerId(containerId)
                     .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec());
         } catch (EngineException e) {
-            // 403 "already exists in network" (older engines) / 409: already connected.
-            if (!(String.valueOf(e.getMessage()).contains("already exists"))) {
+            // 403 "already exists in network" (older engines) / 409: already connected; Podman: 500 "is already connected".
+            String m = String.valueOf(e.getMessage());
+            if (!m.contains("already exists") && !m.contains("already connected")) {
                 throw e;
             }
         }
