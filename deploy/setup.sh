@@ -69,6 +69,11 @@ for tool in curl jq; do
   command -v "$tool" >/dev/null 2>&1 || apt_install "$tool"
 done
 
+# ip and iptables: deploy/swarm-lab.sh (a Swarm of dockerd processes in network namespaces, for the
+# Swarm tests and for trying corral.engine.mode=swarm on one machine). nsenter and unshare are util-linux's.
+command -v ip >/dev/null 2>&1 || apt_install iproute2
+command -v iptables >/dev/null 2>&1 || apt_install iptables
+
 # The Docker engine, from Debian's docker.io. /usr/bin/docker is that package's client.
 DOCKER=/usr/bin/docker
 if [ ! -x "$DOCKER" ] || ! command -v dockerd >/dev/null 2>&1; then
