@@ -38,7 +38,9 @@ up() {
     [[ $(id -u) == 0 ]] || { log "needs root (network namespaces, a bridge, dockerd)"; exit 1; }
     docker version --format '{{.Server.Version}}' >/dev/null || { log "the host's engine must run (deploy/setup.sh)"; exit 1; }
     mkdir -p "$STATE" "$DATA"
-    echo "$nodes" > "$STATE/nodes"
+    # The most nodes this lab ever had: "down" removes them all.
+    local had; had=$(cat "$STATE/nodes" 2>/dev/null || echo 0)
+    echo $((nodes > had ? nodes : had)) > "$STATE/nodes"
     if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
         ip link add "$BRIDGE" type bridge
         ip addr add "$NET.1/24" dev "$BRIDGE"
@@ -54,7 +56,8 @@ up() {
     fi
     local token; token=$(dk 1 swarm join-token -q worker)
     for n in $(seq 2 "$nodes"); do
-        if [[ $(dk "$n" info --format '{{.Swarm.LocalNodeState}}') != active ]]; then
+        # A node whose engine was restarted rejoins by itself (pending, then active).
+        if [[ ! $(dk "$n" info --format '{{.Swarm.LocalNodeState}}') =~ ^(active|pending)$ ]]; then
             dk "$n" swarm join --advertise-addr "$NET.1$n" --token "$token" "$NET.11:2377" >/dev/null
         fi
     done
@@ -71,13 +74,16 @@ up() {
 }
 
 ready() {
-    [[ $(dk 1 node ls --filter role=worker --format '{{.Status}}' | grep -c Ready) == $(($1 - 1)) ]]
+    (( $(dk 1 node ls --filter role=worker --format '{{.Status}}' | grep -c Ready) >= $1 - 1 ))
 }
 
 start_node() {
     local n=$1 ns=corral-$ID$1
     if [[ -S $STATE/node$n.sock ]] && dk "$n" version >/dev/null 2>&1; then return; fi
-    if ! ip netns list | grep -qw "$ns"; then
+    if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then
+        # Missing or half made (an interrupted "up"): made again from nothing.
+        ip netns del "$ns" 2>/dev/null || true
+        ip link del "crl$ID$n-h" 2>/dev/null || true
         ip netns add "$ns"
         ip link add "crl$ID$n-h" type veth peer name "crl$ID$n-n"
         ip link set "crl$ID$n-h" master "$BRIDGE" up
@@ -133,7 +139,7 @@ down() {
         ip link del "crl$ID$n-h" 2>/dev/null || true
     done
     # Whatever the engines left mounted under their roots (vfs has none; overlay and netns do).
-    grep -E " ($STATE|$DATA)" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+    grep -E " ($STATE|$DATA)(/| )" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
     iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
     ip link del "$BRIDGE" 2>/dev/null || true
     rm -rf "$STATE" "$DATA"

@@ -35,10 +35,11 @@ public final class ContainerSpecs {
 
     /**
      * Fields that change behaviour without needing a new container: they are left out of the
-     * spec-hash, so editing them never re-creates (compose leaves out its scale the same way).
+     * spec-hash, so editing them never re-creates (compose leaves out its scale the same way); {@code placement}
+     * means nothing on one engine (on Swarm the service's own hash covers it).
      */
     private static final List<String> NOT_HASHED = List.of("health", "restartPolicy", "maxRestarts", "state", "imagePullPolicy",
-            "lifetimeSeconds");
+            "lifetimeSeconds", "placement");
 
     private ContainerSpecs() {
     }

@@ -70,6 +70,27 @@ final class DockerServices implements ServiceRuntime {
     }
 
     @Override
+    public boolean matches(ObservedService current, ServiceRequest request) {
+        return current.replicas() == request.replicas() && current.containerDigest().equals(digest(spec(request)));
+    }
+
+    /** The parts of a service's spec an update behind Corral's back would change, as Corral asks them. */
+    private static String digest(ServiceSpec spec) {
+        var c = spec.getTaskTemplate() == null ? null : spec.getTaskTemplate().getContainerSpec();
+        if (c == null) {
+            return "";
+        }
+        String image = c.getImage() == null ? "" : c.getImage().replaceFirst("@sha256:[0-9a-f]+$", "");
+        java.util.List<Object> parts = new java.util.ArrayList<>();
+        parts.add(image);
+        parts.add(c.getCommand() == null ? List.of() : c.getCommand());
+        parts.add(c.getArgs() == null ? List.of() : c.getArgs());
+        parts.add(c.getEnv() == null ? List.of() : new java.util.TreeSet<>(c.getEnv()));
+        parts.add(c.getLabels() == null ? Map.of() : new java.util.TreeMap<>(c.getLabels()));
+        return String.valueOf(parts.hashCode());
+    }
+
+    @Override
     public void removeService(String idOrName) {
         try {
             calls.call("remove_service", () -> {
@@ -175,10 +196,7 @@ final class DockerServices implements ServiceRuntime {
         var limits = new SwarmModel.Limits();
         limits.withMemoryBytes(c.memoryBytes()).withNanoCPUs(c.nanoCpus());
         limits.pids = c.pidsLimit() > 0 ? c.pidsLimit() : null;
-        var placement = new SwarmModel.Placement();
-        placement.withConstraints(r.constraints());
-        placement.preferences = r.spread().isEmpty() ? null
-                : r.spread().stream().map(s -> Map.of("Spread", Map.of("SpreadDescriptor", s))).toList();
+        var placement = new com.github.dockerjava.api.model.ServicePlacement().withConstraints(r.constraints());
         ServiceRequest.Restart restart = r.restart();
         var policy = new ServiceRestartPolicy().withCondition(switch (restart.condition()) {
             case ANY -> ServiceRestartCondition.ANY;
@@ -212,7 +230,7 @@ final class DockerServices implements ServiceRuntime {
                 ? (int) spec.getMode().getReplicated().getReplicas() : 0;
         return new ObservedService(s.getId(), spec.getName(),
                 s.getVersion() == null || s.getVersion().getIndex() == null ? 0 : s.getVersion().getIndex(),
-                DockerCalls.labels(spec.getLabels()), replicas);
+                DockerCalls.labels(spec.getLabels()), replicas, digest(spec));
     }
 
     private static ObservedTask observed(Task t) {

@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param state        Swarm's state: new, pending, assigned, accepted, preparing, starting, running,
  *                     complete, shutdown, failed, rejected, remove, orphaned
- * @param desiredState running while Swarm wants it, shutdown once it has been replaced or stopped
+ * @param desiredState running while Swarm wants it, ready while it waits out the restart delay, shutdown once
+ *                     it has been replaced or stopped
  * @param message      Swarm's word on the state, {@code err} when it failed (else its message)
  * @param containerId  its container on its node, or null before it has one
  * @param exitCode     how its container ended, or null
@@ -19,6 +20,11 @@ public record ObservedTask(String id, String serviceId, String nodeId, String st
 
     public boolean wanted() {
         return "running".equals(desiredState);
+    }
+
+    /** Made to replace an ended task, waiting out the restart delay before Swarm starts it. */
+    public boolean delayed() {
+        return "ready".equals(desiredState);
     }
 
     public boolean running() {

@@ -15,11 +15,10 @@ import java.util.Map;
  * @param restart     when Swarm starts a new task for an ended one
  * @param health      Swarm's health check of the task, or null: a task counts as running only once healthy
  * @param constraints placement constraints, as {@code node.hostname==n1}
- * @param spread      spread preferences, as {@code node.labels.zone}
  * @param stopGrace   how long a task's container has to end after SIGTERM before SIGKILL
  */
 public record ServiceRequest(Map<String, String> labels, ContainerRequest container, int replicas, Restart restart,
-                             Health health, List<String> constraints, List<String> spread, Duration stopGrace) {
+                             Health health, List<String> constraints, Duration stopGrace) {
 
     /** Swarm's restart condition and its delay between attempts; {@code maxAttempts} null: no limit. */
     public record Restart(Condition condition, Duration delay, Integer maxAttempts) {
@@ -35,7 +34,7 @@ public record ServiceRequest(Map<String, String> labels, ContainerRequest contai
         ContainerRequest c = container;
         return new ServiceRequest(labels, new ContainerRequest(c.name(), c.image(), c.entrypoint(), c.cmd(), c.env(),
                 c.labels(), c.memoryBytes(), c.nanoCpus(), c.pidsLimit(), network, c.aliases(), c.mounts(),
-                c.hardening(), c.confinement()), replicas, restart, health, constraints, spread, stopGrace);
+                c.hardening(), c.confinement()), replicas, restart, health, constraints, stopGrace);
     }
 
     public String name() {

@@ -21,6 +21,12 @@ public interface ServiceRuntime {
     /** Replaces the service's spec; {@code version} is the one last seen (a stale one fails). */
     void updateService(ObservedService current, ServiceRequest request);
 
+    /**
+     * Whether the service still runs what {@code request} asks: image, command, arguments, environment, its
+     * container's labels and the replica count (an update behind Corral's back shows here).
+     */
+    boolean matches(ObservedService current, ServiceRequest request);
+
     /** A missing service is left as it is. */
     void removeService(String idOrName);
 

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.ResourceSpecs;
-import com.github.dockerjava.api.model.ServicePlacement;
 
 import java.util.List;
 import java.util.Map;
 
 /**
  * Fields of the Swarm API (1.41, Docker 20.10) that docker-java 3.7's model leaves out: the container's
- * init, dropped capabilities and ulimits, the pids limit, and spread preferences. Subclasses, because
+ * init, dropped capabilities and ulimits, and the pids limit. Subclasses, because
  * Jackson writes a value by its runtime class: the engine gets the extra fields, docker-java is unchanged.
  */
 final class SwarmModel {
@@ -33,11 +32,5 @@ final class SwarmModel {
     static final class Limits extends ResourceSpecs {
         @JsonProperty("Pids")
         Long pids;
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    static final class Placement extends ServicePlacement {
-        @JsonProperty("Preferences")
-        List<Map<String, Map<String, String>>> preferences;
     }
 }

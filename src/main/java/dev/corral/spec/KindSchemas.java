@@ -103,7 +103,7 @@ final class KindSchemas {
                 .optional("security", security, defaultsOf(security));
     }
 
-    /** Swarm's placement: constraints ({@code ATTRIBUTE==VALUE}, {@code !=}) and spread preferences. */
+    /** Swarm's placement: constraints ({@code ATTRIBUTE==VALUE}, {@code !=}). */
     private static ObjectSchema placement() {
         return new ObjectSchema()
                 .optional("constraints", new ListSchema(new StringSchema().length(4, 256).pattern(
@@ -111,11 +111,7 @@ final class KindSchemas {
                                 + "|engine\\.labels\\.[A-Za-z0-9_.-]+) *(==|!=) *[^ ].*",
                         "must be ATTRIBUTE==VALUE or ATTRIBUTE!=VALUE, ATTRIBUTE one of node.id, node.hostname, "
                                 + "node.role, node.platform.os, node.platform.arch, node.labels.NAME, engine.labels.NAME"),
-                        0, 32))
-                .optional("spread", new ListSchema(new StringSchema().length(4, 256).pattern(
-                        "node\\.(id|hostname|labels\\.[A-Za-z0-9_.-]+)|engine\\.labels\\.[A-Za-z0-9_.-]+",
-                        "must name a node attribute to spread over: node.id, node.hostname, node.labels.NAME or "
-                                + "engine.labels.NAME"), 0, 8));
+                        0, 32));
     }
 
     private static StringSchema profileName() {

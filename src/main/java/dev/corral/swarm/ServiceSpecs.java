@@ -57,24 +57,29 @@ public final class ServiceSpecs {
         boolean relic = o.kind() == Kind.Relic;
         Map<String, String> taskLabels = new TreeMap<>();
         // Not MANAGED: the task's container is Swarm's to run, and Corral's one-engine view must not take it for its own.
-        for (String l : List.of(Labels.KIND, Labels.NAME, Labels.SESSION)) {
-            if (c.labels().containsKey(l)) {
-                taskLabels.put(l, c.labels().get(l));
+        // Its owner and the user's labels, as on one engine.
+        c.labels().forEach((k, v) -> {
+            if (List.of(Labels.KIND, Labels.NAME, Labels.SESSION).contains(k) || k.startsWith(Labels.USER_PREFIX)) {
+                taskLabels.put(k, v);
             }
-        }
+        });
         ContainerRequest container = new ContainerRequest(c.name(), c.image(), c.entrypoint(), c.cmd(), c.env(),
                 taskLabels, c.memoryBytes(), c.nanoCpus(), c.pidsLimit(), relic ? c.network() : null,
                 relic ? c.aliases() : List.of(), c.mounts(), c.hardening(), c.confinement());
         boolean expired = d.expiresAt() != null && !now.isBefore(d.expiresAt());
-        ServiceRequest.Restart.Condition condition = switch (d.restartPolicy()) {
+        // maxRestarts 0: never restarted (Swarm reads a MaxAttempts of 0 as "no limit").
+        ServiceRequest.Restart.Condition condition = d.maxRestarts() != null && d.maxRestarts() == 0
+                ? ServiceRequest.Restart.Condition.NONE : switch (d.restartPolicy()) {
             case Always -> ServiceRequest.Restart.Condition.ANY;
             case OnFailure -> ServiceRequest.Restart.Condition.ON_FAILURE;
             case Never -> ServiceRequest.Restart.Condition.NONE;
         };
         Placement placement = Placement.of(o.spec().get("placement"));
-        ServiceRequest request = new ServiceRequest(Map.of(), container, d.wantRunning() && !expired ? 1 : 0,
+        ServiceRequest request = new ServiceRequest(new TreeMap<>(c.labels()), container,
+                d.wantRunning() && !expired ? 1 : 0,
                 new ServiceRequest.Restart(condition, restartDelay, d.maxRestarts()), health(d.health()),
-                placement.constraints(), placement.spread(), stopGrace);
+                placement.constraints(), stopGrace);
+        // Over everything asked of Swarm, the service's labels (the user's among them) included.
         String hash = SpecHash.of(request);
         Map<String, String> labels = new TreeMap<>(c.labels());
         labels.put(SERVICE_HASH, hash);
@@ -85,7 +90,7 @@ public final class ServiceSpecs {
                 container.pidsLimit(), container.network(), container.aliases(), container.mounts(),
                 container.hardening(), container.confinement());
         return new Service(new ServiceRequest(labels, hashed, request.replicas(), request.restart(),
-                request.health(), request.constraints(), request.spread(), stopGrace), hash, expired);
+                request.health(), request.constraints(), stopGrace), hash, expired);
     }
 
     private static String refusal(SpecObject o, DesiredContainer d, RelicSpec spec) {

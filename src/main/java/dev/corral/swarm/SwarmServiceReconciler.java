@@ -12,7 +12,9 @@ import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.Readiness;
 import dev.corral.loop.Result;
 import dev.corral.ownership.ResourceNames;
+import dev.corral.ownership.Ownership;
 import dev.corral.runtime.EngineException;
+import dev.corral.runtime.Labels;
 import dev.corral.runtime.NameConflictException;
 import dev.corral.runtime.ObservedNode;
 import dev.corral.runtime.ObservedService;
@@ -43,6 +45,7 @@ public final class SwarmServiceReconciler implements KindReconciler {
     private static final Logger LOG = Logger.getLogger(SwarmServiceReconciler.class);
     /** How soon an object whose task is on its way is looked at again (its watcher may wake it sooner). */
     private static final Duration SOON = Duration.ofSeconds(1);
+    private static final Duration PENDING = Duration.ofSeconds(5);
 
     private final ServiceRuntime swarm;
     private final ObservedState observed;
@@ -54,10 +57,11 @@ public final class SwarmServiceReconciler implements KindReconciler {
     private final SwarmWatcher watcher;
     private final Duration restartDelay;
     private final Duration stopGrace;
+    private final String instance;
 
     public SwarmServiceReconciler(ServiceRuntime swarm, ObservedState observed, SpecStore store,
                                   StatusWriter statusWriter, ReconcileMetrics metrics, EventRecorder events, Clock clock,
-                                  SwarmWatcher watcher, Duration restartDelay, Duration stopGrace) {
+                                  SwarmWatcher watcher, Duration restartDelay, Duration stopGrace, String instance) {
         this.swarm = swarm;
         this.observed = observed;
         this.store = store;
@@ -68,6 +72,7 @@ public final class SwarmServiceReconciler implements KindReconciler {
         this.watcher = watcher;
         this.restartDelay = restartDelay;
         this.stopGrace = stopGrace;
+        this.instance = instance;
     }
 
     @Override
@@ -79,14 +84,25 @@ public final class SwarmServiceReconciler implements KindReconciler {
     public Result reconcile(ObjectKey key, SpecObject o) {
         watcher.start();
         String name = ResourceNames.container(key);
+        ObservedService existing = swarm.inspectService(name).orElse(null);
+        boolean ours = existing != null && key.equals(Ownership.ownerOf(existing.labels()))
+                && instance.equals(existing.label(Labels.INSTANCE));
         if (o == null) {
-            swarm.removeService(name);
+            if (ours) {
+                swarm.removeService(existing.id());
+            }
             return Result.DONE;
+        }
+        if (existing != null && !ours) {
+            throw ReconcileException.terminal("NameConflict", "service name " + name + " is taken by a service "
+                    + "Corral (instance " + instance + ") does not own; remove or rename it", null);
         }
         DesiredContainer d = ContainerSpecs.desired(o);
         ServiceSpecs.Wanted wanted = ServiceSpecs.of(o, d, restartDelay, stopGrace, clock.instant());
         if (wanted instanceof ServiceSpecs.Refused refused) {
-            swarm.removeService(name);
+            if (ours) {
+                swarm.removeService(existing.id());
+            }
             throw ReconcileException.terminal("NotSupportedOnSwarm", refused.message(), null);
         }
         ServiceSpecs.Service service = (ServiceSpecs.Service) wanted;
@@ -99,15 +115,14 @@ public final class SwarmServiceReconciler implements KindReconciler {
         }
         // By id: the manager may not resolve a network it has just made by its name yet ("not found").
         ServiceRequest request = sessionNetwork == null ? service.request() : service.request().onNetwork(sessionNetwork.id());
-        ObservedService current = swarm.inspectService(name).orElse(null);
+        ObservedService current = existing;
         try {
             if (current == null) {
                 swarm.createService(request);
                 events.normal(key, d.uid(), "Created", "service " + name + " created");
                 current = swarm.inspectService(name).orElse(null);
-            } else if (!service.hash().equals(current.label(ServiceSpecs.SERVICE_HASH))
-                    || current.replicas() != request.replicas()) {
-                // Changed by its spec, or scaled behind Corral's back.
+            } else if (!service.hash().equals(current.label(ServiceSpecs.SERVICE_HASH)) || !swarm.matches(current, request)) {
+                // Changed by its spec, or updated or scaled behind Corral's back.
                 swarm.updateService(current, request);
                 events.normal(key, d.uid(), "Updated", "service " + name + " updated: Swarm replaces its task");
                 current = swarm.inspectService(name).orElse(null);
@@ -119,6 +134,10 @@ public final class SwarmServiceReconciler implements KindReconciler {
             if (String.valueOf(e.getMessage()).contains("out of sequence")) {
                 return Result.requeueAfter(Duration.ofMillis(200));
             }
+            if (e.terminal()) {
+                throw ReconcileException.terminal("InvalidServiceSpec", "the Swarm manager refused the service: "
+                        + e.getMessage(), e);
+            }
             throw e;
         }
         if (current == null) {
@@ -128,7 +147,8 @@ public final class SwarmServiceReconciler implements KindReconciler {
         Map<String, ObservedNode> known = watcher.nodes();
         Map<String, ObservedNode> nodes = tasks.stream().anyMatch(t -> t.nodeId() != null && !known.containsKey(t.nodeId()))
                 ? watcher.refreshNodes() : known;
-        TaskView view = TaskView.of(current, tasks, nodes, service.expired());
+        boolean restarts = service.request().restart().condition() != ServiceRequest.Restart.Condition.NONE;
+        TaskView view = TaskView.of(current, tasks, nodes, service.expired(), restarts);
         reportMoves(o, d, view, nodes);
         write(o, d, view, current);
         if (view.phase() == Phase.Ready || view.phase() == Phase.Stopped || view.phase() == Phase.Failed) {
@@ -136,7 +156,8 @@ public final class SwarmServiceReconciler implements KindReconciler {
                     ? Result.requeueAfter(Duration.between(clock.instant(), d.expiresAt()).plusMillis(10))
                     : Result.DONE;
         }
-        return Result.requeueAfter(SOON);
+        // Waiting for a node can last: the watcher wakes it when the Swarm changes, this is the backstop.
+        return Result.requeueAfter(view.phase() == Phase.Pending ? PENDING : SOON);
     }
 
     /** A container that now runs on another node than the status said: an event, a warning when its node was lost. */
@@ -149,6 +170,8 @@ public final class SwarmServiceReconciler implements KindReconciler {
         if (before == null || view.node() == null || before.equals(view.node().hostname())) {
             return;
         }
+        // The node it left, as it is now (the watcher's copy may be a look old).
+        nodes = watcher.refreshNodes();
         ObservedNode old = nodes.values().stream().filter(n -> n.hostname().equals(before)).findFirst().orElse(null);
         if (old == null || !old.ready()) {
             events.warning(o.key(), d.uid(), "Rescheduled", "node " + before + " is "

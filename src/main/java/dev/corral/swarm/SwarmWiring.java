@@ -37,6 +37,6 @@ public class SwarmWiring {
                                              SpecStore store, StatusWriter status, ReconcileMetrics metrics,
                                              EventRecorder events, Clock clock, SwarmWatcher watcher) {
         return new SwarmServiceReconciler(swarm, observed, store, status, metrics, events, clock, watcher,
-                config.restart().backoffBase(), config.restart().stopGrace());
+                config.restart().backoffBase(), config.restart().stopGrace(), config.instance());
     }
 }

@@ -17,10 +17,14 @@ import java.util.Map;
  */
 public record TaskView(Phase phase, String message, ObservedTask current, ObservedNode node, int restarts) {
 
+    /**
+     * @param expired  its lifetime is over (the service is scaled to zero for it)
+     * @param restarts Swarm restarts its tasks (restart condition other than none)
+     */
     public static TaskView of(ObservedService service, List<ObservedTask> tasks, Map<String, ObservedNode> nodes,
-                              boolean expired) {
+                              boolean expired, boolean restarts) {
         int ended = (int) tasks.stream().filter(ObservedTask::ended).count();
-        ObservedTask current = tasks.stream().filter(ObservedTask::wanted).findFirst().orElse(null);
+        ObservedTask current = tasks.stream().filter(t -> t.wanted() || t.delayed()).findFirst().orElse(null);
         ObservedNode node = current == null || current.nodeId() == null ? null : nodes.get(current.nodeId());
         if (service.replicas() == 0) {
             boolean stillRunning = tasks.stream().anyMatch(t -> !t.ended());
@@ -32,8 +36,10 @@ public record TaskView(Phase phase, String message, ObservedTask current, Observ
             ObservedNode lost = last == null || last.nodeId() == null ? null : nodes.get(last.nodeId());
             if (lost != null && !lost.ready() && !"failed".equals(last.state()) && !"complete".equals(last.state())) {
                 // Its task went with its node (shut down, orphaned), not by its own exit.
-                return new TaskView(Phase.Pending, "node " + lost.hostname() + " is " + lost.state()
-                        + ": waiting for Swarm to place the container on another node", null, lost, ended);
+                return restarts ? new TaskView(Phase.Pending, "node " + lost.hostname() + " is " + lost.state()
+                        + ": waiting for Swarm to place the container on another node", null, lost, ended)
+                        : new TaskView(Phase.Failed, "node " + lost.hostname() + " is " + lost.state()
+                        + ", and its restart policy does not start it again", null, lost, ended);
             }
             if (last != null && last.ended()) {
                 // Swarm starts no new task: the restart policy says no more (Never, OnFailure after a success,
@@ -51,6 +57,13 @@ public record TaskView(Phase phase, String message, ObservedTask current, Observ
                     + ": waiting for Swarm to place the container on another node", current, node, ended);
         }
         String where = node == null ? "" : " on " + node.hostname();
+        if (current.delayed()) {
+            ObservedTask before = tasks.stream().filter(ObservedTask::ended).findFirst().orElse(null);
+            String how = before == null ? "" : ": the last one ended" + (before.exitCode() == null ? ""
+                    : " with exit code " + before.exitCode()) + (before.message() == null ? "" : " (" + before.message() + ")");
+            return new TaskView(Phase.CrashLoopBackOff, "Swarm starts it again after its restart delay" + how,
+                    current, node, ended);
+        }
         if (!String.valueOf(service.label(ServiceSpecs.SERVICE_HASH)).equals(current.labels().get(ServiceSpecs.SERVICE_HASH))) {
             // Swarm replaces a task after an update, not at once: until then the running one is the old spec's.
             return new TaskView(Phase.Starting, "updating: Swarm replaces the container" + where, current, node, ended);

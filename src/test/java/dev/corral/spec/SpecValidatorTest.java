@@ -425,16 +425,15 @@ class SpecValidatorTest {
     }
 
     @Test
-    void placementTakesSwarmConstraintsAndSpreadAndNamesAWrongOne() {
+    void placementTakesSwarmConstraintsAndNamesAWrongOne() {
         SpecObject o = one(relic("  image: x\n  placement:\n    constraints: [\"node.hostname==corral-node2\", "
-                + "\"node.labels.zone != eu\", \"node.role==worker\"]\n    spread: [node.labels.zone]\n"));
+                + "\"node.labels.zone != eu\", \"node.role==worker\"]\n"));
         assertEquals(3, o.spec().at("/placement/constraints").size());
         FieldError e = error(relic("  image: x\n  placement:\n    constraints: [\"hostname=n1\"]\n"));
         assertEquals("spec.placement.constraints[0]", e.path());
         assertContains("ATTRIBUTE==VALUE", e.message());
-        FieldError spread = error(relic("  image: x\n  placement:\n    spread: [zone]\n"));
-        assertEquals("spec.placement.spread[0]", spread.path());
-        assertEquals("spec.placement.where", error(relic("  image: x\n  placement: {where: n1}\n")).path());
+        // No spread preferences: Swarm spreads within one service, and a relic is a service of one task.
+        assertEquals("spec.placement.spread", error(relic("  image: x\n  placement: {spread: [node.labels.zone]}\n")).path());
     }
 
     @Test

@@ -75,16 +75,29 @@ class ServiceSpecsTest {
     }
 
     @Test
+    void theUsersLabelsAreOnTheServiceAndItsContainerAndAChangeUpdatesIt() {
+        SpecObject o = relic("  image: x\n");
+        SpecObject labelled = o.withMetadata(new dev.corral.spec.Metadata("web", "s1", java.util.Map.of("team", "a"), null,
+                "uid-1", 1L, 1L, NOW.minusSeconds(5), NOW.minusSeconds(5), "api"));
+        ServiceRequest r = assertInstanceOf(ServiceSpecs.Service.class, ServiceSpecs.of(labelled,
+                ContainerSpecs.desired(labelled), Duration.ofSeconds(1), Duration.ofSeconds(3), NOW)).request();
+        assertEquals("a", r.labels().get(Labels.USER_PREFIX + "team"));
+        assertEquals("a", r.container().labels().get(Labels.USER_PREFIX + "team"));
+        assertNotEquals(request("  image: x\n").labels().get(ServiceSpecs.SERVICE_HASH), r.labels().get(ServiceSpecs.SERVICE_HASH));
+    }
+
+    @Test
     void restartPolicyStateAndPlacementMapToSwarms() {
         ServiceRequest r = request("  image: x\n  restartPolicy: OnFailure\n  maxRestarts: 3\n  state: Stopped\n"
-                + "  placement: {constraints: [node.role==worker], spread: [node.labels.zone]}\n");
+                + "  placement: {constraints: [node.role==worker]}\n");
         assertEquals(ServiceRequest.Restart.Condition.ON_FAILURE, r.restart().condition());
         assertEquals(3, r.restart().maxAttempts());
         assertEquals(Duration.ofSeconds(1), r.restart().delay());
         assertEquals(0, r.replicas());
         assertEquals(List.of("node.role==worker"), r.constraints());
-        assertEquals(List.of("node.labels.zone"), r.spread());
         assertEquals(ServiceRequest.Restart.Condition.NONE, request("  image: x\n  restartPolicy: Never\n").restart().condition());
+        // Swarm reads MaxAttempts 0 as "no limit": maxRestarts 0 is never restarting.
+        assertEquals(ServiceRequest.Restart.Condition.NONE, request("  image: x\n  maxRestarts: 0\n").restart().condition());
     }
 
     @Test

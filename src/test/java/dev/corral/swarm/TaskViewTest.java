@@ -18,7 +18,7 @@ class TaskViewTest {
 
     static final Map<String, String> V1 = Map.of(ServiceSpecs.SERVICE_HASH, "v1");
     static final ObservedService SERVICE = new ObservedService("svc", "corral-relic-s1-web", 7,
-            Map.of(ServiceSpecs.SERVICE_HASH, "v1"), 1);
+            Map.of(ServiceSpecs.SERVICE_HASH, "v1"), 1, "d");
     static final ObservedNode N1 = new ObservedNode("n1", "corral-node1", "ready", "active", true);
     static final ObservedNode N2 = new ObservedNode("n2", "corral-node2", "ready", "active", false);
     static final ObservedNode N2_DOWN = new ObservedNode("n2", "corral-node2", "down", "active", false);
@@ -39,7 +39,7 @@ class TaskViewTest {
         for (ObservedNode n : nodes) {
             byId.put(n.id(), n);
         }
-        return TaskView.of(SERVICE, tasks, byId, false);
+        return TaskView.of(SERVICE, tasks, byId, false, true);
     }
 
     @Test
@@ -71,6 +71,22 @@ class TaskViewTest {
     }
 
     @Test
+    void aTaskOnALostNodeThatIsNotRestartedIsFailed() {
+        TaskView v = TaskView.of(SERVICE, List.of(task("t1", "n2", "running", "shutdown", 5)), Map.of("n1", N1, "n2", N2_DOWN),
+                false, false);
+        assertEquals(Phase.Failed, v.phase());
+        assertTrue(v.message().contains("corral-node2 is down"), v.message());
+    }
+
+    @Test
+    void aTaskWaitingOutTheRestartDelayAfterAFailureIsACrashLoop() {
+        TaskView v = view(List.of(task("t2", null, "new", "ready", 1), task("t1", "n1", "failed", "shutdown", 3)), N1);
+        assertEquals(Phase.CrashLoopBackOff, v.phase());
+        assertTrue(v.message().contains("exit code 1"), v.message());
+        assertEquals(1, v.restarts());
+    }
+
+    @Test
     void schedulingTroubleIsPendingWithSwarmsWords() {
         var pending = new ObservedTask("t1", "svc", null, "pending", "running",
                 "no suitable node (scheduling constraints not satisfied on 3 nodes)", null, null, Instant.now(), V1);
@@ -86,10 +102,10 @@ class TaskViewTest {
         assertEquals(Phase.Failed, failed.phase());
         assertTrue(failed.message().contains("exit code 1"), failed.message());
         assertEquals(Phase.Stopped, view(List.of(task("t1", "n1", "complete", "shutdown", 1)), N1).phase());
-        var stopped = new ObservedService("svc", "corral-relic-s1-web", 8, SERVICE.labels(), 0);
+        var stopped = new ObservedService("svc", "corral-relic-s1-web", 8, SERVICE.labels(), 0, "d");
         assertEquals(Phase.Terminating, TaskView.of(stopped, List.of(task("t1", "n1", "running", "shutdown", 1)),
-                Map.of("n1", N1), false).phase());
+                Map.of("n1", N1), false, true).phase());
         assertEquals(Phase.Stopped, TaskView.of(stopped, List.of(task("t1", "n1", "shutdown", "shutdown", 1)),
-                Map.of("n1", N1), false).phase());
+                Map.of("n1", N1), false, true).phase());
     }
 }
