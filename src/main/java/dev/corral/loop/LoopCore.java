@@ -66,7 +66,9 @@ public final class LoopCore {
     }
 
     public void onEngineEvent(RuntimeEvent e) {
-        engineEvents.apply(e).forEach(queue::addUnlessBackingOff);
+        // A container that ended (died, killed, out of memory) is self-heal: ahead of a long converge's queue.
+        boolean ended = "container".equals(e.type()) && ("die".equals(e.action()) || "oom".equals(e.action()));
+        engineEvents.apply(e).forEach(ended ? queue::addUrgent : queue::addUnlessBackingOff);
     }
 
     /**

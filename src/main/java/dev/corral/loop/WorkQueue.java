@@ -19,6 +19,8 @@ public final class WorkQueue<K> {
 
     private final Backoff backoff;
     private final LinkedHashSet<K> queue = new LinkedHashSet<>();
+    /** Keys taken before {@link #queue}'s: something that ran broke (a container died), see {@link #addUrgent}. */
+    private final LinkedHashSet<K> urgent = new LinkedHashSet<>();
     private final Set<K> processing = new HashSet<>();
     private final Set<K> dirtyWhileProcessing = new HashSet<>();
     private final Map<K, Integer> failures = new HashMap<>();
@@ -45,7 +47,23 @@ public final class WorkQueue<K> {
             dirtyWhileProcessing.add(key);
             return;
         }
-        if (queue.add(key)) {
+        if (!urgent.contains(key) && queue.add(key)) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Queues a key ahead of the others, unless it is waiting out a failure's backoff (as
+     * {@link #addUnlessBackingOff}): a relic that just died is restarted before the rest of a converge
+     * of hundreds is worked through (a new leader's, or a start-up's), not after it.
+     */
+    public synchronized void addUrgent(K key) {
+        if (shutdown || failures.containsKey(key) || processing.contains(key)) {
+            addUnlessBackingOff(key);
+            return;
+        }
+        queue.remove(key);
+        if (urgent.add(key)) {
             notifyAll();
         }
     }
@@ -113,13 +131,13 @@ public final class WorkQueue<K> {
 
     /** Blocks until a key is available (and marks it as processing), or returns null after shutdown. */
     public synchronized K take() throws InterruptedException {
-        while (queue.isEmpty() && !shutdown) {
+        while (queue.isEmpty() && urgent.isEmpty() && !shutdown) {
             wait();
         }
         if (shutdown) {
             return null;
         }
-        var it = queue.iterator();
+        var it = urgent.isEmpty() ? queue.iterator() : urgent.iterator();
         K key = it.next();
         it.remove();
         processing.add(key);
@@ -136,12 +154,13 @@ public final class WorkQueue<K> {
     }
 
     public synchronized int depth() {
-        return queue.size();
+        return queue.size() + urgent.size();
     }
 
     public synchronized void shutdown() {
         shutdown = true;
         queue.clear();
+        urgent.clear();
         notifyAll();
         timers.shutdownNow();
     }

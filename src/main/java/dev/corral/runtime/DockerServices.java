@@ -81,13 +81,12 @@ final class DockerServices implements ServiceRuntime {
             return "";
         }
         String image = c.getImage() == null ? "" : c.getImage().replaceFirst("@sha256:[0-9a-f]+$", "");
-        java.util.List<Object> parts = new java.util.ArrayList<>();
-        parts.add(image);
-        parts.add(c.getCommand() == null ? List.of() : c.getCommand());
-        parts.add(c.getArgs() == null ? List.of() : c.getArgs());
-        parts.add(c.getEnv() == null ? List.of() : new java.util.TreeSet<>(c.getEnv()));
-        parts.add(c.getLabels() == null ? Map.of() : new java.util.TreeMap<>(c.getLabels()));
-        return String.valueOf(parts.hashCode());
+        // Absent and empty are one (the engine leaves an empty list out); the environment's order does not matter.
+        return String.join("\u0000", image,
+                String.valueOf(c.getCommand() == null ? List.of() : c.getCommand()),
+                String.valueOf(c.getArgs() == null ? List.of() : c.getArgs()),
+                String.valueOf(c.getEnv() == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(c.getEnv())),
+                String.valueOf(c.getLabels() == null ? new java.util.TreeMap<>() : new java.util.TreeMap<>(c.getLabels())));
     }
 
     @Override

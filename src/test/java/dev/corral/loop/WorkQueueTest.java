@@ -68,6 +68,32 @@ class WorkQueueTest {
     }
 
     @Test
+    void anUrgentKeyIsTakenBeforeTheQueueAndOnlyOnce() throws Exception {
+        for (String k : List.of("a", "b", "c", "d")) {
+            q.add(k);
+        }
+        q.addUrgent("c"); // waiting already: moved to the front
+        q.addUrgent("x");
+        q.add("x");       // an ordinary add of an urgent key leaves it where it is
+        assertEquals(List.of("c", "x", "a", "b", "d"), List.of(q.take(), q.take(), q.take(), q.take(), q.take()));
+        assertEquals(0, q.depth());
+    }
+
+    @Test
+    void anUrgentKeyBackingOffOrBeingProcessedKeepsItsTurn() throws Exception {
+        q.add("a");
+        assertEquals("a", q.take());
+        q.addUrgent("a"); // being processed: queued again when done, as for add
+        q.add("b");
+        q.done("a");
+        assertEquals("b", q.take());
+        assertEquals("a", q.take());
+        q.addRateLimited("f"); // failed: its retry is scheduled, a death must not bring it back now
+        q.addUrgent("f");
+        assertEquals(0, q.depth());
+    }
+
+    @Test
     void keyBeingProcessedIsNotHandedOutAgain() throws Exception {
         q.add("a");
         assertEquals("a", q.take());
