@@ -1,5 +1,6 @@
 package dev.corral.loop;
 
+import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.runtime.RuntimeEvent;
@@ -96,7 +97,11 @@ public final class LoopCore {
                 keys.add(o.key());
             }
             keys.addAll(reconcilers.resyncKeys());
-            // Sessions first: their networks are what relics wait for.
+            // What broke first (a container that ended, its death perhaps unseen: before a start's event stream
+            // opened), then Sessions: their networks are what relics wait for.
+            observed.containers().stream().filter(c -> "exited".equals(c.state()) || "dead".equals(c.state()))
+                    .map(c -> Ownership.ownerOf(c.labels())).filter(java.util.Objects::nonNull).sorted()
+                    .forEach(queue::addUrgent);
             keys.stream().sorted().forEach(queue::add);
         } catch (java.lang.RuntimeException e) {
             if (engineProblem == null || !engineProblem.equals(e.getMessage())) {

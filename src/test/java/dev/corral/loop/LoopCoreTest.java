@@ -111,6 +111,22 @@ class LoopCoreTest {
     }
 
     @Test
+    void aResyncLooksFirstAtWhatAContainerEndedFor() throws InterruptedException {
+        ObjectKey db = ObjectKey.of(Kind.Relic, "s1", "db");
+        store(WEB);
+        store(S1);
+        store(db);
+        // Its death unseen (before the event stream opened): the list shows it exited.
+        String id = engine.seed(new dev.corral.runtime.ContainerRequest("corral-relic-s1-db", "img", null, null, Map.of(),
+                Ownership.of(Kind.Relic, "s1", "db", "uid"), 0, 0, 0, null, List.of(), List.of()), true);
+        engine.exit(id, 137);
+
+        loop.resync();
+
+        assertEquals(List.of(db, S1, WEB), drain());
+    }
+
+    @Test
     void anEngineThatDoesNotAnswerIsTheProblemAndNothingIsEnqueued() {
         store(WEB);
         engine.down = new IllegalStateException("engine gone");
