@@ -1,6 +1,5 @@
 package dev.corral.swarm;
 
-import dev.corral.containers.ContainerSpecs;
 import dev.corral.containers.DesiredContainer;
 import dev.corral.ownership.SpecHash;
 import dev.corral.runtime.ContainerRequest;
@@ -10,6 +9,7 @@ import dev.corral.spec.Kind;
 import dev.corral.spec.SpecObject;
 import dev.corral.spec.model.HealthSpec;
 import dev.corral.spec.model.Placement;
+import dev.corral.spec.model.AgentSpec;
 import dev.corral.spec.model.RelicSpec;
 
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class ServiceSpecs {
 
     /** @param restartDelay Swarm's delay between restarts (it has no growing backoff of its own) */
     public static Wanted of(SpecObject o, DesiredContainer d, Duration restartDelay, Duration stopGrace, Instant now) {
-        RelicSpec spec = o.kind() == Kind.Agent ? dev.corral.spec.model.AgentSpec.of(o.spec()).container()
+        RelicSpec spec = o.kind() == Kind.Agent ? AgentSpec.of(o.spec()).container()
                 : RelicSpec.of(o.spec());
         String refusal = refusal(o, d, spec);
         if (refusal != null) {
@@ -98,7 +98,7 @@ public final class ServiceSpecs {
             return "volumes are not supported (a named volume lives on one node, and Corral could neither follow "
                     + "nor remove it there)";
         }
-        if (o.kind() == Kind.Agent && dev.corral.spec.model.AgentSpec.of(o.spec()).code() != null) {
+        if (o.kind() == Kind.Agent && AgentSpec.of(o.spec()).code() != null) {
             return "an agent's code (a directory on Corral's host) cannot be mounted on another node";
         }
         if (d.wantPaused()) {
@@ -142,10 +142,5 @@ public final class ServiceSpecs {
         return new ServiceRequest.Health(command, Duration.ofSeconds(h.periodSeconds()),
                 Duration.ofSeconds(h.timeoutSeconds()), h.failureThreshold(),
                 Duration.ofSeconds(Math.max(h.initialDelaySeconds(), h.startupTimeoutSeconds())));
-    }
-
-    /** Whether {@code d} is a container Swarm can reach by name from its session (relics; agents have no session). */
-    static boolean needsSessionNetwork(DesiredContainer d) {
-        return d.key().kind() == Kind.Relic && !ContainerSpecs.AGENT_NETWORK.equals(d.network());
     }
 }
