@@ -11,12 +11,12 @@ import dev.corral.spec.SpecObject;
  * current generation. A failure is also a {@code Warning} event under its reason
  * ({@code ImagePullFailed}, {@code NameConflict}, ...); retries of it fold into one that counts.
  */
-abstract class StatusReporting implements KindReconciler {
+public abstract class StatusReporting implements KindReconciler {
 
     protected final StatusWriter status;
     protected final EventRecorder events;
 
-    StatusReporting(StatusWriter status, EventRecorder events) {
+    protected StatusReporting(StatusWriter status, EventRecorder events) {
         this.status = status;
         this.events = events;
     }

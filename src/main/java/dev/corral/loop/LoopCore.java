@@ -1,6 +1,7 @@
 package dev.corral.loop;
 
 import dev.corral.ownership.Ownership;
+import dev.corral.runtime.ObservedContainer;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.runtime.RuntimeEvent;
@@ -99,7 +100,7 @@ public final class LoopCore {
             keys.addAll(reconcilers.resyncKeys());
             // What broke first (a container that ended, its death perhaps unseen: before a start's event stream
             // opened), then Sessions: their networks are what relics wait for.
-            observed.containers().stream().filter(c -> "exited".equals(c.state()) || "dead".equals(c.state()))
+            observed.containers().stream().filter(ObservedContainer::ended)
                     .map(c -> Ownership.ownerOf(c.labels())).filter(java.util.Objects::nonNull).sorted()
                     .forEach(queue::addUrgent);
             keys.stream().sorted().forEach(queue::add);

@@ -33,6 +33,18 @@ public record ContainerRequest(String name, String image, List<String> entrypoin
         this(name, image, entrypoint, cmd, env, labels, memoryBytes, nanoCpus, pidsLimit, network, aliases, mounts, null);
     }
 
+    /** The same container with other labels. */
+    public ContainerRequest withLabels(Map<String, String> newLabels) {
+        return new ContainerRequest(name, image, entrypoint, cmd, env, newLabels, memoryBytes, nanoCpus, pidsLimit, network,
+                aliases, mounts, hardening, confinement);
+    }
+
+    /** The same container joining {@code newNetwork} (null: none) under {@code newAliases}. */
+    public ContainerRequest withNetwork(String newNetwork, List<String> newAliases) {
+        return new ContainerRequest(name, image, entrypoint, cmd, env, labels, memoryBytes, nanoCpus, pidsLimit, newNetwork,
+                newAliases, mounts, hardening, confinement);
+    }
+
     /**
      * The lock-down of a tool run: a user, a read-only root with writable tmpfs paths, an init
      * process, no capabilities, no privilege escalation, and a private anonymous volume (removed

@@ -129,8 +129,7 @@ final class DockerServices implements ServiceRuntime {
                     n.getStatus() == null || n.getStatus().getState() == null ? "unknown"
                             : n.getStatus().getState().name().toLowerCase(java.util.Locale.ROOT),
                     n.getSpec() == null || n.getSpec().getAvailability() == null ? "active"
-                            : n.getSpec().getAvailability().name().toLowerCase(java.util.Locale.ROOT),
-                    n.getManagerStatus() != null));
+                            : n.getSpec().getAvailability().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return out;
     }

@@ -35,6 +35,11 @@ public record ObservedContainer(String id, String name, Map<String, String> labe
         return "running".equals(state) || "restarting".equals(state);
     }
 
+    /** Its process ended (and was not started again yet). */
+    public boolean ended() {
+        return "exited".equals(state) || "dead".equals(state);
+    }
+
     /** Frozen by {@code docker pause}: its processes live but do not run. */
     public boolean paused() {
         return "paused".equals(state);

@@ -6,7 +6,7 @@ package dev.corral.runtime;
  * @param state        ready, down, unknown or disconnected
  * @param availability active, pause or drain
  */
-public record ObservedNode(String id, String hostname, String state, String availability, boolean manager) {
+public record ObservedNode(String id, String hostname, String state, String availability) {
 
     public boolean ready() {
         return "ready".equals(state);

@@ -27,10 +27,6 @@ public record ObservedTask(String id, String serviceId, String nodeId, String st
         return "ready".equals(desiredState);
     }
 
-    public boolean running() {
-        return "running".equals(state);
-    }
-
     /** Ended for good: it will not run again (Swarm starts another task instead, if it restarts). */
     public boolean ended() {
         return switch (state) {

@@ -31,10 +31,17 @@ public record ServiceRequest(Map<String, String> labels, ContainerRequest contai
 
     /** The same service, joining {@code network} (a name or an id) instead, with the same aliases. */
     public ServiceRequest onNetwork(String network) {
-        ContainerRequest c = container;
-        return new ServiceRequest(labels, new ContainerRequest(c.name(), c.image(), c.entrypoint(), c.cmd(), c.env(),
-                c.labels(), c.memoryBytes(), c.nanoCpus(), c.pidsLimit(), network, c.aliases(), c.mounts(),
-                c.hardening(), c.confinement()), replicas, restart, health, constraints, stopGrace);
+        return new ServiceRequest(labels, container.withNetwork(network, container.aliases()), replicas, restart, health,
+                constraints, stopGrace);
+    }
+
+    /** The same service with {@code key=value} added to its labels and to its container's. */
+    public ServiceRequest labelled(String key, String value) {
+        Map<String, String> own = new java.util.TreeMap<>(labels);
+        own.put(key, value);
+        Map<String, String> task = new java.util.TreeMap<>(container.labels());
+        task.put(key, value);
+        return new ServiceRequest(own, container.withLabels(task), replicas, restart, health, constraints, stopGrace);
     }
 
     public String name() {

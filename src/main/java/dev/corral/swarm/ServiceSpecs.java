@@ -63,9 +63,8 @@ public final class ServiceSpecs {
                 taskLabels.put(k, v);
             }
         });
-        ContainerRequest container = new ContainerRequest(c.name(), c.image(), c.entrypoint(), c.cmd(), c.env(),
-                taskLabels, c.memoryBytes(), c.nanoCpus(), c.pidsLimit(), relic ? c.network() : null,
-                relic ? c.aliases() : List.of(), c.mounts(), c.hardening(), c.confinement());
+        ContainerRequest container = c.withLabels(taskLabels)
+                .withNetwork(relic ? c.network() : null, relic ? c.aliases() : List.of());
         boolean expired = d.expiresAt() != null && !now.isBefore(d.expiresAt());
         // maxRestarts 0: never restarted (Swarm reads a MaxAttempts of 0 as "no limit").
         ServiceRequest.Restart.Condition condition = d.maxRestarts() != null && d.maxRestarts() == 0
@@ -74,23 +73,14 @@ public final class ServiceSpecs {
             case OnFailure -> ServiceRequest.Restart.Condition.ON_FAILURE;
             case Never -> ServiceRequest.Restart.Condition.NONE;
         };
-        Placement placement = Placement.of(o.spec().get("placement"));
         ServiceRequest request = new ServiceRequest(new TreeMap<>(c.labels()), container,
                 d.wantRunning() && !expired ? 1 : 0,
                 new ServiceRequest.Restart(condition, restartDelay, d.maxRestarts()), health(d.health()),
-                placement.constraints(), stopGrace);
-        // Over everything asked of Swarm, the service's labels (the user's among them) included.
+                Placement.of(o.spec().get("placement")).constraints(), stopGrace);
+        // Over everything asked of Swarm, the service's labels (the user's among them) included; then on the service
+        // and on its task's container: which of the service's tasks were made from this version of it.
         String hash = SpecHash.of(request);
-        Map<String, String> labels = new TreeMap<>(c.labels());
-        labels.put(SERVICE_HASH, hash);
-        // On the task's container too: which of the service's tasks were made from this version of it.
-        taskLabels.put(SERVICE_HASH, hash);
-        ContainerRequest hashed = new ContainerRequest(container.name(), container.image(), container.entrypoint(),
-                container.cmd(), container.env(), taskLabels, container.memoryBytes(), container.nanoCpus(),
-                container.pidsLimit(), container.network(), container.aliases(), container.mounts(),
-                container.hardening(), container.confinement());
-        return new Service(new ServiceRequest(labels, hashed, request.replicas(), request.restart(),
-                request.health(), request.constraints(), stopGrace), hash, expired);
+        return new Service(request.labelled(SERVICE_HASH, hash), hash, expired);
     }
 
     private static String refusal(SpecObject o, DesiredContainer d, RelicSpec spec) {

@@ -3,13 +3,12 @@ package dev.corral.swarm;
 import dev.corral.containers.ContainerSpecs;
 import dev.corral.containers.DesiredContainer;
 import dev.corral.containers.StatusBuilder;
+import dev.corral.containers.StatusReporting;
 import dev.corral.containers.StatusWriter;
 import dev.corral.events.EventRecorder;
-import dev.corral.loop.KindReconciler;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileException;
 import dev.corral.loop.ReconcileMetrics;
-import dev.corral.loop.Readiness;
 import dev.corral.loop.Result;
 import dev.corral.ownership.ResourceNames;
 import dev.corral.ownership.Ownership;
@@ -40,7 +39,7 @@ import java.util.Set;
  * updates (when what it asks changes: {@link ServiceSpecs#SERVICE_HASH}) and removes the service, and
  * reports what the service's tasks say: phase, node, restarts; a node lost is an event.
  */
-public final class SwarmServiceReconciler implements KindReconciler {
+public final class SwarmServiceReconciler extends StatusReporting {
 
     private static final Logger LOG = Logger.getLogger(SwarmServiceReconciler.class);
     /** How soon an object whose task is on its way is looked at again (its watcher may wake it sooner). */
@@ -50,9 +49,7 @@ public final class SwarmServiceReconciler implements KindReconciler {
     private final ServiceRuntime swarm;
     private final ObservedState observed;
     private final SpecStore store;
-    private final StatusWriter statusWriter;
     private final ReconcileMetrics metrics;
-    private final EventRecorder events;
     private final Clock clock;
     private final SwarmWatcher watcher;
     private final Duration restartDelay;
@@ -62,12 +59,11 @@ public final class SwarmServiceReconciler implements KindReconciler {
     public SwarmServiceReconciler(ServiceRuntime swarm, ObservedState observed, SpecStore store,
                                   StatusWriter statusWriter, ReconcileMetrics metrics, EventRecorder events, Clock clock,
                                   SwarmWatcher watcher, Duration restartDelay, Duration stopGrace, String instance) {
+        super(statusWriter, events);
         this.swarm = swarm;
         this.observed = observed;
         this.store = store;
-        this.statusWriter = statusWriter;
         this.metrics = metrics;
-        this.events = events;
         this.clock = clock;
         this.watcher = watcher;
         this.restartDelay = restartDelay;
@@ -203,18 +199,6 @@ public final class SwarmServiceReconciler implements KindReconciler {
         sb.put("internalUrl", d.internalUrl());
         store.updateStatus(o.key(), sb.build());
         metrics.phase(o.key(), view.phase());
-    }
-
-    @Override
-    public boolean failed(SpecObject o, boolean terminal, String reason, String message) {
-        events.warning(o.key(), o.metadata().uid(), reason, message);
-        statusWriter.failure(o, terminal, reason, message);
-        return true;
-    }
-
-    @Override
-    public Readiness.Outcome readiness(SpecObject o) {
-        return Readiness.ofPhase(o);
     }
 
     /** Services whose object is gone (deleted while no Corral led): their owners are looked at, and removed. */

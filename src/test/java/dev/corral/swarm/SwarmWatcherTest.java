@@ -57,8 +57,8 @@ class SwarmWatcherTest {
         FakeSwarm swarm = new FakeSwarm();
         List<ObjectKey> woken = new ArrayList<>();
         SwarmWatcher watcher = new SwarmWatcher(swarm, Duration.ofSeconds(1), woken::add);
-        swarm.nodes.add(new ObservedNode("n1", "node1", "ready", "active", true));
-        swarm.nodes.add(new ObservedNode("n2", "node2", "ready", "active", false));
+        swarm.nodes.add(new ObservedNode("n1", "node1", "ready", "active"));
+        swarm.nodes.add(new ObservedNode("n2", "node2", "ready", "active"));
         swarm.services.add(service("a", "web"));
         swarm.services.add(service("b", "db"));
         swarm.tasks.add(task("t1", "a", "running", "n1"));
@@ -75,7 +75,7 @@ class SwarmWatcherTest {
         assertEquals(List.of(key("db")), woken, "db's task changed");
 
         woken.clear();
-        swarm.nodes.set(1, new ObservedNode("n2", "node2", "down", "active", false));
+        swarm.nodes.set(1, new ObservedNode("n2", "node2", "down", "active"));
         watcher.look();
         assertEquals(2, woken.size(), "a node changed: every owner: " + woken);
         assertEquals("down", watcher.nodes().get("n2").state());

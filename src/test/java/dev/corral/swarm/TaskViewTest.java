@@ -19,9 +19,9 @@ class TaskViewTest {
     static final Map<String, String> V1 = Map.of(ServiceSpecs.SERVICE_HASH, "v1");
     static final ObservedService SERVICE = new ObservedService("svc", "corral-relic-s1-web", 7,
             Map.of(ServiceSpecs.SERVICE_HASH, "v1"), 1, "d");
-    static final ObservedNode N1 = new ObservedNode("n1", "corral-node1", "ready", "active", true);
-    static final ObservedNode N2 = new ObservedNode("n2", "corral-node2", "ready", "active", false);
-    static final ObservedNode N2_DOWN = new ObservedNode("n2", "corral-node2", "down", "active", false);
+    static final ObservedNode N1 = new ObservedNode("n1", "corral-node1", "ready", "active");
+    static final ObservedNode N2 = new ObservedNode("n2", "corral-node2", "ready", "active");
+    static final ObservedNode N2_DOWN = new ObservedNode("n2", "corral-node2", "down", "active");
 
     static ObservedTask task(String id, String node, String state, String desired, int secondsAgo) {
         return task(id, node, state, desired, secondsAgo, V1);
