@@ -5,7 +5,7 @@
 #   deploy/run.sh [extra -D settings ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORRAL_SKIP_PROMETHEUS=1 deploy/setup.sh   # Prometheus is for the metrics tests
+CORRAL_SKIP_PROMETHEUS=1 CORRAL_SKIP_PODMAN=1 deploy/setup.sh   # Prometheus and Podman are for the tests
 if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]; then
   ./mvnw -B -q package -DskipTests
 fi

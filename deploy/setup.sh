@@ -120,3 +120,15 @@ fi
 # Images are built locally: no registry is assumed reachable. With the bases, after ./mvnw package,
 # `docker build -f Dockerfile.jvm -t corral/corral .` works offline.
 deploy/images/build.sh
+
+# Podman, for the converge and runs suites run against it as well (docs/podman.md): its Docker-compatible
+# service with a configuration of its own, and the images the suites use. netavark and aardvark-dns: the
+# network backend under which relics reach each other by name; catatonit: Podman's --init.
+# CORRAL_SKIP_PODMAN=1 leaves it out.
+if [ -z "${CORRAL_SKIP_PODMAN:-}" ]; then
+  for pkg in podman netavark aardvark-dns catatonit; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || apt_install "$pkg"
+  done
+  as_root deploy/podman.sh up corral/busybox:latest corral/runner-bash:latest corral/runner-python:latest \
+    corral/runner-node:latest >/dev/null
+fi

@@ -10,11 +10,15 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * One followed run log, as server-sent events: it waits (without a thread) for the run's
  * container, then relays the engine's log stream until the run ends or the client goes away,
  * whichever is first; either way the engine stream, the wait and the stream permit are let go.
+ * When the engine's stream ends, what the run's captured output holds beyond what was relayed is sent
+ * before {@code end}: an engine may end a log stream before its last lines (Podman does when the
+ * container is removed right after the run, as warm runs' are; its stderr also lags its stdout).
  */
 final class LogFollow {
 
@@ -25,12 +29,18 @@ final class LogFollow {
     private volatile CompletableFuture<?> waiting;
     private volatile AutoCloseable engineStream;
     private volatile boolean stopped;
+    private final Supplier<CompletableFuture<SpecObject>> finished;
+    private long sentStdout;
+    private long sentStderr;
 
-    LogFollow(SseEventSink sink, Sse sse, boolean timestamps, StreamLimits.Permit permit) {
+    /** @param finished the run once it has finished (or null if it was deleted), for the remainder of its output */
+    LogFollow(SseEventSink sink, Sse sse, boolean timestamps, StreamLimits.Permit permit,
+              Supplier<CompletableFuture<SpecObject>> finished) {
         this.sink = sink;
         this.sse = sse;
         this.timestamps = timestamps;
         this.permit = permit;
+        this.finished = finished;
         permit.onClientGone(this::stop);
     }
 
@@ -77,13 +87,38 @@ final class LogFollow {
         String shown = mark < 0 ? text : timestamps ? "" : text.substring(0, mark);
         shown = Launcher.withoutEndLine(shown);
         if (!shown.isEmpty()) {
+            synchronized (this) {
+                if (stream.equals("stderr")) {
+                    sentStderr += shown.length();
+                } else {
+                    sentStdout += shown.length();
+                }
+            }
             send(stream, shown);
         }
     }
 
     private void ended() {
-        send("end", "exited");
-        stop();
+        if (stopped) {
+            return;
+        }
+        CompletableFuture<SpecObject> done = finished.get();
+        waiting = done;
+        done.whenComplete((run, failure) -> {
+            if (run != null && run.status() != null && RunPhase.finishedIn(run.status()) && !timestamps) {
+                sendRemainder("stdout", run.status().path("stdout").asText(""), sentStdout);
+                sendRemainder("stderr", run.status().path("stderr").asText(""), sentStderr);
+            }
+            send("end", "exited");
+            stop();
+        });
+    }
+
+    /** The captured text beyond what was relayed (nothing when the relayed went further, past the capture's cap). */
+    private synchronized void sendRemainder(String stream, String captured, long sent) {
+        if (captured.length() > sent) {
+            send(stream, captured.substring((int) sent));
+        }
     }
 
     private void send(String name, String data) {

@@ -211,7 +211,8 @@ public class RunsResource {
             return;
         }
         // A run that has not started has no output yet: wait, without a thread, for its container (or its end).
-        LogFollow f = new LogFollow(sink, sse, timestamps, streams.acquire(request, "following a log"));
+        LogFollow f = new LogFollow(sink, sse, timestamps, streams.acquire(request, "following a log"),
+                () -> waiter.awaitUntil(run.key(), o -> RunPhase.finishedIn(o.status()), Duration.ofSeconds(30)));
         f.after(waiter.awaitUntil(run.key(), o -> o.status() != null && (o.status().hasNonNull("containerId")
                 || RunPhase.finishedIn(o.status())), Duration.ofMinutes(10)), runtime);
     }

@@ -59,9 +59,21 @@ public interface CorralConfig {
         /** Swarm mode: how often the nodes and tasks are looked at (Swarm has no task events). */
         @WithDefault("1s")
         Duration pollInterval();
+
+        /**
+         * Where HTTP and TCP health probes run. {@code address}: from Corral to the container's address on
+         * its network, as the kubelet does. {@code inside}: as {@code wget} / {@code nc} inside the container
+         * (the image must have them, as busybox, alpine and Corral's runners do), as Docker's own HEALTHCHECK
+         * does. {@code auto}: inside on Podman, whose internal networks have no address on the host
+         * (docs/podman.md); by address on Docker. Exec probes always run inside.
+         */
+        @WithDefault("auto")
+        ProbeSite probes();
     }
 
     enum EngineMode { docker, swarm }
+
+    enum ProbeSite { auto, address, inside }
 
     /** The reconcile loop's settings. */
     ReconcileConfig reconcile();

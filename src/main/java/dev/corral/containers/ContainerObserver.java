@@ -105,8 +105,9 @@ public final class ContainerObserver {
 
     /** Probes the running current container (from now on, if not yet) and returns what the probes saw. */
     private ProbeView probe(ObjectKey key, DesiredContainer d, ObservedContainer keeper, String networkId) {
-        // HTTP and TCP probes go to the container's address: Corral must be on its network (it is, on the host).
-        boolean byAddress = d.health().byAddress();
+        // HTTP and TCP probes go to the container's address: Corral must be on its network (it is, on the host);
+        // unless they run inside the container (on Podman).
+        boolean byAddress = prober.byAddress(d.health());
         if (!prober.watching(key, keeper.id()) || byAddress && !own.reaches(d.network(), networkId)) {
             if (byAddress) {
                 own.join(d.network(), networkId);

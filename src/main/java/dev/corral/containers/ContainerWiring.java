@@ -31,7 +31,7 @@ public class ContainerWiring {
     HealthProber prober(CorralConfig config, ContainerRuntime runtime, WorkQueue<ObjectKey> queue,
                         MeterRegistry registry, Clock clock, EventRecorder events) {
         return new HealthProber(runtime, queue::add, registry, clock, events,
-                Math.max(2, config.reconcile().workers() / 4));
+                Math.max(2, config.reconcile().workers() / 4), new ProbeSite(config.engine().probes(), runtime));
     }
 
     @Produces

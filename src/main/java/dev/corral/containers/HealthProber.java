@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs health probes the way the kubelet does: from Corral, against the container's address
- * (HTTP GET, 2xx/3xx healthy; TCP connect) or inside it (exec, exit 0 healthy), after the initial
+ * (HTTP GET, 2xx/3xx healthy; TCP connect) or inside it (exec, exit 0 healthy; HTTP and TCP too where
+ * the {@link ProbeSite} says so, as {@code wget} and {@code nc}), after the initial
  * delay, every period, each with its timeout. It only records results and wakes the object's
  * reconcile when something that matters changes (first pass, first failure, threshold reached,
  * recovery): deciding to restart is the planner's job. Every failed probe is an {@code Unhealthy}
@@ -46,11 +48,13 @@ public final class HealthProber {
     private final EventRecorder events;
     private final ScheduledExecutorService scheduler;
     private final HttpClient http;
+    private final ProbeSite site;
     private final Map<ObjectKey, Watch> watches = new ConcurrentHashMap<>();
 
     public HealthProber(ContainerRuntime runtime, Consumer<ObjectKey> wake, MeterRegistry registry, Clock clock,
-                        EventRecorder events, int threads) {
+                        EventRecorder events, int threads, ProbeSite site) {
         this.runtime = runtime;
+        this.site = site;
         this.events = events;
         this.wake = wake;
         this.registry = registry;
@@ -170,6 +174,11 @@ public final class HealthProber {
         }
     }
 
+    /** Whether this object's probes go to its container's address (then Corral must be on its network). */
+    public boolean byAddress(HealthSpec health) {
+        return health.byAddress() && !site.inside();
+    }
+
     /** Runs one probe; null when healthy, else why not. */
     private String probe(Watch w) {
         Duration timeout = Duration.ofSeconds(w.health.timeoutSeconds());
@@ -180,6 +189,9 @@ public final class HealthProber {
                     return "exec probe timed out after " + timeout.toSeconds() + " s";
                 }
                 return r.succeeded() ? null : "exec probe exited with " + r.exitCode();
+            }
+            if (site.inside()) {
+                return probeInside(w, timeout);
             }
             if (w.address == null) {
                 return "the container has no address on its network";
@@ -204,6 +216,28 @@ public final class HealthProber {
             LOG.debugf(e, "probe of %s failed", w.key);
             return "probe failed: " + e.getMessage();
         }
+    }
+
+    /**
+     * An HTTP or TCP probe run inside the container. {@code timeout} (busybox's, coreutils') ends a probe
+     * that hangs: an exec the engine is merely no longer waited for would go on holding one of the
+     * container's pids.
+     */
+    private String probeInside(Watch w, Duration timeout) {
+        String what = w.health.probe() instanceof HealthSpec.Http ? "HTTP" : "TCP";
+        var command = new java.util.ArrayList<String>(List.of("timeout", String.valueOf(timeout.toSeconds())));
+        command.addAll(w.health.insideCommand());
+        // The engine's own exec round trip is not the probe's: a second more to come back.
+        ExecResult r = runtime.exec(w.containerId, command, timeout.plusSeconds(1));
+        if (r.exitCode() == null || r.exitCode() == 143 || r.exitCode() == 124) {
+            return what + " probe (inside the container) timed out after " + timeout.toSeconds() + " s";
+        }
+        if (r.exitCode() == 126 || r.exitCode() == 127) {
+            return what + " probe (inside the container) could not run " + command.get(2)
+                    + ": the image needs timeout, wget and nc (" + r.output().strip() + ")";
+        }
+        return r.succeeded() ? null : what + " probe (inside the container) failed: " + command.get(2)
+                + " exited with " + r.exitCode() + (r.output().isBlank() ? "" : ": " + r.output().strip());
     }
 
     private Counter counter(String kind, String result) {

@@ -108,7 +108,9 @@ final class RunCollector {
             }
         }
         Long exitCode = d != null ? d.exitCode() : Long.valueOf(report.exitCode());
-        boolean oomKilled = d != null ? d.oomKilled() : report.oomKills() > 0;
+        // The engine's word, or the cgroup's as the launcher read it: Podman (4.3, cgroup v1) does not say
+        // OOMKilled when the kernel killed only the run's process, not the container's first one.
+        boolean oomKilled = d != null && d.oomKilled() || report.oomKills() != null && report.oomKills() > 0;
         RunFiles.Output out = outputFiles(run, c, report);
         Ending ending = Ending.of(st, oomKilled, exitCode);
         // A warm container started long before its run: the run started when it was given it.

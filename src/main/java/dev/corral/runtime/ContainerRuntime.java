@@ -126,6 +126,9 @@ public interface ContainerRuntime {
     /** Throws if the engine does not answer. */
     void ping();
 
+    /** Which engine answers ({@code GET /version}): Docker or Podman, and its version. */
+    EngineIdentity identity();
+
     /**
      * Streams events about Corral's containers and networks until the returned handle is closed.
      * {@code onClosed} is called once if the stream ends or fails (the caller reconnects).

@@ -24,6 +24,13 @@ final class DockerEvents {
         calls.call("ping", () -> client.pingCmd().exec());
     }
 
+    public EngineIdentity identity() {
+        var v = calls.call("version", () -> client.versionCmd().exec());
+        var components = v.getComponents() == null ? java.util.List.<String>of()
+                : v.getComponents().stream().map(c -> c.getName()).toList();
+        return EngineIdentity.of(components, v.getVersion());
+    }
+
     public AutoCloseable events(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed) {
         // Two streams, because filters of different keys are ANDed: containers by our labels, and network
         // attach/detach/destroy (whose events carry no labels), which the caller filters by name and container.

@@ -228,6 +228,11 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public EngineIdentity identity() {
+        return events.identity();
+    }
+
+    @Override
     public AutoCloseable events(Consumer<RuntimeEvent> onEvent, Consumer<Throwable> onClosed) {
         return events.events(onEvent, onClosed);
     }

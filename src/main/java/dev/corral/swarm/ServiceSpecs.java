@@ -14,7 +14,6 @@ import dev.corral.spec.model.RelicSpec;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,24 +110,14 @@ public final class ServiceSpecs {
 
     /**
      * Swarm checks health from inside the container, and counts a task running only once it is healthy:
-     * HTTP and TCP probes become {@code wget} and {@code nc} in the container (busybox and alpine have both;
-     * without {@code wget -T}, which crashes busybox 1.35: the check's own timeout bounds it).
+     * HTTP and TCP probes become {@code wget} and {@code nc} in the container ({@link HealthSpec#insideCommand()};
+     * the check's own timeout bounds them).
      */
     static ServiceRequest.Health health(HealthSpec h) {
         if (h == null) {
             return null;
         }
-        List<String> command = new ArrayList<>();
-        if (h.probe() instanceof HealthSpec.Exec e) {
-            command.addAll(e.command());
-        } else if (h.probe() instanceof HealthSpec.Http http) {
-            String path = http.path().startsWith("/") ? http.path() : "/" + http.path();
-            command.addAll(List.of("wget", "-q", "-O", "/dev/null",
-                    "http://127.0.0.1:" + http.port() + path));
-        } else if (h.probe() instanceof HealthSpec.Tcp tcp) {
-            command.addAll(List.of("nc", "-w", String.valueOf(h.timeoutSeconds()), "127.0.0.1",
-                    String.valueOf(tcp.port())));
-        }
+        List<String> command = h.insideCommand();
         return new ServiceRequest.Health(command, Duration.ofSeconds(h.periodSeconds()),
                 Duration.ofSeconds(h.timeoutSeconds()), h.failureThreshold(),
                 Duration.ofSeconds(Math.max(h.initialDelaySeconds(), h.startupTimeoutSeconds())));

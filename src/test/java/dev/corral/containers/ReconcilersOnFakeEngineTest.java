@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 
 import static dev.corral.containers.PlannerTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +85,8 @@ class ReconcilersOnFakeEngineTest {
         var metrics = new ReconcileMetrics(registry, () -> 0);
         var own = new OwnContainer(engine);
         events = new EventRecorder(100, clock);
-        prober = new HealthProber(engine, woken::add, registry, clock, events, 1);
+        prober = new HealthProber(engine, woken::add, registry, clock, events, 1,
+                new ProbeSite(dev.corral.config.CorralConfig.ProbeSite.auto, engine));
         executor = new Executor(engine, observed, Executors.newFixedThreadPool(2), Duration.ofSeconds(1), own, store,
                 events);
         var status = new StatusWriter(store, clock, metrics);
@@ -398,7 +400,8 @@ class ReconcilersOnFakeEngineTest {
         assertTrue(prober.watching(WEB, id), "probed by the first process");
         // A new Corral process: its first list (with each container's addresses), a new prober and observer.
         observed.replace(ObservedState.stamp(), engine.listContainers(), engine.listNetworks(), engine.listVolumes());
-        var freshProber = new HealthProber(engine, woken::add, new SimpleMeterRegistry(), Clock.systemUTC(), events, 1);
+        var freshProber = new HealthProber(engine, woken::add, new SimpleMeterRegistry(), Clock.systemUTC(), events, 1,
+                new ProbeSite(dev.corral.config.CorralConfig.ProbeSite.auto, engine));
         var fresh = freshReconciler(freshProber);
         try {
             engine.clearActions();
@@ -422,6 +425,24 @@ class ReconcilersOnFakeEngineTest {
         } finally {
             fresh.shutdown();
         }
+    }
+
+    @Test
+    void onPodmanAnHttpProbeRunsInsideTheContainer() {
+        engine.engine = new dev.corral.runtime.EngineIdentity(true, "4.3.1");
+        apply(Kind.Session, null, "s1", "{}");
+        reconcile(S1);
+        apply(Kind.Relic, "s1", "web", WEB_SPEC.replace("\"port\": 80,",
+                "\"port\": 80, \"health\": {\"http\": {\"path\": \"/healthz\", \"port\": 80}},"));
+        reconcile(WEB);
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        assertTrue(prober.watching(WEB, id));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !engine.execs.isEmpty());
+        assertEquals(List.of("timeout", "1", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:80/healthz"),
+                engine.execs.get(0));
+        assertFalse(prober.byAddress(new dev.corral.spec.model.HealthSpec(new dev.corral.spec.model.HealthSpec.Tcp(80),
+                0, 10, 1, 3, 60)), "no probe goes to the container's address");
     }
 
     @Test

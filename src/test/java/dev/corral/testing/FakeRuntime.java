@@ -262,6 +262,7 @@ public class FakeRuntime implements ContainerRuntime {
     @Override
     public synchronized ExecResult exec(String id, List<String> command, Duration timeout) {
         record("exec", nameOf(id));
+        execs.add(List.copyOf(command));
         return new ExecResult(0L, "");
     }
 
@@ -383,6 +384,17 @@ public class FakeRuntime implements ContainerRuntime {
     @Override
     public synchronized void ping() {
         record("ping", "");
+    }
+
+    /** Every command {@link #exec} was given, in order. */
+    public final List<List<String>> execs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** What {@link #identity()} answers: Docker unless a test says Podman. */
+    public volatile dev.corral.runtime.EngineIdentity engine = new dev.corral.runtime.EngineIdentity(false, "fake");
+
+    @Override
+    public dev.corral.runtime.EngineIdentity identity() {
+        return engine;
     }
 
     @Override

@@ -33,6 +33,24 @@ public record HealthSpec(Probe probe, long initialDelaySeconds, long periodSecon
         return !(probe instanceof Exec);
     }
 
+    /**
+     * The probe as a command run inside the container, where the engine runs health checks (Swarm) or
+     * where Corral cannot reach the container's address (Podman): HTTP and TCP become {@code wget} and
+     * {@code nc} on the loopback address (busybox, alpine and Debian's netcat have both), exec stays as
+     * it is. No {@code wget -T}: it crashes busybox 1.35; the caller bounds the time.
+     */
+    public List<String> insideCommand() {
+        if (probe instanceof Exec e) {
+            return e.command();
+        }
+        if (probe instanceof Http http) {
+            String path = http.path().startsWith("/") ? http.path() : "/" + http.path();
+            return List.of("wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + http.port() + path);
+        }
+        Tcp tcp = (Tcp) probe;
+        return List.of("nc", "-w", String.valueOf(timeoutSeconds), "127.0.0.1", String.valueOf(tcp.port()));
+    }
+
     /** @param health the {@code health} object of a validated spec, or null when it has none (then null) */
     public static HealthSpec of(JsonNode health) {
         if (health == null || health.isNull() || health.isMissingNode()) {
