@@ -8,11 +8,13 @@
 #               with parameters {"text": "the quick brown fox"}, against `docker run -i --rm` of the same
 #               image and command with the parameters on stdin. The six variants are interleaved (one of
 #               each per round) so that drift in the machine's load hits them alike. Median and p95 of
-#               each; target Corral/docker-run of the medians <= 1.15.
+#               each; target (#13) Corral/docker-run of the medians <= 1.0.
 #   warm        the same, with warm pools of POOL containers for bash, python and the Tool
 #               (corral.runs.<language>-pool-size, the Tool's pool.size); before each sample, of either side, the script
 #               waits until the pools are full again, so no refill runs during a measurement.
-#               Target Corral/docker-run <= 0.35. Every answer must say status.pooled.
+#               Target (#13) Corral/docker-run <= 0.10. Every answer must say status.pooled.
+#               Then once more with a kept-alive client (bench/keepalive_runs.py): #13's "HTTP request in ->
+#               JSON result out", with no curl process started per run.
 #   throughput  N bash `echo hi` runs at parallelism P (xargs -P P curl ...?wait=true) until all
 #               have answered Succeeded, against N `docker run --rm` at the same parallelism:
 #               runs per second, TP_ROUNDS rounds each, alternating; Corral cold, Corral with a
@@ -221,12 +223,12 @@ for n in names:
 PY
 }
 latency() {
-  local mode=$1 wait=: target=1.15
+  local mode=$1 wait=: target=1.0
   if [ "$mode" = warm ]; then
     log "latency: Corral with warm pools of $POOL for bash, python and the Tool"
     start_corral "$WORK/data-$mode" -Dcorral.runs.bash-pool-size="$POOL" -Dcorral.runs.python-pool-size="$POOL"
     apply_tool "$POOL"
-    wait=await_pools; target=0.35; export WANT_POOLED=true
+    wait=await_pools; target=0.10; export WANT_POOLED=true
   else
     log "latency: Corral with default settings (no warm pool)"
     start_corral "$WORK/data-$mode"; export WANT_POOLED=false
@@ -313,9 +315,61 @@ latency() {
   cat "$FRAG/latency-$mode.md" >&2
   unset WANT_POOLED PART
 }
+# keepalive: warm runs timed as #13 defines them, HTTP request in -> JSON result out, over one kept-alive
+# connection (bench/keepalive_runs.py), interleaved with docker run --rm; writes $FRAG/latency-keepalive.md
+keepalive() {
+  log "latency: Corral with warm pools of $POOL, one kept-alive HTTP connection"
+  start_corral "$WORK/data-keepalive" -Dcorral.runs.bash-pool-size="$POOL" -Dcorral.runs.python-pool-size="$POOL"
+  apply_tool "$POOL"
+  rm -rf "$WORK/ka"; mkdir -p "$WORK/ka"
+  LOCKDOWN="${LOCKDOWN[*]}" BASH_IMAGE=$BASH_IMAGE PY_IMAGE=$PY_IMAGE TOOL_IMAGE=$TOOL_IMAGE \
+    python3 bench/keepalive_runs.py "$PORT" "$RUNS" "$WARMUP" "$WORK/ka"
+  note_ci latency-keepalive
+  stop_corral
+  if [ -f "$WORK/ka/anomalies" ]; then cat "$WORK/ka/anomalies" >> "$FRAG/anomalies.jsonl"; fi
+  for v in corral-bash corral-python corral-tool docker-bash docker-python docker-tool; do
+    cp "$WORK/ka/$v" "$FRAG/latency-keepalive-$v.us"
+  done
+  {
+    echo "### Latency, warm pool, kept-alive client: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
+    echo
+    echo "As #13 defines a warm run's time, HTTP request in → JSON result out: \`bench/keepalive_runs.py\` sends every"
+    echo "\`POST /runs?wait=true\` over one kept-alive connection (as a platform's service holding a connection does),"
+    echo "timed from writing the request to having read the whole answer; \`docker run --rm\` is timed as above (its"
+    echo "client process is how it is used). Pools of $POOL; every answer checked (201, Succeeded, stdout, pooled)."
+    echo
+    echo "| variant | median | p95 | min | max |"
+    echo "|---|---|---|---|---|"
+    for lang in bash python tool; do
+      for side in corral docker; do
+        f="$FRAG/latency-keepalive-$side-$lang.us"
+        if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, warm, kept-alive"; elif [ $lang = tool ]; then label="\`docker run -i --rm\`, the Tool's command, parameters on stdin"; else label="\`docker run --rm\`, $lang"; fi
+        echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
+      done
+    done
+    echo
+    for p in 50 95; do
+      if [ $p = 50 ]; then echo "| ratio of medians | value | target |"; echo "|---|---|---|"
+      else echo "| ratio of p95s | value | |"; echo "|---|---|---|"; fi
+      for lang in bash python tool; do
+        r=$(ratio "$(pct $p < "$FRAG/latency-keepalive-corral-$lang.us")" "$(pct $p < "$FRAG/latency-keepalive-docker-$lang.us")")
+        if [ $p = 50 ]; then echo "| Corral warm (kept-alive) / \`docker run --rm\`, $lang | **$r** | ≤ 0.10 |"
+        else echo "| Corral warm (kept-alive) / \`docker run --rm\`, $lang | $r | |"; fi
+      done
+      echo
+    done
+    echo "Where the time went (\`Server-Timing\`, medians; \"outside Corral\" is now the HTTP exchange on the open connection alone):"
+    echo
+    breakdown "$WORK/ka/timing-bash" "$WORK/ka/timing-python" "$WORK/ka/timing-tool"
+    cp "$WORK/ka/timing-bash" "$FRAG/timing-keepalive-bash.txt"; cp "$WORK/ka/timing-python" "$FRAG/timing-keepalive-python.txt"
+    cp "$WORK/ka/timing-tool" "$FRAG/timing-keepalive-tool.txt"
+  } > "$FRAG/latency-keepalive.md"
+  cat "$FRAG/latency-keepalive.md" >&2
+}
 if [[ " $PARTS " == *" latency "* ]]; then
   latency cold
   latency warm
+  keepalive
 fi
 
 # ---- part 2: throughput ----
@@ -472,7 +526,7 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "has size=64m), the code given on the command line instead of copied in. Both timed as the wall time of"
   echo "the client process; every answer is checked (201, phase Succeeded, stdout)."
   echo
-  for f in latency-cold latency-warm throughput observed notes; do
+  for f in latency-cold latency-warm latency-keepalive throughput observed notes; do
     [ -f "$FRAG/$f.md" ] && { cat "$FRAG/$f.md"; echo; }
   done
 } > bench/results/runs.md

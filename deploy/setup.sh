@@ -127,7 +127,7 @@ deploy/images/build.sh
 # CORRAL_SKIP_PODMAN=1 leaves it out.
 if [ -z "${CORRAL_SKIP_PODMAN:-}" ]; then
   for pkg in podman netavark aardvark-dns catatonit; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || apt_install "$pkg"
+    dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || apt_install "$pkg"
   done
   as_root deploy/podman.sh up corral/busybox:latest corral/runner-bash:latest corral/runner-python:latest \
     corral/runner-node:latest >/dev/null
