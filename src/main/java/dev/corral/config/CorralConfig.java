@@ -69,7 +69,17 @@ public interface CorralConfig {
          */
         @WithDefault("auto")
         ProbeSite probes();
+
+        /**
+         * Swarm mode: where tool runs run. {@code manager}: as plain containers of the manager's own engine, with
+         * warm pools. {@code swarm}: each run a one-shot Swarm job placed by Swarm on any node (never started twice;
+         * a run whose node is lost ends Failed), without warm pools or output files (docs/swarm.md).
+         */
+        @WithDefault("manager")
+        RunPlacement runs();
     }
+
+    enum RunPlacement { manager, swarm }
 
     enum EngineMode { docker, swarm }
 

@@ -48,8 +48,17 @@ public final class PoolReconciler implements KindReconciler {
     private final CorralConfig.Runs config;
     private final PoolStarter starter = new PoolStarter();
 
+    private final boolean pooling;
+
     public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
                           CorralConfig.Runs config) {
+        this(store, runtime, observed, pools, config, true);
+    }
+
+    /** @param pooling false when runs are Swarm jobs, which take no warm container: no pool is kept, any left goes */
+    public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
+                          CorralConfig.Runs config, boolean pooling) {
+        this.pooling = pooling;
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -91,7 +100,8 @@ public final class PoolReconciler implements KindReconciler {
     public Result reconcile(ObjectKey key, SpecObject tool) {
         Runner runner = Runner.ofPoolKey(key).orElse(null);
         ToolSpec toolSpec = runner == null && tool != null ? ToolSpec.of(tool.spec()) : null;
-        PoolBounds bounds = runner != null ? runner.pool(config) : toolSpec != null ? toolSpec.pool() : PoolBounds.NONE;
+        PoolBounds bounds = !pooling ? PoolBounds.NONE
+                : runner != null ? runner.pool(config) : toolSpec != null ? toolSpec.pool() : PoolBounds.NONE;
         if (runner == null && tool == null) {
             pools.forgetPool(key);
         }

@@ -46,27 +46,6 @@ final class RunCollector {
         this.dataDir = dataDir;
     }
 
-    /** How a run ended, from why Corral killed it (if it did) and how its container exited. */
-    record Ending(RunPhase phase, String message) {
-
-        static Ending of(RunStatus status, boolean oomKilled, Long exitCode) {
-            if (status.terminating() == RunPhase.TIMED_OUT) {
-                long timeout = status.timeoutSeconds() == null ? 0 : status.timeoutSeconds();
-                return new Ending(RunPhase.TIMED_OUT, "killed at its timeout of " + timeout + " s");
-            }
-            if (status.terminating() != null) {
-                return new Ending(status.terminating(), "cancelled");
-            }
-            if (oomKilled) {
-                return new Ending(RunPhase.OOM_KILLED, "killed for exceeding its memory limit");
-            }
-            if (exitCode != null && exitCode == 0) {
-                return new Ending(RunPhase.SUCCEEDED, null);
-            }
-            return new Ending(RunPhase.FAILED, "exited with code " + exitCode);
-        }
-    }
-
     Result collect(SpecObject run, RunStatusBuilder status, ObservedContainer c, Instant now) {
         RunStatus st = status.typed();
         life.mark(run.key(), RunTimings.Mark.REPORTED); // a warm run's report came earlier: the first mark counts
@@ -112,7 +91,7 @@ final class RunCollector {
         // OOMKilled when the kernel killed only the run's process, not the container's first one.
         boolean oomKilled = d != null && d.oomKilled() || report.oomKills() != null && report.oomKills() > 0;
         RunFiles.Output out = outputFiles(run, c, report);
-        Ending ending = Ending.of(st, oomKilled, exitCode);
+        RunEnding ending = RunEnding.of(st, oomKilled, exitCode);
         // A warm container started long before its run: the run started when it was given it.
         Instant started = st.pooled() && st.startedAt() != null ? st.startedAt()
                 : d != null && d.startedAt() != null ? d.startedAt() : now;

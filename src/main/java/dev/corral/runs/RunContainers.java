@@ -160,6 +160,22 @@ public final class RunContainers {
      */
     public static RunSetup setup(SpecObject run, ToolRunSpec spec, ToolSpec tool, ImageDefaults defaults,
                                  CorralConfig.Runs cfg) {
+        return setup(run, spec, tool, defaults, cfg, false);
+    }
+
+    /**
+     * A run as a Swarm job: its inputs always in the launcher's environment (no archive can be uploaded to a
+     * task's container on another node), written to a workspace every user may write (a tmpfs, on Swarm).
+     *
+     * @throws IllegalArgumentException also when the inputs cannot travel in the environment
+     */
+    public static RunSetup job(SpecObject run, ToolRunSpec spec, ToolSpec tool, ImageDefaults defaults,
+                               CorralConfig.Runs cfg) {
+        return setup(run, spec, tool, defaults, cfg, true);
+    }
+
+    private static RunSetup setup(SpecObject run, ToolRunSpec spec, ToolSpec tool, ImageDefaults defaults,
+                                  CorralConfig.Runs cfg, boolean job) {
         String session = run.metadata().session();
         Map<String, String> runEnv = new TreeMap<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
@@ -199,7 +215,12 @@ public final class RunContainers {
         labels.put(Labels.SPEC_HASH, "run");
         Map<String, String> env = new TreeMap<>(shape.env());
         env.putAll(runEnv);
-        Launcher.Cold cold = Launcher.cold(inline(shape, files) ? absolute(files) : Map.of(), shape.command());
+        if (job && !Launcher.inlinable(files)) {
+            throw new IllegalArgumentException("its inputs cannot run as a Swarm job: they travel in the job's "
+                    + "environment, which takes text files of at most " + Launcher.INLINE_FILE_MAX + " bytes each and "
+                    + Launcher.INLINE_TOTAL_MAX + " in all");
+        }
+        Launcher.Cold cold = Launcher.cold(job || inline(shape, files) ? absolute(files) : Map.of(), shape.command());
         env.putAll(cold.env());
         ContainerRequest request = request(shape, ResourceNames.container(run.key()), labels, cold.command(), env,
                 shape.network(), false);

@@ -45,8 +45,10 @@ public class RunWiring {
         return new RunSlots(config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors()));
     }
 
+    /** Unless runs are Swarm jobs ({@code corral.engine.runs=swarm}: dev.corral.swarm). */
     @Produces
     @Singleton
+    @io.quarkus.arc.lookup.LookupIfProperty(name = "corral.engine.runs", stringValue = "manager", lookupIfMissing = true)
     RunReconciler runReconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime, ObservedState observed,
                                 RunSlots slots, WarmPools pools, WorkQueue<ObjectKey> queue, Clock clock,
                                 EventRecorder events, RunTimings timings) {
@@ -60,6 +62,7 @@ public class RunWiring {
     @Singleton
     PoolReconciler poolReconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime,
                                   ObservedState observed, WarmPools pools) {
-        return new PoolReconciler(store, runtime, observed, pools, config.runs());
+        return new PoolReconciler(store, runtime, observed, pools, config.runs(),
+                config.engine().runs() == CorralConfig.RunPlacement.manager);
     }
 }

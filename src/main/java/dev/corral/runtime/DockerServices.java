@@ -113,6 +113,25 @@ final class DockerServices implements ServiceRuntime {
     }
 
     @Override
+    public Logs serviceLogs(String serviceId, long maxBytes) {
+        return calls.call("service_logs", () -> {
+            CappedOutput output = new CappedOutput(maxBytes);
+            try {
+                calls.client().logServiceCmd(serviceId).withStdout(true).withStderr(true).withFollow(false)
+                        .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                            @Override
+                            public void onNext(com.github.dockerjava.api.model.Frame f) {
+                                output.add(f);
+                            }
+                        }).awaitCompletion(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return output.logs();
+        });
+    }
+
+    @Override
     public List<ObservedTask> runningTasks() {
         List<Task> tasks = calls.call("list_tasks", () -> calls.client().listTasksCmd()
                 .withStateFilter(TaskState.RUNNING).exec());
@@ -168,6 +187,12 @@ final class DockerServices implements ServiceRuntime {
             for (String t : h.tmpfs()) {
                 mounts.add(new Mount().withType(MountType.TMPFS).withTarget(t)
                         .withTmpfsOptions(new TmpfsOptions().withSizeBytes(64L << 20)));
+            }
+            if (h.workspace() != null) {
+                // A run's workspace: a task's anonymous volume would outlive it on its node; a tmpfs goes with it.
+                // Writable by the run's user whoever it is, as the run's inputs are written there by the launcher.
+                mounts.add(new Mount().withType(MountType.TMPFS).withTarget(h.workspace())
+                        .withTmpfsOptions(new TmpfsOptions().withSizeBytes(64L << 20).withMode(01777)));
             }
         }
         container.withMounts(mounts);

@@ -37,4 +37,10 @@ public interface ServiceRuntime {
     List<ObservedTask> runningTasks();
 
     List<ObservedNode> nodes();
+
+    /**
+     * What a service's tasks wrote, stdout and stderr apart, each cut at {@code maxBytes}: the manager gathers
+     * it from the nodes (a task's container logs with the json-file driver).
+     */
+    Logs serviceLogs(String serviceId, long maxBytes);
 }

@@ -179,6 +179,8 @@ final class KindSchemas {
                 .optional("imagePullPolicy", new StringSchema().oneOf("IfNotPresent", "Always", "Never"), "IfNotPresent")
                 .optional("pool", new ObjectSchema().required("size", new IntegerSchema(0, MAX_POOL))
                         .optional("max", new IntegerSchema(0, MAX_POOL_GROWN)).rule(KindSchemas::poolMaxNotBelowSize))
+                // Where its runs go when they are Swarm jobs (corral.engine.runs=swarm); ignored otherwise.
+                .optional("placement", placement())
                 .refuse("privileged", "privileged containers are not allowed")
                 .refuse("hostNetwork", "host networking is not allowed")
                 .rule(KindSchemas::poolWithoutSessionNetwork);

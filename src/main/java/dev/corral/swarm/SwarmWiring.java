@@ -6,6 +6,7 @@ import dev.corral.events.EventRecorder;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.ReconcileMetrics;
 import dev.corral.loop.WorkQueue;
+import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ServiceRuntime;
 import dev.corral.spec.ObjectKey;
 import dev.corral.store.SpecStore;
@@ -38,5 +39,17 @@ public class SwarmWiring {
                                              EventRecorder events, Clock clock, SwarmWatcher watcher) {
         return new SwarmServiceReconciler(swarm, observed, store, status, metrics, events, clock, watcher,
                 config.restart().backoffBase(), config.restart().stopGrace(), config.instance());
+    }
+
+    /** With {@code corral.engine.runs=swarm}, ToolRuns are Swarm jobs instead of the manager's containers. */
+    @Produces
+    @Singleton
+    @LookupIfProperty(name = "corral.engine.runs", stringValue = "swarm")
+    SwarmRunReconciler runReconciler(CorralConfig config, ServiceRuntime swarm, ContainerRuntime manager,
+                                     SpecStore store, EventRecorder events, Clock clock, SwarmWatcher watcher) {
+        if (config.engine().mode() != CorralConfig.EngineMode.swarm) {
+            throw new IllegalStateException("corral.engine.runs=swarm needs corral.engine.mode=swarm");
+        }
+        return new SwarmRunReconciler(swarm, manager, store, watcher, events, config.runs(), clock);
     }
 }

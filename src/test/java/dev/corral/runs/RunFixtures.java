@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Runs, Tools and settings for the engine-free tests of the runs package. */
-final class RunFixtures {
+public final class RunFixtures {
 
     static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
     static final ImageDefaults RUNNER_IMAGE = new ImageDefaults("sha256:runner", List.of(), List.of());
@@ -37,12 +37,12 @@ final class RunFixtures {
     }
 
     /** A ToolRun as the API stores it: validated and defaulted. */
-    static SpecObject run(String name, String spec) {
+    public static SpecObject run(String name, String spec) {
         return validated(Kind.ToolRun, name, spec);
     }
 
     /** A Tool as the API stores it: validated and defaulted (resources, timeout, TTL, network, pull policy). */
-    static SpecObject tool(String name, String spec) {
+    public static SpecObject tool(String name, String spec) {
         return validated(Kind.Tool, name, spec);
     }
 
@@ -93,7 +93,7 @@ final class RunFixtures {
     }
 
     /** Corral's run settings with a warm pool of {@code bashPool} for bash runs. */
-    static CorralConfig.Runs config(int bashPool, int maxConcurrent) {
+    public static CorralConfig.Runs config(int bashPool, int maxConcurrent) {
         return config(bashPool, bashPool, maxConcurrent);
     }
 

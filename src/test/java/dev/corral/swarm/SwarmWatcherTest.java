@@ -37,6 +37,7 @@ class SwarmWatcherTest {
         @Override public List<ObservedTask> tasks(String serviceId) { return List.of(); }
         @Override public List<ObservedTask> runningTasks() { return List.copyOf(tasks); }
         @Override public List<ObservedNode> nodes() { return List.copyOf(nodes); }
+        @Override public dev.corral.runtime.Logs serviceLogs(String id, long max) { throw new UnsupportedOperationException(); }
     }
 
     static ObservedService service(String id, String relic) {

@@ -73,11 +73,12 @@ class SwarmModeIT {
         return Docker.run(all);
     }
 
-    private CorralProcess corral() throws IOException {
+    private CorralProcess corral(String... more) throws IOException {
         Files.createDirectories(tmp);
-        return CorralProcess.start(tmp.resolve("corral"), "-Dcorral.instance=" + instance,
-                "-Dcorral.engine.mode=swarm", "-Dcorral.docker.host=" + MANAGER,
-                "-Dcorral.restart.stop-grace=2s");
+        List<String> args = new java.util.ArrayList<>(List.of("-Dcorral.instance=" + instance,
+                "-Dcorral.engine.mode=swarm", "-Dcorral.docker.host=" + MANAGER, "-Dcorral.restart.stop-grace=2s"));
+        args.addAll(List.of(more));
+        return CorralProcess.start(tmp.resolve("corral"), args.toArray(String[]::new));
     }
 
     private String specs() {
@@ -151,6 +152,7 @@ class SwarmModeIT {
 
     @Test
     void relicsAreServicesAcrossNodesThatHealDriftSurviveARestartAndMoveOffALostNode() throws Exception {
+        lab("up", "3", "corral/busybox:latest"); // every node back, whatever another test stopped
         CorralProcess corral = corral();
         try {
             var put = corral.putYaml(specs());
@@ -226,6 +228,79 @@ class SwarmModeIT {
         } finally {
             corral.kill();
             // Whatever a failure left: this test's instance label names only its own.
+            for (String s : Docker.tryRun("-H", MANAGER, "service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance)
+                    .output().split("\\s+")) {
+                if (!s.isBlank()) {
+                    Docker.tryRun("-H", MANAGER, "service", "rm", s);
+                }
+            }
+        }
+    }
+
+    private static JsonNode run(CorralProcess c, String name) throws IOException {
+        return Json.MAPPER.readTree(c.get("/runs/" + name).body());
+    }
+
+    /**
+     * {@code corral.engine.runs=swarm}: tool runs are Swarm jobs placed on the workers, their output and exit
+     * code brought back through the manager, their service removed once collected; a run past its timeout is
+     * stopped; a run whose node is lost ends Failed, and is not run again.
+     */
+    @Test
+    void toolRunsAreSwarmJobsThatEndFailedWhenTheirNodeIsLost() throws Exception {
+        lab("up", "3", "corral/busybox:latest"); // every node back, whatever another test stopped
+        CorralProcess corral = corral("-Dcorral.engine.runs=swarm");
+        try {
+            var put = corral.putYaml("""
+                    apiVersion: corral.dev/v1
+                    kind: Tool
+                    metadata: {name: echo-%1$s}
+                    spec:
+                      image: corral/busybox:latest
+                      command: [sh, -c, "grep -c word /workspace/data/input.json; echo $CORRAL_PARAM_WORD; echo to-stderr >&2"]
+                      placement: {constraints: ["node.role==worker"]}
+                    ---
+                    apiVersion: corral.dev/v1
+                    kind: Tool
+                    metadata: {name: sleeper-%1$s}
+                    spec:
+                      image: corral/busybox:latest
+                      command: [sleep, "300"]
+                      timeoutSeconds: 120
+                      placement: {constraints: ["node.role==worker"]}
+                    """.formatted(id));
+            assertEquals(200, put.statusCode(), put.body());
+
+            // A job on a worker: its parameters in, its stdout, stderr and exit code out; its service gone after.
+            var done = corral.post("/runs?wait=true", "{\"tool\": \"echo-" + id + "\", \"parameters\": {\"word\": \"hello\"}}");
+            JsonNode ok = Json.MAPPER.readTree(done.body());
+            assertEquals("Succeeded", ok.at("/status/phase").asText(), done.body());
+            assertEquals("1\nhello\n", ok.at("/status/stdout").asText(), done.body());
+            assertEquals("to-stderr\n", ok.at("/status/stderr").asText(), done.body());
+            assertEquals(0, ok.at("/status/exitCode").asInt());
+            assertTrue(Set.of("corral-node2", "corral-node3").contains(ok.at("/status/node").asText()), done.body());
+            String jobService = ok.at("/status/service").asText();
+            assertTrue(swarm("service", "ls", "-q", "--filter", "name=" + jobService).isEmpty(), "the job's service is removed");
+
+            // Past its timeout: stopped, TimedOut.
+            var late = corral.post("/runs?wait=true", "{\"tool\": \"sleeper-" + id + "\", \"timeoutSeconds\": 3}");
+            JsonNode timedOut = Json.MAPPER.readTree(late.body());
+            assertEquals("TimedOut", timedOut.at("/status/phase").asText(), late.body());
+
+            // Its node lost while it runs: Failed, with the reason; its service removed; not run anywhere again.
+            var started = corral.post("/runs", "{\"tool\": \"sleeper-" + id + "\"}");
+            String name = Json.MAPPER.readTree(started.body()).at("/metadata/name").asText();
+            await().atMost(CONVERGE).until(() -> run(corral, name).at("/status/message").asText("").startsWith("a Swarm job, running on"));
+            String node = run(corral, name).at("/status/node").asText();
+            String service = run(corral, name).at("/status/service").asText();
+            lab("stop-node", node.substring(node.length() - 1));
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> "Failed".equals(run(corral, name).at("/status/phase").asText()));
+            JsonNode lost = run(corral, name);
+            assertTrue(lost.at("/status/message").asText().contains("node " + node + " was lost"), lost.toString());
+            assertTrue(swarm("service", "ls", "-q", "--filter", "name=" + service).isEmpty(), "the lost job's service is removed");
+            assertTrue(swarm("service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance).isEmpty());
+        } finally {
+            corral.kill();
             for (String s : Docker.tryRun("-H", MANAGER, "service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance)
                     .output().split("\\s+")) {
                 if (!s.isBlank()) {

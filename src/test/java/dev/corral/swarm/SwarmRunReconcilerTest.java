@@ -1,0 +1,216 @@
+package dev.corral.swarm;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.events.EventRecorder;
+import dev.corral.runs.RunFixtures;
+import dev.corral.runtime.Labels;
+import dev.corral.runtime.Logs;
+import dev.corral.runtime.NameConflictException;
+import dev.corral.runtime.ObservedNode;
+import dev.corral.runtime.ObservedService;
+import dev.corral.runtime.ObservedTask;
+import dev.corral.runtime.ServiceRequest;
+import dev.corral.runtime.ServiceRuntime;
+import dev.corral.spec.Kind;
+import dev.corral.spec.ObjectKey;
+import dev.corral.store.ApplyOptions;
+import dev.corral.store.FileSpecStore;
+import dev.corral.testing.FakeRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ToolRuns as Swarm jobs, against an in-memory Swarm: the calls made, and how each end is told. */
+class SwarmRunReconcilerTest {
+
+    /** Services by name, each one's tasks oldest first, the nodes; every changing call recorded. */
+    static final class JobSwarm implements ServiceRuntime {
+        final Map<String, ObservedService> services = new HashMap<>();
+        final Map<String, List<ObservedTask>> tasks = new HashMap<>();
+        final Map<String, ServiceRequest> requests = new HashMap<>();
+        final List<ObservedNode> nodes = new ArrayList<>();
+        final List<String> calls = new ArrayList<>();
+        Logs logs = new Logs("", false, "", false);
+
+        @Override public Optional<ObservedService> inspectService(String name) { return Optional.ofNullable(services.get(name)); }
+        @Override public List<ObservedService> listServices() { return List.copyOf(services.values()); }
+        @Override public String createService(ServiceRequest r) {
+            calls.add("create " + r.name());
+            if (services.containsKey(r.name())) {
+                throw new NameConflictException(r.name(), null);
+            }
+            services.put(r.name(), new ObservedService("id-" + r.name(), r.name(), 1, r.labels(), 1, ""));
+            requests.put(r.name(), r);
+            return "id-" + r.name();
+        }
+        @Override public void updateService(ObservedService current, ServiceRequest request) { throw new UnsupportedOperationException(); }
+        @Override public boolean matches(ObservedService current, ServiceRequest request) { return true; }
+        @Override public void removeService(String idOrName) {
+            calls.add("remove " + idOrName);
+            services.values().removeIf(s -> s.id().equals(idOrName) || s.name().equals(idOrName));
+        }
+        @Override public List<ObservedTask> tasks(String serviceId) {
+            List<ObservedTask> t = new ArrayList<>(tasks.getOrDefault(serviceId, List.of()));
+            java.util.Collections.reverse(t); // newest first, as the manager's listing is sorted
+            return t;
+        }
+        @Override public List<ObservedTask> runningTasks() { return List.of(); }
+        @Override public List<ObservedNode> nodes() { return List.copyOf(nodes); }
+        @Override public Logs serviceLogs(String id, long max) { return logs; }
+
+        void task(String service, String id, String node, String state, Integer exit) {
+            tasks.computeIfAbsent("id-" + service, k -> new ArrayList<>()).add(new ObservedTask(id, "id-" + service, node,
+                    state, "running", null, "c-" + id, exit, Instant.now(), Map.of()));
+        }
+    }
+
+    @TempDir
+    Path dir;
+    Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    FileSpecStore store;
+    JobSwarm swarm = new JobSwarm();
+    SwarmWatcher watcher;
+    SwarmRunReconciler runs;
+    static final ObjectKey RUN = ObjectKey.of(Kind.ToolRun, null, "r1");
+    static final String SERVICE = "corral-toolrun-r1";
+
+    @BeforeEach
+    void setUp() {
+        store = FileSpecStore.open(dir, Clock.systemUTC(), Long.MAX_VALUE / 4);
+        Clock clock = new Clock() {
+            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return now; }
+        };
+        swarm.nodes.add(new ObservedNode("n1", "corral-node1", "ready", "active"));
+        swarm.nodes.add(new ObservedNode("n2", "corral-node2", "ready", "active"));
+        watcher = new SwarmWatcher(swarm, java.time.Duration.ofHours(1), k -> { });
+        runs = new SwarmRunReconciler(swarm, new FakeRuntime(), store, watcher, new EventRecorder(100, clock),
+                RunFixtures.config(0, 4), clock);
+        store.apply(List.of(RunFixtures.tool("echo", """
+                {"image": "corral/busybox:latest", "command": ["sh", "-c", "echo $CORRAL_PARAM_WORD"],
+                 "placement": {"constraints": ["node.role==worker"]}}""")), ApplyOptions.api(false));
+        store.apply(List.of(RunFixtures.run("r1", "{\"tool\": \"echo\", \"parameters\": {\"word\": \"hi\"}, \"timeoutSeconds\": 30}")),
+                ApplyOptions.api(false));
+    }
+
+    @AfterEach
+    void tearDown() {
+        watcher.close();
+        store.close();
+    }
+
+    void reconcile() {
+        runs.reconcile(RUN, store.get(RUN).orElse(null));
+    }
+
+    ObjectNode status() {
+        return store.get(RUN).orElseThrow().status();
+    }
+
+    @Test
+    void theStartIsRecordedBeforeItsOneServiceIsMadeAndTheResultComesBackFromItsTask() {
+        reconcile();
+        assertEquals("Running", status().path("phase").asText());
+        assertEquals(SERVICE, status().path("service").asText());
+        assertEquals(List.of(), swarm.calls, "recorded first, made next");
+        reconcile();
+        assertEquals(List.of("create " + SERVICE), swarm.calls);
+        ServiceRequest job = swarm.requests.get(SERVICE);
+        assertEquals(ServiceRequest.Restart.Condition.NONE, job.restart().condition());
+        assertEquals(List.of("node.role==worker"), job.constraints());
+        assertEquals("hi", job.container().env().get("CORRAL_PARAM_WORD"));
+        assertEquals("id-" + SERVICE, status().path("serviceId").asText());
+
+        swarm.task(SERVICE, "t1", "n2", "running", null);
+        reconcile();
+        assertEquals("corral-node2", status().path("node").asText());
+        swarm.tasks.clear();
+        swarm.task(SERVICE, "t1", "n2", "complete", 0);
+        swarm.logs = new Logs("hi\n\u001ecorral-end\n", false,
+                "\u001ecorral-report {\"exitCode\":0,\"cpuNanos\":1000,\"memoryPeakBytes\":4096,\"oomKills\":0,\"outputEntries\":0}\n",
+                false);
+        reconcile();
+        assertEquals("Succeeded", status().path("phase").asText(), status().toString());
+        assertEquals("hi\n", status().path("stdout").asText());
+        assertEquals("", status().path("stderr").asText());
+        assertEquals(List.of("create " + SERVICE, "remove id-" + SERVICE), swarm.calls);
+        reconcile();
+        assertEquals(2, swarm.calls.size(), "a finished run's job is not touched again");
+    }
+
+    @Test
+    void aServiceMadeBeforeCorralStoppedIsAdoptedNotMadeTwice() {
+        reconcile();
+        // Made, and Corral stopped before it recorded its id.
+        swarm.services.put(SERVICE, new ObservedService("id-" + SERVICE, SERVICE, 1,
+                Map.of(Labels.UID, store.get(RUN).orElseThrow().metadata().uid()), 1, ""));
+        reconcile();
+        assertEquals(List.of(), swarm.calls, "adopted: no second create");
+        assertEquals("id-" + SERVICE, status().path("serviceId").asText());
+    }
+
+    @Test
+    void aRunWhoseNodeIsLostEndsFailedAndIsNotRunAgain() {
+        reconcile();
+        reconcile();
+        swarm.task(SERVICE, "t1", "n2", "running", null);
+        reconcile();
+        swarm.nodes.set(1, new ObservedNode("n2", "corral-node2", "down", "active"));
+        watcher.refreshNodes();
+        reconcile();
+        assertEquals("Failed", status().path("phase").asText());
+        assertTrue(status().path("message").asText().startsWith("node corral-node2 was lost while the run was on it"),
+                status().toString());
+        assertEquals(List.of("create " + SERVICE, "remove id-" + SERVICE), swarm.calls);
+    }
+
+    @Test
+    void aSecondTaskOfItsJobStopsTheRun() {
+        reconcile();
+        reconcile();
+        swarm.task(SERVICE, "t1", "n2", "failed", null);
+        swarm.task(SERVICE, "t2", "n1", "running", null);
+        reconcile();
+        assertEquals("Failed", status().path("phase").asText());
+        assertTrue(status().path("message").asText().startsWith("Swarm started it a second time"), status().toString());
+    }
+
+    @Test
+    void pastItsTimeoutItsJobIsRemovedAndItIsTimedOut() {
+        reconcile();
+        reconcile();
+        swarm.task(SERVICE, "t1", "n2", "running", null);
+        now = now.plusSeconds(31);
+        reconcile();
+        assertEquals("TimedOut", status().path("phase").asText());
+        assertEquals(List.of("create " + SERVICE, "remove id-" + SERVICE), swarm.calls);
+    }
+
+    @Test
+    void aServiceRemovedBehindItsBackFailsTheRun() {
+        reconcile();
+        reconcile();
+        swarm.services.clear();
+        reconcile();
+        assertEquals("Failed", status().path("phase").asText());
+        assertEquals("its Swarm service was removed while it ran (not run again)", status().path("message").asText());
+        assertNull(swarm.services.get(SERVICE));
+        assertEquals(List.of("create " + SERVICE), swarm.calls, "not made again");
+    }
+}
