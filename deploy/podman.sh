@@ -66,7 +66,10 @@ EOF
         rm -f "$STATE/podman.sock"
         # Detached, without inherited output: CI would otherwise wait for it. --time=0: never exits when idle.
         # From its own directory: conmon writes files (an "oom" mark) to its working directory.
-        (cd "$STATE" && CONTAINERS_CONF=$DATA/containers.conf exec "${PODMAN[@]}" system service --time=0 "$SOCK") \
+        # Without the caller's other descriptors: a lock the caller holds (flock around a test run) would be held
+        # for as long as the service lives.
+        (cd "$STATE" && for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+         CONTAINERS_CONF=$DATA/containers.conf exec "${PODMAN[@]}" system service --time=0 "$SOCK") \
             >"$STATE/service.log" 2>&1 </dev/null &
         echo $! > "$STATE/service.pid"
         local until=$((SECONDS + 30))

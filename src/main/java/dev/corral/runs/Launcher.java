@@ -75,11 +75,14 @@ public final class Launcher {
             """;
 
     /** Writes the files {@code CORRAL_FILE_<i>} names with the contents {@code CORRAL_DATA_<i>}, and unsets them. */
+    /** Writes the inputs; a directory is made only when missing (a Swarm job's workspace is an empty tmpfs). */
     private static final String WRITE_FILES = """
             put() {
               __c_i=0
               while [ "$__c_i" -lt "$1" ]; do
-                eval "__c_p=\\${CORRAL_FILE_$__c_i}; printf '%s' \\"\\${CORRAL_DATA_$__c_i}\\" > \\"\\$__c_p\\"" \\
+                eval "__c_p=\\${CORRAL_FILE_$__c_i}"
+                [ -d "${__c_p%/*}" ] || mkdir -p "${__c_p%/*}" 2>/dev/null
+                eval "printf '%s' \\"\\${CORRAL_DATA_$__c_i}\\" > \\"\\$__c_p\\"" \\
                   || { echo "corral: cannot write $__c_p" >&2; exit 125; }
                 unset "CORRAL_FILE_$__c_i" "CORRAL_DATA_$__c_i"
                 __c_i=$((__c_i + 1))
@@ -93,6 +96,7 @@ public final class Launcher {
      * Tool's {@code env} must reach the command as it was given.
      */
     static final String MAIN = (RESOURCES + WRITE_FILES + """
+            [ "$PWD" = /workspace ] || cd /workspace 2>/dev/null
             __c_mode=$1; shift
             if [ "$__c_mode" = warm ]; then
               read -r __c_lines

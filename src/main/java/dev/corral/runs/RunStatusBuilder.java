@@ -56,6 +56,14 @@ public final class RunStatusBuilder {
         return this;
     }
 
+    /** A field of its own for where it ran ({@code node}, {@code taskId} of a Swarm job); null leaves it out. */
+    public RunStatusBuilder where(String field, String value) {
+        if (value != null) {
+            status.put(field, value);
+        }
+        return this;
+    }
+
     public RunStatusBuilder container(String id) {
         status.put("containerId", id);
         return this;

@@ -181,7 +181,9 @@ final class DockerServices implements ServiceRuntime {
             if (h.user() != null) {
                 container.withUser(h.user());
             }
-            if (h.workingDir() != null) {
+            if (h.workingDir() != null && h.workspace() == null) {
+                // Not for a run's tmpfs workspace: the engine would make the directory first, and the tmpfs would
+                // take that directory's mode (0755, root's) instead of its own; the launcher changes to it.
                 container.withDir(h.workingDir());
             }
             for (String t : h.tmpfs()) {

@@ -241,7 +241,10 @@ public final class SwarmRunReconciler implements KindReconciler {
         long exit = task.exitCode();
         boolean oom = report.oomKills() != null && report.oomKills() > 0;
         RunEnding ending = RunEnding.of(status, oom, exit);
-        RunStatusBuilder sb = RunStatusBuilder.of(run).collected(exit, status.startedAt(), logs, report.stderr(),
+        ObservedNode node = task.nodeId() == null ? null : watcher.nodes().get(task.nodeId());
+        RunStatusBuilder sb = RunStatusBuilder.of(run).where("taskId", task.id())
+                .where("node", node == null ? null : node.hostname()).where("nodeId", task.nodeId())
+                .collected(exit, status.startedAt(), logs, report.stderr(),
                 Launcher.resources(report.cpuNanos(), report.memoryPeakBytes()), null, RunFiles.lastLineJson(logs.stdout()));
         if (!ToolRunSpec.of(run.spec()).keepContainer()) {
             swarm.removeService(service.id());

@@ -136,9 +136,10 @@ class LauncherTest {
     void theColdLauncherWritesItsFilesRunsTheCommandAndReports() throws Exception {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(tmp.resolve("one").toString(), NASTY.getBytes(StandardCharsets.UTF_8));
-        files.put(tmp.resolve("two").toString(), "2".getBytes(StandardCharsets.UTF_8));
+        // In a directory that does not exist yet, as in a Swarm job's empty workspace.
+        files.put(tmp.resolve("data/two").toString(), "2".getBytes(StandardCharsets.UTF_8));
         Launcher.Cold cold = Launcher.cold(files, List.of("sh", "-c",
-                "cat " + tmp.resolve("one") + " " + tmp.resolve("two") + "; env | grep -c CORRAL_ ;"
+                "cat " + tmp.resolve("one") + " " + tmp.resolve("data/two") + "; env | grep -c CORRAL_ ;"
                         + " printf %s \"$mode-$code-$payload-$f\"; exit 7"));
         ProcessBuilder pb = new ProcessBuilder(cold.command());
         pb.environment().putAll(cold.env());

@@ -293,8 +293,10 @@ class SwarmModeIT {
             await().atMost(CONVERGE).until(() -> run(corral, name).at("/status/message").asText("").startsWith("a Swarm job, running on"));
             String node = run(corral, name).at("/status/node").asText();
             String service = run(corral, name).at("/status/service").asText();
+            long lostAt = System.nanoTime();
             lab("stop-node", node.substring(node.length() - 1));
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> "Failed".equals(run(corral, name).at("/status/phase").asText()));
+            System.out.printf("node lost to its run Failed: %d ms%n", (System.nanoTime() - lostAt) / 1_000_000);
             JsonNode lost = run(corral, name);
             assertTrue(lost.at("/status/message").asText().contains("node " + node + " was lost"), lost.toString());
             assertTrue(swarm("service", "ls", "-q", "--filter", "name=" + service).isEmpty(), "the lost job's service is removed");
