@@ -34,8 +34,8 @@ hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$CORRAL_PID/status"; 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-rm_label() { # remove containers, then networks, carrying label $1
-  docker ps -aq --filter "label=$1" | xargs -r docker rm -f >/dev/null 2>&1 || true   # "already in progress" is fine
+rm_label() { # remove containers (and their anonymous volumes), then networks, carrying label $1
+  docker ps -aq --filter "label=$1" | xargs -r docker rm -f -v >/dev/null 2>&1 || true   # "already in progress" is fine
   [ -z "$(docker network ls -q --filter "label=$1")" ] && return 0
   # the engine may still be tearing down an endpoint of a just-removed container: retry
   for _ in 1 2 3 4 5; do

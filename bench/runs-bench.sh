@@ -222,6 +222,31 @@ for n in names:
     print("| %s | %s |" % (n, " | ".join(cells)))
 PY
 }
+# latency_tables MODE CORRAL_LABEL RATIO_LABEL TARGET: each variant's median, p95, min and max from
+# $FRAG/latency-MODE-*.us, then Corral's ratios to docker run of the medians (against TARGET) and the p95s
+latency_tables() {
+  local mode=$1 clabel=$2 rlabel=$3 target=$4 f label r p lang side
+  echo "| variant | median | p95 | min | max |"
+  echo "|---|---|---|---|---|"
+  for lang in bash python tool; do
+    for side in corral docker; do
+      f="$FRAG/latency-$mode-$side-$lang.us"
+      if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, $clabel"; elif [ $lang = tool ]; then label="\`docker run -i --rm\`, the Tool's command, parameters on stdin"; else label="\`docker run --rm\`, $lang"; fi
+      echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
+    done
+  done
+  echo
+  for p in 50 95; do
+    if [ $p = 50 ]; then echo "| ratio of medians | value | target |"; echo "|---|---|---|"
+    else echo "| ratio of p95s | value | |"; echo "|---|---|---|"; fi
+    for lang in bash python tool; do
+      r=$(ratio "$(pct $p < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct $p < "$FRAG/latency-$mode-docker-$lang.us")")
+      if [ $p = 50 ]; then echo "| $rlabel / \`docker run --rm\`, $lang | **$r** | ≤ $target |"
+      else echo "| $rlabel / \`docker run --rm\`, $lang | $r | |"; fi
+    done
+    echo
+  done
+}
 latency() {
   local mode=$1 wait=: target=1.0
   if [ "$mode" = warm ]; then
@@ -274,26 +299,7 @@ latency() {
       echo "### Latency, cold: one-line run, sequential ($RUNS each after $WARMUP warm-up runs, interleaved)"
     fi
     echo
-    echo "| variant | median | p95 | min | max |"
-    echo "|---|---|---|---|---|"
-    for lang in bash python tool; do
-      for side in corral docker; do
-        f="$FRAG/latency-$mode-$side-$lang.us"
-        if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, $mode"; elif [ $lang = tool ]; then label="\`docker run -i --rm\`, the Tool's command, parameters on stdin"; else label="\`docker run --rm\`, $lang"; fi
-        echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
-      done
-    done
-    echo
-    for p in 50 95; do
-      if [ $p = 50 ]; then echo "| ratio of medians | value | target |"; echo "|---|---|---|"
-      else echo "| ratio of p95s | value | |"; echo "|---|---|---|"; fi
-      for lang in bash python tool; do
-        r=$(ratio "$(pct $p < "$FRAG/latency-$mode-corral-$lang.us")" "$(pct $p < "$FRAG/latency-$mode-docker-$lang.us")")
-        if [ $p = 50 ]; then echo "| Corral $mode / \`docker run --rm\`, $lang | **$r** | ≤ $target |"
-        else echo "| Corral $mode / \`docker run --rm\`, $lang | $r | |"; fi
-      done
-      echo
-    done
+    latency_tables "$mode" "$mode" "Corral $mode" "$target"
     echo "Corral's own \`status.durationMs\` (cold: container start to exit, as the engine reports them; warm: from handing the run to its container until Corral has its report, by Corral's clock): median" \
       "$(awk '{ print $2 }' "$WORK/corral-bash" | pct 50) ms for bash, $(awk '{ print $2 }' "$WORK/corral-python" | pct 50) ms for python, $(awk '{ print $2 }' "$WORK/corral-tool" | pct 50) ms for the Tool."
     echo
@@ -338,26 +344,7 @@ keepalive() {
     echo "timed from writing the request to having read the whole answer; \`docker run --rm\` is timed as above (its"
     echo "client process is how it is used). Pools of $POOL; every answer checked (201, Succeeded, stdout, pooled)."
     echo
-    echo "| variant | median | p95 | min | max |"
-    echo "|---|---|---|---|---|"
-    for lang in bash python tool; do
-      for side in corral docker; do
-        f="$FRAG/latency-keepalive-$side-$lang.us"
-        if [ $side = corral ]; then label="Corral \`POST /runs?wait=true\`, $lang, warm, kept-alive"; elif [ $lang = tool ]; then label="\`docker run -i --rm\`, the Tool's command, parameters on stdin"; else label="\`docker run --rm\`, $lang"; fi
-        echo "| $label | $(ms "$(pct 50 < "$f")") | $(ms "$(pct 95 < "$f")") | $(ms "$(pct 0 < "$f")") | $(ms "$(pct 100 < "$f")") |"
-      done
-    done
-    echo
-    for p in 50 95; do
-      if [ $p = 50 ]; then echo "| ratio of medians | value | target |"; echo "|---|---|---|"
-      else echo "| ratio of p95s | value | |"; echo "|---|---|---|"; fi
-      for lang in bash python tool; do
-        r=$(ratio "$(pct $p < "$FRAG/latency-keepalive-corral-$lang.us")" "$(pct $p < "$FRAG/latency-keepalive-docker-$lang.us")")
-        if [ $p = 50 ]; then echo "| Corral warm (kept-alive) / \`docker run --rm\`, $lang | **$r** | ≤ 0.10 |"
-        else echo "| Corral warm (kept-alive) / \`docker run --rm\`, $lang | $r | |"; fi
-      done
-      echo
-    done
+    latency_tables keepalive "warm, kept-alive" "Corral warm (kept-alive)" 0.10
     echo "Where the time went (\`Server-Timing\`, medians; \"outside Corral\" is now the HTTP exchange on the open connection alone):"
     echo
     breakdown "$WORK/ka/timing-bash" "$WORK/ka/timing-python" "$WORK/ka/timing-tool"

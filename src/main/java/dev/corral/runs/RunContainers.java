@@ -142,6 +142,20 @@ public final class RunContainers {
                 Confinements.confinement(tool.isolation(), res, tool.logs(), tool.security()));
     }
 
+    /**
+     * The Tool a tool run names, as stored; null for a language run.
+     *
+     * @param stored the store's lookup
+     * @throws IllegalArgumentException when it does not exist
+     */
+    public static ToolSpec toolOf(ToolRunSpec spec, java.util.function.Function<ObjectKey, java.util.Optional<SpecObject>> stored) {
+        if (spec.languageRun()) {
+            return null;
+        }
+        return ToolSpec.of(stored.apply(toolKey(spec)).orElseThrow(() ->
+                new IllegalArgumentException("Tool \"" + spec.tool() + "\" does not exist")).spec());
+    }
+
     /** The image a Tool's runs use, or a language's runner image when {@code tool} is null. */
     public static String image(ToolSpec tool, Runner runner, CorralConfig.Runs cfg) {
         return tool != null ? tool.image() : runner.image(cfg);

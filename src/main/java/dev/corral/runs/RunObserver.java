@@ -99,16 +99,8 @@ final class RunObserver {
     private RunObservation.Setup setup(SpecObject run) {
         try {
             ToolRunSpec spec = ToolRunSpec.of(run.spec());
-            ToolSpec tool = null;
-            Runner runner = null;
-            if (spec.languageRun()) {
-                runner = Runner.of(spec.language());
-            } else {
-                SpecObject stored = store.get(RunContainers.toolKey(spec)).orElseThrow(() ->
-                        new IllegalArgumentException("Tool \"" + spec.tool() + "\" does not exist"));
-                tool = ToolSpec.of(stored.spec());
-            }
-            String image = RunContainers.image(tool, runner, config);
+            ToolSpec tool = RunContainers.toolOf(spec, store::get);
+            String image = RunContainers.image(tool, spec.languageRun() ? Runner.of(spec.language()) : null, config);
             ImageDefaults defaults = runtime.ensureImage(image, RunContainers.pullPolicy(tool));
             if (defaults.pulled()) {
                 events.normal(run.key(), run.metadata().uid(), "Pulled", "pulled image " + image);

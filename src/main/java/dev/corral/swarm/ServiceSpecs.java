@@ -54,15 +54,7 @@ public final class ServiceSpecs {
         // Agents join the engine's default bridge on one engine; a service without networks gets the node's
         // gateway bridge, which is the same: the outside world, no session's peers.
         boolean relic = o.kind() == Kind.Relic;
-        Map<String, String> taskLabels = new TreeMap<>();
-        // Not MANAGED: the task's container is Swarm's to run, and Corral's one-engine view must not take it for its own.
-        // Its owner and the user's labels, as on one engine.
-        c.labels().forEach((k, v) -> {
-            if (List.of(Labels.KIND, Labels.NAME, Labels.SESSION).contains(k) || k.startsWith(Labels.USER_PREFIX)) {
-                taskLabels.put(k, v);
-            }
-        });
-        ContainerRequest container = c.withLabels(taskLabels)
+        ContainerRequest container = c.withLabels(taskLabels(c.labels()))
                 .withNetwork(relic ? c.network() : null, relic ? c.aliases() : List.of());
         boolean expired = d.expiresAt() != null && !now.isBefore(d.expiresAt());
         // maxRestarts 0: never restarted (Swarm reads a MaxAttempts of 0 as "no limit").
@@ -80,6 +72,31 @@ public final class ServiceSpecs {
         // and on its task's container: which of the service's tasks were made from this version of it.
         String hash = SpecHash.of(request);
         return new Service(request.labelled(SERVICE_HASH, hash), hash, expired);
+    }
+
+    /**
+     * A ToolRun's one-shot job: its cold container as a one-replica service that Swarm never restarts
+     * (restart condition none: one task, never another), on the labels of the run that owns it.
+     */
+    public static ServiceRequest job(ContainerRequest run, List<String> constraints) {
+        Map<String, String> labels = new TreeMap<>(run.labels());
+        return new ServiceRequest(labels, run.withLabels(taskLabels(run.labels())).withNetwork(run.network(), List.of()), 1,
+                new ServiceRequest.Restart(ServiceRequest.Restart.Condition.NONE, Duration.ofSeconds(1), null), null,
+                constraints, Duration.ofSeconds(1));
+    }
+
+    /**
+     * The labels of a task's container: its owner and the user's, as on one engine. Not MANAGED: the container
+     * is Swarm's to run, and Corral's one-engine view must not take it for its own.
+     */
+    private static Map<String, String> taskLabels(Map<String, String> labels) {
+        Map<String, String> task = new TreeMap<>();
+        labels.forEach((k, v) -> {
+            if (List.of(Labels.KIND, Labels.NAME, Labels.SESSION).contains(k) || k.startsWith(Labels.USER_PREFIX)) {
+                task.put(k, v);
+            }
+        });
+        return task;
     }
 
     private static String refusal(SpecObject o, DesiredContainer d, RelicSpec spec) {

@@ -5,7 +5,6 @@ import dev.corral.events.EventRecorder;
 import dev.corral.loop.KindReconciler;
 import dev.corral.loop.Readiness;
 import dev.corral.loop.Result;
-import dev.corral.ownership.Ownership;
 import dev.corral.ownership.ResourceNames;
 import dev.corral.runs.Launcher;
 import dev.corral.runs.RunContainers;
@@ -15,7 +14,6 @@ import dev.corral.runs.RunReconciler;
 import dev.corral.runs.RunStatus;
 import dev.corral.runs.RunStatusBuilder;
 import dev.corral.runs.Runner;
-import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.Labels;
@@ -24,7 +22,6 @@ import dev.corral.runtime.NameConflictException;
 import dev.corral.runtime.ObservedNode;
 import dev.corral.runtime.ObservedService;
 import dev.corral.runtime.ObservedTask;
-import dev.corral.runtime.ServiceRequest;
 import dev.corral.runtime.ServiceRuntime;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
@@ -40,10 +37,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * ToolRuns as Swarm jobs ({@code corral.engine.runs=swarm}): each run is a one-replica service with restart
@@ -110,12 +105,12 @@ public final class SwarmRunReconciler implements KindReconciler {
             if (cancel) {
                 return finish(run, RunStatusBuilder.of(run), RunPhase.CANCELLED, "cancelled before it started", null, now);
             }
-            return start(run, name, now);
+            return launch(run, name, now);
         }
         Optional<ObservedService> service = swarm.inspectService(name);
         if (service.isEmpty()) {
             if (serviceId == null) {
-                return create(run, name, now); // recorded as starting, not created yet (Corral stopped in between)
+                return launch(run, name, now); // recorded as starting, not made yet (Corral stopped in between)
             }
             return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED,
                     "its Swarm service was removed while it ran (not run again)", status.startedAt(), now);
@@ -132,42 +127,29 @@ public final class SwarmRunReconciler implements KindReconciler {
         return follow(run, status, service.get(), cancel, now);
     }
 
-    /** Records the start (so that no second service is ever made for it), then makes its service. */
-    private Result start(SpecObject run, String name, Instant now) {
+    /**
+     * Records the start, unless recorded before (so that no second service is ever made for it: a service of the
+     * run's name is then its own), then makes its service.
+     */
+    private Result launch(SpecObject run, String name, Instant now) {
         RunContainers.RunSetup setup;
         try {
             setup = setup(run);
         } catch (IllegalArgumentException | ImageUnavailableException e) {
             return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, e.getMessage(), null, now);
         }
-        var status = RunStatusBuilder.of(run).running(now, setup.timeout(), setup.ttl()).build();
-        status.put("service", name).put("message", "a Swarm job: waiting for Swarm to place and start it");
-        store.updateStatus(run.key(), status);
-        return Result.requeueAfter(Duration.ZERO);
-    }
-
-    private Result create(SpecObject run, String name, Instant now) {
-        RunContainers.RunSetup setup;
-        try {
-            setup = setup(run);
-        } catch (IllegalArgumentException | ImageUnavailableException e) {
-            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, e.getMessage(), null, now);
-        }
-        ContainerRequest c = setup.request();
-        Map<String, String> taskLabels = new TreeMap<>();
-        c.labels().forEach((k, v) -> {
-            if (List.of(Labels.KIND, Labels.NAME, Labels.SESSION).contains(k)) {
-                taskLabels.put(k, v);
+        if (RunStatus.of(run.status()).startedAt() == null) {
+            var status = RunStatusBuilder.of(run).running(now, setup.timeout(), setup.ttl()).build();
+            status.put("service", name).put("message", "a Swarm job: waiting for Swarm to place and start it");
+            Optional<SpecObject> started = store.updateStatus(run.key(), status);
+            if (started.isEmpty()) {
+                return Result.DONE; // deleted meanwhile
             }
-        });
-        Map<String, String> labels = new TreeMap<>(Ownership.of(run));
-        labels.put(Labels.SPEC_HASH, "run");
-        ServiceRequest job = new ServiceRequest(labels, c.withLabels(taskLabels).withNetwork(c.network(), List.of()), 1,
-                new ServiceRequest.Restart(ServiceRequest.Restart.Condition.NONE, Duration.ofSeconds(1), null), null,
-                constraints(run), Duration.ofSeconds(1));
+            run = started.get();
+        }
         String id;
         try {
-            id = swarm.createService(job);
+            id = swarm.createService(ServiceSpecs.job(setup.request(), constraints(run)));
         } catch (NameConflictException e) {
             return Result.requeueAfter(Duration.ZERO); // made by an earlier try: looked at, and adopted if its own
         }
@@ -297,16 +279,8 @@ public final class SwarmRunReconciler implements KindReconciler {
     /** The run's job, from its spec, its Tool and its image (read on the manager's engine). */
     private RunContainers.RunSetup setup(SpecObject run) {
         ToolRunSpec spec = ToolRunSpec.of(run.spec());
-        ToolSpec tool = null;
-        Runner runner = null;
-        if (spec.languageRun()) {
-            runner = Runner.of(spec.language());
-        } else {
-            SpecObject stored = store.get(RunContainers.toolKey(spec)).orElseThrow(() ->
-                    new IllegalArgumentException("Tool \"" + spec.tool() + "\" does not exist"));
-            tool = ToolSpec.of(stored.spec());
-        }
-        String image = RunContainers.image(tool, runner, config);
+        ToolSpec tool = RunContainers.toolOf(spec, store::get);
+        String image = RunContainers.image(tool, spec.languageRun() ? Runner.of(spec.language()) : null, config);
         return RunContainers.job(run, spec, tool, manager.ensureImage(image, RunContainers.pullPolicy(tool)), config);
     }
 }

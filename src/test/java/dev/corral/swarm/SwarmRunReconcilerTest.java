@@ -46,11 +46,14 @@ class SwarmRunReconcilerTest {
         final List<ObservedNode> nodes = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
         Logs logs = new Logs("", false, "", false);
+        /** Called as a service is made: what the test wants to know of that moment. */
+        Runnable atCreate = () -> { };
 
         @Override public Optional<ObservedService> inspectService(String name) { return Optional.ofNullable(services.get(name)); }
         @Override public List<ObservedService> listServices() { return List.copyOf(services.values()); }
         @Override public String createService(ServiceRequest r) {
             calls.add("create " + r.name());
+            atCreate.run();
             if (services.containsKey(r.name())) {
                 throw new NameConflictException(r.name(), null);
             }
@@ -125,11 +128,10 @@ class SwarmRunReconcilerTest {
 
     @Test
     void theStartIsRecordedBeforeItsOneServiceIsMadeAndTheResultComesBackFromItsTask() {
+        List<String> phaseAtCreate = new ArrayList<>();
+        swarm.atCreate = () -> phaseAtCreate.add(status().path("phase").asText() + " " + status().path("service").asText());
         reconcile();
-        assertEquals("Running", status().path("phase").asText());
-        assertEquals(SERVICE, status().path("service").asText());
-        assertEquals(List.of(), swarm.calls, "recorded first, made next");
-        reconcile();
+        assertEquals(List.of("Running " + SERVICE), phaseAtCreate, "recorded first, made next");
         assertEquals(List.of("create " + SERVICE), swarm.calls);
         ServiceRequest job = swarm.requests.get(SERVICE);
         assertEquals(ServiceRequest.Restart.Condition.NONE, job.restart().condition());
@@ -156,8 +158,14 @@ class SwarmRunReconcilerTest {
 
     @Test
     void aServiceMadeBeforeCorralStoppedIsAdoptedNotMadeTwice() {
-        reconcile();
-        // Made, and Corral stopped before it recorded its id.
+        // Recorded as started, and Corral stopped as the service was being made, before it recorded its id.
+        swarm.atCreate = () -> {
+            throw new IllegalStateException("Corral stops");
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, this::reconcile);
+        swarm.atCreate = () -> { };
+        swarm.calls.clear();
+        // The manager had made it.
         swarm.services.put(SERVICE, new ObservedService("id-" + SERVICE, SERVICE, 1,
                 Map.of(Labels.UID, store.get(RUN).orElseThrow().metadata().uid()), 1, ""));
         reconcile();
@@ -166,8 +174,21 @@ class SwarmRunReconcilerTest {
     }
 
     @Test
-    void aRunWhoseNodeIsLostEndsFailedAndIsNotRunAgain() {
+    void recordedAsStartedButNeverMadeItIsMadeOnceThen() {
+        swarm.atCreate = () -> {
+            throw new IllegalStateException("Corral stops");
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, this::reconcile);
+        swarm.atCreate = () -> { };
+        String started = status().path("startedAt").asText();
         reconcile();
+        assertEquals(List.of("create " + SERVICE, "create " + SERVICE), swarm.calls, "the one that failed, then the one made");
+        assertEquals("id-" + SERVICE, status().path("serviceId").asText());
+        assertEquals(started, status().path("startedAt").asText(), "its start is the first one recorded");
+    }
+
+    @Test
+    void aRunWhoseNodeIsLostEndsFailedAndIsNotRunAgain() {
         reconcile();
         swarm.task(SERVICE, "t1", "n2", "running", null);
         reconcile();
@@ -183,7 +204,6 @@ class SwarmRunReconcilerTest {
     @Test
     void aSecondTaskOfItsJobStopsTheRun() {
         reconcile();
-        reconcile();
         swarm.task(SERVICE, "t1", "n2", "failed", null);
         swarm.task(SERVICE, "t2", "n1", "running", null);
         reconcile();
@@ -194,7 +214,6 @@ class SwarmRunReconcilerTest {
     @Test
     void pastItsTimeoutItsJobIsRemovedAndItIsTimedOut() {
         reconcile();
-        reconcile();
         swarm.task(SERVICE, "t1", "n2", "running", null);
         now = now.plusSeconds(31);
         reconcile();
@@ -204,7 +223,6 @@ class SwarmRunReconcilerTest {
 
     @Test
     void aServiceRemovedBehindItsBackFailsTheRun() {
-        reconcile();
         reconcile();
         swarm.services.clear();
         reconcile();

@@ -227,12 +227,16 @@ class SwarmModeIT {
             }
         } finally {
             corral.kill();
-            // Whatever a failure left: this test's instance label names only its own.
-            for (String s : Docker.tryRun("-H", MANAGER, "service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance)
-                    .output().split("\\s+")) {
-                if (!s.isBlank()) {
-                    Docker.tryRun("-H", MANAGER, "service", "rm", s);
-                }
+            removeServices();
+        }
+    }
+
+    /** Whatever a failure left: this test's instance label names only its own. */
+    private void removeServices() {
+        for (String s : Docker.tryRun("-H", MANAGER, "service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance)
+                .output().split("\\s+")) {
+            if (!s.isBlank()) {
+                Docker.tryRun("-H", MANAGER, "service", "rm", s);
             }
         }
     }
@@ -303,12 +307,7 @@ class SwarmModeIT {
             assertTrue(swarm("service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance).isEmpty());
         } finally {
             corral.kill();
-            for (String s : Docker.tryRun("-H", MANAGER, "service", "ls", "-q", "--filter", "label=corral.dev/instance=" + instance)
-                    .output().split("\\s+")) {
-                if (!s.isBlank()) {
-                    Docker.tryRun("-H", MANAGER, "service", "rm", s);
-                }
-            }
+            removeServices();
         }
     }
 }
