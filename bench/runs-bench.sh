@@ -332,6 +332,7 @@ keepalive() {
     python3 bench/keepalive_runs.py "$PORT" "$RUNS" "$WARMUP" "$WORK/ka"
   note_ci latency-keepalive
   stop_corral
+  touch "$WORK/ka/timing-bash" "$WORK/ka/timing-python" "$WORK/ka/timing-tool"   # none if no answer had Server-Timing
   if [ -f "$WORK/ka/anomalies" ]; then cat "$WORK/ka/anomalies" >> "$FRAG/anomalies.jsonl"; fi
   for v in corral-bash corral-python corral-tool docker-bash docker-python docker-tool; do
     cp "$WORK/ka/$v" "$FRAG/latency-keepalive-$v.us"

@@ -68,13 +68,19 @@ EOF
         # From its own directory: conmon writes files (an "oom" mark) to its working directory.
         # Without the caller's other descriptors: a lock the caller holds (flock around a test run) would be held
         # for as long as the service lives.
+        # In a session of its own (setsid), as dockerd is: a hang-up or a CI job's clean-up of the caller's
+        # process group does not take it down.
         (cd "$STATE" && for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
-         CONTAINERS_CONF=$DATA/containers.conf exec "${PODMAN[@]}" system service --time=0 "$SOCK") \
+         CONTAINERS_CONF=$DATA/containers.conf exec setsid "${PODMAN[@]}" system service --time=0 "$SOCK") \
             >"$STATE/service.log" 2>&1 </dev/null &
         echo $! > "$STATE/service.pid"
         local until=$((SECONDS + 30))
         until answers; do
-            ((SECONDS < until)) || { log "the service did not answer within 30 s; see $STATE/service.log"; exit 1; }
+            if ((SECONDS >= until)); then
+                log "the service did not answer within 30 s; see $STATE/service.log"
+                stop_service
+                exit 1
+            fi
             sleep 0.2
         done
     fi

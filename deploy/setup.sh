@@ -3,7 +3,8 @@
 # installs only what is missing, reuses a Docker engine that already answers, rebuilds images only
 # when absent or their recipe changed (deploy/images/build.sh: busybox, Corral's own image bases
 # corral/base-jre and corral/base-native, the tool-run runners), and installs Prometheus for the
-# metrics tests unless CORRAL_SKIP_PROMETHEUS=1, and etcd for the etcd store's unless CORRAL_SKIP_ETCD=1.
+# metrics tests unless CORRAL_SKIP_PROMETHEUS=1, etcd for the etcd store's unless CORRAL_SKIP_ETCD=1, and Podman's
+# service for the suites run on Podman unless CORRAL_SKIP_PODMAN=1 (deploy/podman.sh).
 #
 #   deploy/setup.sh
 #
@@ -129,6 +130,11 @@ if [ -z "${CORRAL_SKIP_PODMAN:-}" ]; then
   for pkg in podman netavark aardvark-dns catatonit; do
     dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || apt_install "$pkg"
   done
-  as_root deploy/podman.sh up corral/busybox:latest corral/runner-bash:latest corral/runner-python:latest \
-    corral/runner-node:latest >/dev/null
+  # The images there are (CORRAL_SKIP_RUNNERS=1 leaves the runners out).
+  images=""
+  for image in corral/busybox:latest corral/runner-bash:latest corral/runner-python:latest corral/runner-node:latest; do
+    "$DOCKER" image inspect "$image" >/dev/null 2>&1 && images="$images $image"
+  done
+  # shellcheck disable=SC2086 # one word per image
+  as_root deploy/podman.sh up $images >/dev/null
 fi

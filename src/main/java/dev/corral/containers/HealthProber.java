@@ -225,10 +225,12 @@ public final class HealthProber {
      */
     private String probeInside(Watch w, Duration timeout) {
         String what = w.health.probe() instanceof HealthSpec.Http ? "HTTP" : "TCP";
-        var command = new java.util.ArrayList<String>(List.of("timeout", String.valueOf(timeout.toSeconds())));
+        // A second beyond nc's own -w: some netcats wait -w after their input closes, and that is a success.
+        long bound = timeout.toSeconds() + (w.health.probe() instanceof HealthSpec.Tcp ? 1 : 0);
+        var command = new java.util.ArrayList<String>(List.of("timeout", String.valueOf(bound)));
         command.addAll(w.health.insideCommand());
         // The engine's own exec round trip is not the probe's: a second more to come back.
-        ExecResult r = runtime.exec(w.containerId, command, timeout.plusSeconds(1));
+        ExecResult r = runtime.exec(w.containerId, command, Duration.ofSeconds(bound + 1));
         if (r.exitCode() == null || r.exitCode() == 143 || r.exitCode() == 124) {
             return what + " probe (inside the container) timed out after " + timeout.toSeconds() + " s";
         }

@@ -116,16 +116,23 @@ final class DockerServices implements ServiceRuntime {
     public Logs serviceLogs(String serviceId, long maxBytes) {
         return calls.call("service_logs", () -> {
             CappedOutput output = new CappedOutput(maxBytes);
-            try {
-                calls.client().logServiceCmd(serviceId).withStdout(true).withStderr(true).withFollow(false)
-                        .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
-                            @Override
-                            public void onNext(com.github.dockerjava.api.model.Frame f) {
-                                output.add(f);
-                            }
-                        }).awaitCompletion(60, java.util.concurrent.TimeUnit.SECONDS);
+            // Closed whatever happens: a node that does not answer would otherwise hold the manager's stream open.
+            try (var callback = calls.client().logServiceCmd(serviceId).withStdout(true).withStderr(true).withFollow(false)
+                    .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Frame f) {
+                            output.add(f);
+                        }
+                    })) {
+                if (!callback.awaitCompletion(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    // Part of the output is no output: the caller tries again rather than keep a cut one.
+                    throw new EngineException(504, "the logs of service " + serviceId + " did not come within 60 s", null);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new EngineException(503, "interrupted while reading the logs of service " + serviceId, e);
+            } catch (java.io.IOException e) {
+                // closing a finished stream
             }
             return output.logs();
         });

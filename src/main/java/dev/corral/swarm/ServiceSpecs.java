@@ -110,7 +110,11 @@ public final class ServiceSpecs {
         if (d.wantPaused()) {
             return "state Paused is not supported (Swarm cannot freeze a task)";
         }
-        ContainerRequest.Confinement conf = d.request().confinement();
+        return refusal(d.request().confinement());
+    }
+
+    /** Why a container's confinement cannot be had from Swarm's service API, or null when it can. */
+    static String refusal(ContainerRequest.Confinement conf) {
         if (conf != null && conf.runtime() != null) {
             return "isolation using the runtime " + conf.runtime() + " is not supported (a service's runtime "
                     + "cannot be chosen)";

@@ -13,8 +13,8 @@ import dev.corral.runs.RunFiles;
 import dev.corral.runs.RunReconciler;
 import dev.corral.runs.RunStatus;
 import dev.corral.runs.RunStatusBuilder;
-import dev.corral.runs.Runner;
 import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.EngineException;
 import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.Labels;
 import dev.corral.runtime.Logs;
@@ -26,10 +26,8 @@ import dev.corral.runtime.ServiceRuntime;
 import dev.corral.spec.Kind;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.Placement;
 import dev.corral.spec.model.RunPhase;
 import dev.corral.spec.model.ToolRunSpec;
-import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.NotFoundException;
 import dev.corral.store.SpecStore;
 
@@ -55,6 +53,9 @@ public final class SwarmRunReconciler implements KindReconciler {
     /** How often a running job is looked at, besides the watcher's wake-ups. */
     static final Duration POLL = Duration.ofSeconds(1);
 
+    /** How soon a run's own network is tried again while Swarm still detaches its ended task. */
+    static final Duration NETWORK_RETRY = Duration.ofSeconds(2);
+
     private final ServiceRuntime swarm;
     private final ContainerRuntime manager;
     private final SpecStore store;
@@ -62,10 +63,14 @@ public final class SwarmRunReconciler implements KindReconciler {
     private final EventRecorder events;
     private final CorralConfig.Runs config;
     private final Clock clock;
+    private final SwarmJobs jobs;
 
-    /** @param manager the manager's own engine: a run's image is read there (its ENTRYPOINT and CMD) */
+    /**
+     * @param manager  the manager's own engine: a run's image is read there (its ENTRYPOINT and CMD)
+     * @param instance this Corral's {@code corral.instance}: only its services and networks are touched
+     */
     public SwarmRunReconciler(ServiceRuntime swarm, ContainerRuntime manager, SpecStore store, SwarmWatcher watcher,
-                              EventRecorder events, CorralConfig.Runs config, Clock clock) {
+                              EventRecorder events, CorralConfig.Runs config, Clock clock, String instance) {
         this.swarm = swarm;
         this.manager = manager;
         this.store = store;
@@ -73,6 +78,7 @@ public final class SwarmRunReconciler implements KindReconciler {
         this.events = events;
         this.config = config;
         this.clock = clock;
+        this.jobs = new SwarmJobs(swarm, manager, store, config, instance);
     }
 
     @Override
@@ -90,41 +96,60 @@ public final class SwarmRunReconciler implements KindReconciler {
         watcher.start();
         String name = ResourceNames.container(key);
         if (run == null) {
-            swarm.removeService(name); // a run deleted, or expired: its job goes (a missing one is left as it is)
-            return Result.DONE;
+            // A run deleted, or expired: its job goes; its network too, once Swarm has let go of it (retried).
+            jobs.remove(name);
+            return jobs.removeNetwork(name) ? Result.DONE : Result.requeueAfter(NETWORK_RETRY);
         }
         RunStatus status = RunStatus.of(run.status());
         Instant now = clock.instant();
         if (status.finished()) {
-            return expireOrWait(run, status, now);
+            return expireOrWait(run, status, name, now);
         }
         boolean cancel = run.metadata().annotations() != null
                 && "true".equals(run.metadata().annotations().get(ToolRunSpec.CANCEL_ANNOTATION));
-        String serviceId = run.status() == null ? null : run.status().path("serviceId").asText(null);
         if (status.startedAt() == null) {
             if (cancel) {
                 return finish(run, RunStatusBuilder.of(run), RunPhase.CANCELLED, "cancelled before it started", null, now);
             }
             return launch(run, name, now);
         }
-        Optional<ObservedService> service = swarm.inspectService(name);
-        if (service.isEmpty()) {
+        if (!run.status().has("service")) {
+            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "it was started on the manager's engine, "
+                    + "before corral.engine.runs=swarm: not run again as a Swarm job", status.startedAt(), now);
+        }
+        // Whatever Swarm or the manager does, a started run ends at its deadline, and when cancelled.
+        long timeout = status.timeoutSeconds() == null ? config.defaultTimeoutSeconds() : status.timeoutSeconds();
+        Instant deadline = status.startedAt().plusSeconds(timeout);
+        if (!now.isBefore(deadline)) {
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.TIMED_OUT, "killed at its timeout of " + timeout
+                    + " s", status.startedAt(), now);
+        }
+        if (cancel) {
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.CANCELLED, "cancelled", status.startedAt(), now);
+        }
+        String serviceId = run.status().path("serviceId").asText(null);
+        Optional<ObservedService> service = jobs.service(name);
+        if (service.isPresent() && !jobs.ours(service.get())) {
+            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "the service name " + name
+                    + " is taken by another Corral's service", status.startedAt(), now);
+        }
+        if (service.isPresent() && !run.metadata().uid().equals(service.get().label(Labels.UID))) {
+            jobs.remove(name); // an earlier run's of the same name, deleted before its job went
+            return Result.requeueAfter(POLL);
+        }
+        if (service.isEmpty() || serviceId != null && !serviceId.equals(service.get().id())) {
             if (serviceId == null) {
                 return launch(run, name, now); // recorded as starting, not made yet (Corral stopped in between)
             }
-            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED,
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.FAILED,
                     "its Swarm service was removed while it ran (not run again)", status.startedAt(), now);
         }
         if (serviceId == null) {
-            // Created, and Corral stopped before it recorded so: the run's own service, adopted.
-            if (!run.metadata().uid().equals(service.get().label(Labels.UID))) {
-                return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "the service name " + name
-                        + " is taken by a service that is not this run's", null, now);
-            }
+            // Made, and Corral stopped before it recorded so: the run's own service (its uid says so), adopted.
             store.updateStatus(run.key(), RunStatusBuilder.of(run).build().put("serviceId", service.get().id()));
             return Result.requeueAfter(Duration.ZERO);
         }
-        return follow(run, status, service.get(), cancel, now);
+        return follow(run, name, status, service.get(), deadline, now);
     }
 
     /**
@@ -134,13 +159,21 @@ public final class SwarmRunReconciler implements KindReconciler {
     private Result launch(SpecObject run, String name, Instant now) {
         RunContainers.RunSetup setup;
         try {
-            setup = setup(run);
+            setup = jobs.setup(run);
         } catch (IllegalArgumentException | ImageUnavailableException e) {
             return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, e.getMessage(), null, now);
+        }
+        String refusal = ServiceSpecs.refusal(setup.request().confinement());
+        if (refusal != null) {
+            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, refusal + " for a Swarm job "
+                    + "(corral.engine.runs=swarm): not run", null, now);
         }
         if (RunStatus.of(run.status()).startedAt() == null) {
             var status = RunStatusBuilder.of(run).running(now, setup.timeout(), setup.ttl()).build();
             status.put("service", name).put("message", "a Swarm job: waiting for Swarm to place and start it");
+            if (setup.request().network() == null) {
+                status.put("network", name);
+            }
             Optional<SpecObject> started = store.updateStatus(run.key(), status);
             if (started.isEmpty()) {
                 return Result.DONE; // deleted meanwhile
@@ -149,73 +182,51 @@ public final class SwarmRunReconciler implements KindReconciler {
         }
         String id;
         try {
-            id = swarm.createService(ServiceSpecs.job(setup.request(), constraints(run)));
+            id = jobs.make(name, setup.request(), jobs.constraints(run), setup.request().labels());
         } catch (NameConflictException e) {
             return Result.requeueAfter(Duration.ZERO); // made by an earlier try: looked at, and adopted if its own
+        } catch (EngineException e) {
+            if (e.status() < 400 || e.status() >= 500) {
+                throw e; // the manager not answering, or failing: tried again
+            }
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.FAILED, "the Swarm manager refused its job: "
+                    + e.getMessage(), null, now);
         }
         store.updateStatus(run.key(), RunStatusBuilder.of(run).build().put("serviceId", id));
         events.normal(run.key(), run.metadata().uid(), "Created", "created Swarm job " + name);
         return Result.requeueAfter(POLL);
     }
 
-    /** What its one task does: still to run, running (within its time, on a live node), or ended. */
-    private Result follow(SpecObject run, RunStatus status, ObservedService service, boolean cancel, Instant now) {
+    /** What its one task does: still to run, running (on a live node), or ended. */
+    private Result follow(SpecObject run, String name, RunStatus status, ObservedService service, Instant deadline,
+                          Instant now) {
         List<ObservedTask> tasks = swarm.tasks(service.id());
         ObservedTask task = tasks.isEmpty() ? null : tasks.get(tasks.size() - 1); // the first, oldest
         if (tasks.size() > 1) {
-            swarm.removeService(service.id());
-            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "Swarm started it a second time (task "
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.FAILED, "Swarm started it a second time (task "
                     + tasks.get(0).id() + " after " + task.id() + "): stopped, a run is never run twice",
                     status.startedAt(), now);
         }
-        if (cancel) {
-            swarm.removeService(service.id());
-            return finish(run, RunStatusBuilder.of(run), RunPhase.CANCELLED, "cancelled", status.startedAt(), now);
-        }
         if (task != null && task.ended()) {
-            return collect(run, status, service, task, now);
-        }
-        long timeout = status.timeoutSeconds() == null ? config.defaultTimeoutSeconds() : status.timeoutSeconds();
-        Instant deadline = status.startedAt().plusSeconds(timeout);
-        if (!now.isBefore(deadline)) {
-            swarm.removeService(service.id());
-            return finish(run, RunStatusBuilder.of(run), RunPhase.TIMED_OUT, "killed at its timeout of " + timeout
-                    + " s", status.startedAt(), now);
+            return collect(run, name, status, service, task, now);
         }
         ObservedNode node = task == null || task.nodeId() == null ? null : watcher.nodes().get(task.nodeId());
-        if (node != null && !node.ready()) {
-            swarm.removeService(service.id());
-            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "node " + node.hostname() + " was lost while the run "
-                    + "was on it (" + node.state() + "): not run again", status.startedAt(), now);
+        if (node != null && "down".equals(node.state())) {
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.FAILED, "node " + node.hostname()
+                    + " was lost while the run was on it (down): not run again", status.startedAt(), now);
         }
-        noteTask(run, task, node);
+        jobs.noteTask(run, task, node);
         Duration left = Duration.between(now, deadline);
         return Result.requeueAfter(left.compareTo(POLL) < 0 ? left : POLL);
     }
 
-    /** Where it runs, once known: the node and the task, and in what state Swarm has it. */
-    private void noteTask(SpecObject run, ObservedTask task, ObservedNode node) {
-        if (task == null || run.status() == null) {
-            return;
-        }
-        String message = "a Swarm job, " + task.state() + (node == null ? "" : " on " + node.hostname());
-        var current = run.status();
-        if (task.id().equals(current.path("taskId").asText(null)) && message.equals(current.path("message").asText(null))) {
-            return;
-        }
-        var status = RunStatusBuilder.of(run).build().put("taskId", task.id()).put("message", message);
-        if (node != null) {
-            status.put("node", node.hostname()).put("nodeId", node.id());
-        }
-        store.updateStatus(run.key(), status);
-    }
-
-    private Result collect(SpecObject run, RunStatus status, ObservedService service, ObservedTask task, Instant now) {
+    private Result collect(SpecObject run, String name, RunStatus status, ObservedService service, ObservedTask task,
+                           Instant now) {
         if (task.exitCode() == null || !List.of("complete", "failed").contains(task.state())) {
-            swarm.removeService(service.id());
-            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "its Swarm task ended " + task.state()
+            return end(run, name, RunStatusBuilder.of(run), RunPhase.FAILED, "its Swarm task ended " + task.state()
                     + (task.message() == null ? "" : ": " + task.message()) + " (not run again)", status.startedAt(), now);
         }
+        // Read through the manager from the task's node: a failure is tried again, until the run's deadline.
         Logs logs = swarm.serviceLogs(service.id(), config.outputCapBytes());
         logs = new Logs(Launcher.withoutEndMark(logs.stdout()), logs.stdoutTruncated(), logs.stderr(),
                 logs.stderrTruncated());
@@ -228,15 +239,23 @@ public final class SwarmRunReconciler implements KindReconciler {
                 .where("node", node == null ? null : node.hostname()).where("nodeId", task.nodeId())
                 .collected(exit, status.startedAt(), logs, report.stderr(),
                 Launcher.resources(report.cpuNanos(), report.memoryPeakBytes()), null, RunFiles.lastLineJson(logs.stdout()));
-        if (!ToolRunSpec.of(run.spec()).keepContainer()) {
-            swarm.removeService(service.id());
-        }
         String message = ending.message();
         if (report.outputEntries() != null && report.outputEntries() > 0) {
             message = (message == null ? "" : message + "; ") + report.outputEntries()
                     + " output files not collected (a Swarm job's files stay on its node)";
         }
-        return finish(run, sb, ending.phase(), message, status.startedAt(), now);
+        if (ToolRunSpec.of(run.spec()).keepContainer()) {
+            return finish(run, sb, ending.phase(), message, status.startedAt(), now); // kept until the run expires
+        }
+        return end(run, name, sb, ending.phase(), message, status.startedAt(), now);
+    }
+
+    /** Finishes the run, then removes its job: a Corral stopping in between leaves a job, not a wrong phase. */
+    private Result end(SpecObject run, String name, RunStatusBuilder status, RunPhase phase, String message,
+                       Instant started, Instant now) {
+        Result r = finish(run, status, phase, message, started, now);
+        jobs.remove(name);
+        return r;
     }
 
     private Result finish(SpecObject run, RunStatusBuilder status, RunPhase phase, String message, Instant started,
@@ -249,38 +268,30 @@ public final class SwarmRunReconciler implements KindReconciler {
         } else {
             events.warning(run.key(), run.metadata().uid(), phase.json(), message);
         }
-        return Result.requeueAfter(Duration.ofSeconds(status.typed().ttlSecondsAfterFinished()));
+        return Result.requeueAfter(run.status() != null && run.status().has("network") ? NETWORK_RETRY
+                : Duration.ofSeconds(status.typed().ttlSecondsAfterFinished()));
     }
 
-    private Result expireOrWait(SpecObject run, RunStatus status, Instant now) {
+    /** A finished run: its own network goes once Swarm lets go of it; the run itself when its TTL is up. */
+    private Result expireOrWait(SpecObject run, RunStatus status, String name, Instant now) {
+        var recorded = run.status();
+        if (recorded.has("network") && !recorded.path("networkRemoved").asBoolean(false)
+                && !ToolRunSpec.of(run.spec()).keepContainer()) {
+            if (!jobs.removeNetwork(name)) {
+                return Result.requeueAfter(NETWORK_RETRY);
+            }
+            store.updateStatus(run.key(), recorded.deepCopy().put("networkRemoved", true));
+        }
         Long ttl = status.ttlSecondsAfterFinished();
         Instant expires = status.finishedAt().plusSeconds(ttl != null ? ttl : ToolRunSpec.DEFAULT_TTL_SECONDS);
         if (now.isBefore(expires)) {
             return Result.requeueAfter(Duration.between(now, expires));
         }
         try {
-            store.delete(run.key(), null, run.metadata().source()); // then looked at as gone: its service goes
+            store.delete(run.key(), null, run.metadata().source()); // then looked at as gone: its job goes
         } catch (NotFoundException ignored) {
             // gone already
         }
         return Result.DONE;
-    }
-
-    /** Its Tool's {@code placement} constraints (none for a language run). */
-    private List<String> constraints(SpecObject run) {
-        ToolRunSpec spec = ToolRunSpec.of(run.spec());
-        if (spec.languageRun()) {
-            return List.of();
-        }
-        return store.get(RunContainers.toolKey(spec)).map(t -> Placement.of(t.spec().get("placement")).constraints())
-                .orElse(List.of());
-    }
-
-    /** The run's job, from its spec, its Tool and its image (read on the manager's engine). */
-    private RunContainers.RunSetup setup(SpecObject run) {
-        ToolRunSpec spec = ToolRunSpec.of(run.spec());
-        ToolSpec tool = RunContainers.toolOf(spec, store::get);
-        String image = RunContainers.image(tool, spec.languageRun() ? Runner.of(spec.language()) : null, config);
-        return RunContainers.job(run, spec, tool, manager.ensureImage(image, RunContainers.pullPolicy(tool)), config);
     }
 }

@@ -50,6 +50,6 @@ public class SwarmWiring {
         if (config.engine().mode() != CorralConfig.EngineMode.swarm) {
             throw new IllegalStateException("corral.engine.runs=swarm needs corral.engine.mode=swarm");
         }
-        return new SwarmRunReconciler(swarm, manager, store, watcher, events, config.runs(), clock);
+        return new SwarmRunReconciler(swarm, manager, store, watcher, events, config.runs(), clock, config.instance());
     }
 }

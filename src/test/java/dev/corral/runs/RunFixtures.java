@@ -28,7 +28,7 @@ public final class RunFixtures {
     private RunFixtures() {
     }
 
-    static ObjectNode json(String text) {
+    public static ObjectNode json(String text) {
         try {
             return (ObjectNode) Json.MAPPER.readTree(text);
         } catch (Exception e) {

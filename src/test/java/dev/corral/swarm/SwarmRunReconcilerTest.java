@@ -57,7 +57,9 @@ class SwarmRunReconcilerTest {
             if (services.containsKey(r.name())) {
                 throw new NameConflictException(r.name(), null);
             }
-            services.put(r.name(), new ObservedService("id-" + r.name(), r.name(), 1, r.labels(), 1, ""));
+            Map<String, String> stamped = new HashMap<>(r.labels());
+            stamped.put(Labels.INSTANCE, "test"); // as the runtime stamps every service
+            services.put(r.name(), new ObservedService("id-" + r.name(), r.name(), 1, stamped, 1, ""));
             requests.put(r.name(), r);
             return "id-" + r.name();
         }
@@ -89,6 +91,7 @@ class SwarmRunReconcilerTest {
     JobSwarm swarm = new JobSwarm();
     SwarmWatcher watcher;
     SwarmRunReconciler runs;
+    FakeRuntime manager = new FakeRuntime();
     static final ObjectKey RUN = ObjectKey.of(Kind.ToolRun, null, "r1");
     static final String SERVICE = "corral-toolrun-r1";
 
@@ -103,8 +106,8 @@ class SwarmRunReconcilerTest {
         swarm.nodes.add(new ObservedNode("n1", "corral-node1", "ready", "active"));
         swarm.nodes.add(new ObservedNode("n2", "corral-node2", "ready", "active"));
         watcher = new SwarmWatcher(swarm, java.time.Duration.ofHours(1), k -> { });
-        runs = new SwarmRunReconciler(swarm, new FakeRuntime(), store, watcher, new EventRecorder(100, clock),
-                RunFixtures.config(0, 4), clock);
+        runs = new SwarmRunReconciler(swarm, manager, store, watcher, new EventRecorder(100, clock),
+                RunFixtures.config(0, 4), clock, "test");
         store.apply(List.of(RunFixtures.tool("echo", """
                 {"image": "corral/busybox:latest", "command": ["sh", "-c", "echo $CORRAL_PARAM_WORD"],
                  "placement": {"constraints": ["node.role==worker"]}}""")), ApplyOptions.api(false));
@@ -157,6 +160,40 @@ class SwarmRunReconcilerTest {
     }
 
     @Test
+    void aRunWithoutANetworkGetsAnInternalNetworkOfItsOwnThatGoesWithIt() {
+        reconcile();
+        assertTrue(manager.actions().stream().anyMatch(a -> a.toString().equals("create-network " + SERVICE)),
+                manager.actions().toString());
+        assertTrue(manager.listNetworks().stream().anyMatch(n -> n.name().equals(SERVICE) && n.internal()));
+        assertEquals(SERVICE, swarm.requests.get(SERVICE).container().network(), "its task joins it, and nothing else");
+        swarm.task(SERVICE, "t1", "n2", "complete", 0);
+        reconcile();
+        assertEquals("Succeeded", status().path("phase").asText());
+        reconcile();
+        assertTrue(manager.listNetworks().stream().noneMatch(n -> n.name().equals(SERVICE)), "its network is gone");
+        assertTrue(status().path("networkRemoved").asBoolean());
+    }
+
+    @Test
+    void whatTheServiceApiCannotConfineIsRefusedNotWeakened() {
+        store.apply(List.of(RunFixtures.tool("echo", """
+                {"image": "corral/busybox:latest", "isolation": "strict"}""")), ApplyOptions.api(false));
+        reconcile();
+        assertEquals("Failed", status().path("phase").asText());
+        assertTrue(status().path("message").asText().contains("runsc"), status().toString());
+        assertEquals(List.of(), swarm.calls);
+    }
+
+    @Test
+    void aRunStartedOnTheManagersEngineIsNotRunAgainAsAJob() {
+        store.updateStatus(RUN, RunFixtures.json("{\"phase\": \"Running\", \"startedAt\": \"" + now
+                + "\", \"containerId\": \"c1\", \"timeoutSeconds\": 30}"));
+        reconcile();
+        assertEquals("Failed", status().path("phase").asText());
+        assertEquals(List.of(), swarm.calls);
+    }
+
+    @Test
     void aServiceMadeBeforeCorralStoppedIsAdoptedNotMadeTwice() {
         // Recorded as started, and Corral stopped as the service was being made, before it recorded its id.
         swarm.atCreate = () -> {
@@ -167,7 +204,7 @@ class SwarmRunReconcilerTest {
         swarm.calls.clear();
         // The manager had made it.
         swarm.services.put(SERVICE, new ObservedService("id-" + SERVICE, SERVICE, 1,
-                Map.of(Labels.UID, store.get(RUN).orElseThrow().metadata().uid()), 1, ""));
+                Map.of(Labels.UID, store.get(RUN).orElseThrow().metadata().uid(), Labels.INSTANCE, "test"), 1, ""));
         reconcile();
         assertEquals(List.of(), swarm.calls, "adopted: no second create");
         assertEquals("id-" + SERVICE, status().path("serviceId").asText());
