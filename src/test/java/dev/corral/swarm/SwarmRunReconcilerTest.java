@@ -193,14 +193,19 @@ class SwarmRunReconcilerTest {
         assertEquals(List.of(), swarm.calls);
     }
 
-    @Test
-    void aServiceMadeBeforeCorralStoppedIsAdoptedNotMadeTwice() {
-        // Recorded as started, and Corral stopped as the service was being made, before it recorded its id.
+    /** A reconcile that stops (as Corral would) while the manager is asked for the service: the start is recorded. */
+    void stopWhileMakingTheService() {
         swarm.atCreate = () -> {
             throw new IllegalStateException("Corral stops");
         };
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, this::reconcile);
         swarm.atCreate = () -> { };
+    }
+
+    @Test
+    void aServiceMadeBeforeCorralStoppedIsAdoptedNotMadeTwice() {
+        // Recorded as started, and Corral stopped as the service was being made, before it recorded its id.
+        stopWhileMakingTheService();
         swarm.calls.clear();
         // The manager had made it.
         swarm.services.put(SERVICE, new ObservedService("id-" + SERVICE, SERVICE, 1,
@@ -212,11 +217,7 @@ class SwarmRunReconcilerTest {
 
     @Test
     void recordedAsStartedButNeverMadeItIsMadeOnceThen() {
-        swarm.atCreate = () -> {
-            throw new IllegalStateException("Corral stops");
-        };
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, this::reconcile);
-        swarm.atCreate = () -> { };
+        stopWhileMakingTheService();
         String started = status().path("startedAt").asText();
         reconcile();
         assertEquals(List.of("create " + SERVICE, "create " + SERVICE), swarm.calls, "the one that failed, then the one made");
