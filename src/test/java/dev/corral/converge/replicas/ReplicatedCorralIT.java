@@ -209,8 +209,16 @@ class ReplicatedCorralIT {
                     second.close();
                     first.kill();
                     // Whatever a failure left behind: this test's instance label names only its own.
-                    containers().forEach(c -> Docker.tryRun("rm", "-f", c));
-                    Docker.networks("corral.dev/instance=" + instance).forEach(n -> Docker.tryRun("network", "rm", n));
+                    containers().forEach(c -> Docker.tryRun("rm", "-f", "-v", c));
+                    // A network whose containers were just removed may refuse its removal for a moment: until it goes.
+                    try {
+                        await().atMost(Duration.ofSeconds(30)).until(() -> {
+                            Docker.networks("corral.dev/instance=" + instance).forEach(n -> Docker.tryRun("network", "rm", n));
+                            return Docker.networks("corral.dev/instance=" + instance).isEmpty();
+                        });
+                    } catch (RuntimeException e) {
+                        System.err.println("networks left: " + Docker.networks("corral.dev/instance=" + instance));
+                    }
                 }
             }
         }
