@@ -106,7 +106,9 @@ public final class StatusWriter {
             sb.condition("NetworkPoolExhausted", true, "NetworkPoolExhausted", plan.message());
         }
         if (network != null) {
-            sb.put("network", network.name()).put("subnet", network.subnet());
+            // The engine's IPAM, else the subnet Corral gave it (its label): Podman may list a network without IPAM.
+            sb.put("network", network.name()).put("subnet", network.subnet() != null ? network.subnet()
+                    : network.label(dev.corral.runtime.Labels.SUBNET));
             if (network.internal() != desired.spec().internalNetwork()) {
                 sb.put("message", "network.internal is fixed when the session's network is created; "
                         + "delete and re-create the session to change it");
