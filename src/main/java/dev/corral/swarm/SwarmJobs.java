@@ -83,13 +83,17 @@ final class SwarmJobs {
         return swarm.createService(ServiceSpecs.job(container, constraints));
     }
 
-    /** Removes the job's service when it is this Corral's; then its own network, if it can go yet. */
-    void remove(String name) {
+    /**
+     * Removes the job's service when it is this Corral's; then its own network, if it can go yet.
+     *
+     * @return whether the network is gone (false: Swarm still detaches the ended task; try {@link #removeNetwork} later)
+     */
+    boolean remove(String name) {
         Optional<ObservedService> s = swarm.inspectService(name);
         if (s.isPresent() && ours(s.get())) {
             swarm.removeService(s.get().id());
         }
-        removeNetwork(name);
+        return removeNetwork(name);
     }
 
     /**

@@ -97,8 +97,7 @@ public final class SwarmRunReconciler implements KindReconciler {
         String name = ResourceNames.container(key);
         if (run == null) {
             // A run deleted, or expired: its job goes; its network too, once Swarm has let go of it (retried).
-            jobs.remove(name);
-            return jobs.removeNetwork(name) ? Result.DONE : Result.requeueAfter(NETWORK_RETRY);
+            return jobs.remove(name) ? Result.DONE : Result.requeueAfter(NETWORK_RETRY);
         }
         RunStatus status = RunStatus.of(run.status());
         Instant now = clock.instant();
