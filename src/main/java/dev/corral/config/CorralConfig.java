@@ -77,6 +77,15 @@ public interface CorralConfig {
          */
         @WithDefault("manager")
         RunPlacement runs();
+
+        /**
+         * With {@code runs=swarm}: Swarm nodes whose own engines Corral reaches, each as {@code HOSTNAME=DOCKER_HOST}
+         * (the node's hostname as {@code docker node ls} shows it; its engine's address, as {@code corral.docker.host}).
+         * Each keeps the warm pools (a Tool's {@code pool}, the language runners') of the Tools its placement allows
+         * there; a run takes a warm container on any of them, and becomes a Swarm job when none is free
+         * (docs/swarm.md). Unset: no pools, every run a job.
+         */
+        Optional<List<String>> nodeEngines();
     }
 
     enum RunPlacement { manager, swarm }

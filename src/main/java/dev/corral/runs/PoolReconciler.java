@@ -49,6 +49,17 @@ public final class PoolReconciler implements KindReconciler {
     private final PoolStarter starter = new PoolStarter();
 
     private final boolean pooling;
+    private final String node;
+
+    /** What a pass over one pool came to: written to the Tool's {@code status.pool} by default. */
+    @FunctionalInterface
+    public interface Report {
+        /**
+         * @param spec    the Tool's spec, typed (null with {@code tool})
+         * @param message what keeps the pool from its target, or null
+         */
+        void pool(SpecObject tool, ToolSpec spec, int target, int ready, String message);
+    }
 
     public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
                           CorralConfig.Runs config) {
@@ -58,6 +69,16 @@ public final class PoolReconciler implements KindReconciler {
     /** @param pooling false when runs are Swarm jobs, which take no warm container: no pool is kept, any left goes */
     public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
                           CorralConfig.Runs config, boolean pooling) {
+        this(store, runtime, observed, pools, config, pooling, null);
+    }
+
+    /**
+     * @param node the Swarm node whose engine {@code runtime} is: its warm containers carry its name
+     *             ({@link Labels#NODE}), and only those are its own (null: only those without)
+     */
+    public PoolReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, WarmPools pools,
+                          CorralConfig.Runs config, boolean pooling, String node) {
+        this.node = node;
         this.pooling = pooling;
         this.store = store;
         this.runtime = runtime;
@@ -98,9 +119,17 @@ public final class PoolReconciler implements KindReconciler {
 
     @Override
     public Result reconcile(ObjectKey key, SpecObject tool) {
+        return reconcile(key, tool, pooling, this::writeStatus);
+    }
+
+    /**
+     * @param keep   false: this engine keeps no pool of the Tool (its placement excludes the node), any left goes
+     * @param report told what the pass came to (several nodes' passes make one status)
+     */
+    public Result reconcile(ObjectKey key, SpecObject tool, boolean keep, Report report) {
         Runner runner = Runner.ofPoolKey(key).orElse(null);
         ToolSpec toolSpec = runner == null && tool != null ? ToolSpec.of(tool.spec()) : null;
-        PoolBounds bounds = !pooling ? PoolBounds.NONE
+        PoolBounds bounds = !keep ? PoolBounds.NONE
                 : runner != null ? runner.pool(config) : toolSpec != null ? toolSpec.pool() : PoolBounds.NONE;
         if (runner == null && tool == null) {
             pools.forgetPool(key);
@@ -115,14 +144,14 @@ public final class PoolReconciler implements KindReconciler {
                 String policy = "Never".equals(RunContainers.pullPolicy(toolSpec)) ? "Never" : "IfNotPresent";
                 defaults = runtime.ensureImage(image, policy);
             } catch (ImageUnavailableException e) {
-                writeStatus(tool, toolSpec, 0, 0, e.getMessage());
+                report.pool(tool, toolSpec, 0, 0, e.getMessage());
                 throw ReconcileException.retryable("ImageUnavailable", e.getMessage(), e);
             }
             try {
                 shape = runner != null ? RunContainers.shape(runner, defaults, config)
                         : RunContainers.shape(tool.key(), toolSpec, null, defaults);
             } catch (IllegalArgumentException e) {
-                writeStatus(tool, toolSpec, 0, 0, e.getMessage());
+                report.pool(tool, toolSpec, 0, 0, e.getMessage());
                 return Result.terminal(e.getMessage());
             }
         }
@@ -131,7 +160,7 @@ public final class PoolReconciler implements KindReconciler {
         int ready = 0;
         String died = null;
         for (ObservedContainer c : observed.containersOf(key)) {
-            if (!"true".equals(c.label(Labels.POOL))) {
+            if (!"true".equals(c.label(Labels.POOL)) || !java.util.Objects.equals(node, c.label(Labels.NODE))) {
                 continue;
             }
             WarmPools.Standing standing = pools.standing(key, c.id(), String.valueOf(hash));
@@ -156,13 +185,13 @@ public final class PoolReconciler implements KindReconciler {
         if (died != null) {
             // Most likely the image cannot run the launcher (no /bin/sh): back off instead of spinning.
             String msg = "warm container " + died + " exited while idle (a pooled image needs /bin/sh)";
-            writeStatus(tool, toolSpec, target, ready, msg);
+            report.pool(tool, toolSpec, target, ready, msg);
             return Result.error(msg);
         }
         RunContainers.Shape built = shape;
         PoolStarter.Started started = starter.start(target - ready, () -> start(key, built));
         ready += started.count();
-        writeStatus(tool, toolSpec, target, ready, null);
+        report.pool(tool, toolSpec, target, ready, null);
         if (started.failure() != null) {
             throw started.failure();
         }
@@ -177,6 +206,11 @@ public final class PoolReconciler implements KindReconciler {
     /** Creates and starts one warm container; called by several starter threads at once. */
     private void start(ObjectKey key, RunContainers.Shape shape) {
         ContainerRequest request = RunContainers.warm(shape, WarmPools.containerName(key));
+        if (node != null) {
+            Map<String, String> labels = new java.util.HashMap<>(request.labels());
+            labels.put(Labels.NODE, node);
+            request = request.withLabels(labels);
+        }
         String id = runtime.createContainer(request);
         observed.put(new ObservedContainer(id, request.name(), request.labels(), "created"));
         if (!shape.inline()) {

@@ -33,9 +33,13 @@ final class RunLifecycle {
     private final Consumer<ObjectKey> enqueue;
     private final EventRecorder events;
     private final RunTimings timings;
+    private final String node;
 
+    /** @param node the Swarm node whose engine this is, written in every status (null: the one engine) */
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
-                 AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings) {
+                 AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings,
+                 String node) {
+        this.node = node;
         this.events = events;
         this.timings = timings;
         this.store = store;
@@ -48,6 +52,8 @@ final class RunLifecycle {
     }
 
     void write(SpecObject run, RunStatusBuilder status) {
+        // In the first write that names its container: a restarted Corral finds the run's engine from it.
+        status.where("node", node);
         store.updateStatus(run.key(), status.build());
     }
 

@@ -19,10 +19,17 @@ import java.util.List;
 public final class RunPlanner {
 
     private final long defaultTimeoutSeconds;
+    private final boolean coldStarts;
 
     /** @param defaultTimeoutSeconds a Running run's deadline when its status records no timeout */
     public RunPlanner(long defaultTimeoutSeconds) {
+        this(defaultTimeoutSeconds, true);
+    }
+
+    /** @param coldStarts false: a run that finds no warm container is declined ({@link RunStep.Decline}), not started cold */
+    public RunPlanner(long defaultTimeoutSeconds, boolean coldStarts) {
         this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+        this.coldStarts = coldStarts;
     }
 
     public RunStep plan(RunObservation o) {
@@ -53,7 +60,7 @@ public final class RunPlanner {
         return o.now().isBefore(expires) ? new RunStep.Wait(Duration.between(o.now(), expires)) : new RunStep.Expire();
     }
 
-    private static RunStep notStarted(RunObservation o) {
+    private RunStep notStarted(RunObservation o) {
         RunPhase phase = o.status().phase();
         if (phase == RunPhase.RUNNING) {
             // It ran, and its container is gone: never start a run twice.
@@ -66,12 +73,15 @@ public final class RunPlanner {
             return new RunStep.Observe(RunStep.Fact.SLOT);
         }
         if (o.slot() == RunObservation.Slot.FULL) {
-            return new RunStep.WaitForSlot(phase != RunPhase.PENDING);
+            return coldStarts ? new RunStep.WaitForSlot(phase != RunPhase.PENDING) : new RunStep.Decline();
         }
         if (o.setup() == null) {
             return new RunStep.Observe(RunStep.Fact.SETUP);
         }
         if (o.setup() instanceof RunObservation.Setup.Refused r) {
+            if (!coldStarts) {
+                return new RunStep.Decline(); // this engine cannot (its image, say): the job path decides, and says why
+            }
             return r.retryable() != null ? new RunStep.BackOff(r.message(), r.retryable())
                     : new RunStep.Finish(RunPhase.FAILED, r.message(), null);
         }
@@ -84,7 +94,7 @@ public final class RunPlanner {
         if (poolable && o.warm().containerId() != null) {
             return new RunStep.StartWarm(setup, o.warm().containerId());
         }
-        return new RunStep.StartCold(setup);
+        return coldStarts ? new RunStep.StartCold(setup) : new RunStep.Decline();
     }
 
     private static RunStep created(RunObservation o, ObservedContainer c) {

@@ -17,6 +17,7 @@ import dev.corral.store.SpecStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -34,6 +35,8 @@ public final class RunReconciler implements KindReconciler {
     private final RunObserver observer;
     private final RunPlanner planner;
     private final RunExecutor executor;
+    private final RunSlots slots;
+    private final String node;
 
     /**
      * @param enqueue looks at a run again soon
@@ -44,12 +47,26 @@ public final class RunReconciler implements KindReconciler {
                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
                          Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
                          RunTimings timings) {
+        this(store, runtime, observed, slots, pools, config, dataDir, clock, enqueue, refill, events, timings, null);
+    }
+
+    /**
+     * The runs of one Swarm node's warm pools ({@code node} not null): only warm starts, each run's status naming
+     * the node ({@link #reconcileWarm}); the one-engine reconciler when {@code node} is null.
+     */
+    public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
+                         WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
+                         Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
+                         RunTimings timings, String node) {
         this.store = store;
         this.pools = pools;
+        this.slots = slots;
+        this.node = node;
         this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill, events);
-        this.planner = new RunPlanner(config.defaultTimeoutSeconds());
+        this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         AttachedOutputs streams = new AttachedOutputs();
-        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings);
+        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
+                node);
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
                 new ColdStart(runtime, observed, life), warm,
@@ -85,7 +102,8 @@ public final class RunReconciler implements KindReconciler {
     public void recoverClaims() {
         for (SpecObject run : store.list(Query.ofKind(Kind.ToolRun))) {
             RunStatus status = RunStatus.of(run.status());
-            if (status.pooledContainer() != null && !status.finished()) {
+            boolean here = java.util.Objects.equals(node, run.status() == null ? null : run.status().path("node").asText(null));
+            if (status.pooledContainer() != null && !status.finished() && (node == null || here)) {
                 pools.recover(status.pooledContainer(), run.key());
             }
         }
@@ -93,6 +111,14 @@ public final class RunReconciler implements KindReconciler {
 
     @Override
     public Result reconcile(ObjectKey key, SpecObject run) {
+        return reconcileWarm(key, run).orElseThrow(() -> new IllegalStateException(key + " declined by a reconciler that starts cold runs"));
+    }
+
+    /**
+     * As {@link #reconcile}, except that a node's reconciler may decline a run it cannot start warm (nothing is
+     * then recorded, and its slot is free again): empty.
+     */
+    public Optional<Result> reconcileWarm(ObjectKey key, SpecObject run) {
         RunObservation seen = observer.observe(key, run);
         RunStep step = planner.plan(seen);
         // Ends: the planner asks only for a fact still unknown, and each answer makes one known (five at most).
@@ -100,6 +126,10 @@ public final class RunReconciler implements KindReconciler {
             seen = observer.answer(ask.fact(), seen, key, run);
             step = planner.plan(seen);
         }
-        return executor.execute(step, key, run, seen.now());
+        if (step instanceof RunStep.Decline) {
+            slots.release(key);
+            return Optional.empty();
+        }
+        return Optional.of(executor.execute(step, key, run, seen.now()));
     }
 }

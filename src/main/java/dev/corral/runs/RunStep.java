@@ -90,6 +90,17 @@ public sealed interface RunStep {
         }
     }
 
+    /**
+     * No warm container is free, and this reconciler starts no cold runs (a Swarm node's pools: the run becomes
+     * a Swarm job instead); its slot is given back.
+     */
+    record Decline() implements RunStep {
+        @Override
+        public String toString() {
+            return "Decline";
+        }
+    }
+
     /** A new container of the run's own, created, given its inputs and started. */
     record StartCold(RunContainers.RunSetup setup) implements RunStep {
         @Override

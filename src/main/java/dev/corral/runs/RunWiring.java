@@ -58,11 +58,12 @@ public class RunWiring {
         return r;
     }
 
+    /** Unless runs are Swarm jobs: their pools, if any, are at the nodes' engines (dev.corral.swarm). */
     @Produces
     @Singleton
+    @io.quarkus.arc.lookup.LookupIfProperty(name = "corral.engine.runs", stringValue = "manager", lookupIfMissing = true)
     PoolReconciler poolReconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime,
                                   ObservedState observed, WarmPools pools) {
-        return new PoolReconciler(store, runtime, observed, pools, config.runs(),
-                config.engine().runs() == CorralConfig.RunPlacement.manager);
+        return new PoolReconciler(store, runtime, observed, pools, config.runs());
     }
 }

@@ -74,6 +74,11 @@ public final class WarmPools {
         return Optional.empty();
     }
 
+    /** A run looked for a warm container of {@code pool} elsewhere and found none: the pool grows as for a miss. */
+    public void missed(ObjectKey pool) {
+        demand.looked(pool, true);
+    }
+
     /** A claim read back from a run's status after a restart; whether it was fed is not known yet. */
     public synchronized void recover(String id, ObjectKey run) {
         claimed.put(id, run);
@@ -133,6 +138,11 @@ public final class WarmPools {
     /** The run a claimed container serves, or null. */
     public synchronized ObjectKey claimant(String id) {
         return claimed.get(id);
+    }
+
+    /** The runs holding one of its containers. */
+    public synchronized Set<ObjectKey> claimants() {
+        return Set.copyOf(claimed.values());
     }
 
     public synchronized List<String> claimedBy(ObjectKey run) {

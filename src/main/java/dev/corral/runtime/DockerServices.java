@@ -155,7 +155,10 @@ final class DockerServices implements ServiceRuntime {
                     n.getStatus() == null || n.getStatus().getState() == null ? "unknown"
                             : n.getStatus().getState().name().toLowerCase(java.util.Locale.ROOT),
                     n.getSpec() == null || n.getSpec().getAvailability() == null ? "active"
-                            : n.getSpec().getAvailability().name().toLowerCase(java.util.Locale.ROOT)));
+                            : n.getSpec().getAvailability().name().toLowerCase(java.util.Locale.ROOT),
+                    n.getSpec() == null || n.getSpec().getRole() == null ? "worker"
+                            : n.getSpec().getRole().name().toLowerCase(java.util.Locale.ROOT),
+                    n.getSpec() == null ? null : n.getSpec().getLabels()));
         }
         return out;
     }

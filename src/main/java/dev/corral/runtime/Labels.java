@@ -27,6 +27,11 @@ public final class Labels {
     public static final String LABELS_HASH = "corral.dev/labels-hash";
     /** On a warm pool's containers (owned by the Tool, or by a language runner pool). */
     public static final String POOL = "corral.dev/pool";
+    /**
+     * On a warm container kept at a Swarm node's own engine ({@code corral.engine.node-engines}): the node's
+     * name. A pool keeps only its node's containers: the manager's engine may be one of the nodes.
+     */
+    public static final String NODE = "corral.dev/node";
     /** The subnet a session network was given from Corral's pool. */
     public static final String SUBNET = "corral.dev/subnet";
 

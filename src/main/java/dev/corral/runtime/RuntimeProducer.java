@@ -36,6 +36,22 @@ public class RuntimeProducer {
                 config.engine().mode() == CorralConfig.EngineMode.swarm);
     }
 
+    /** A runtime of another engine (a Swarm node's own), and what closes its clients. */
+    public record Connection(ContainerRuntime runtime, AutoCloseable closer) {
+    }
+
+    /** Connects to the engine at {@code host} as to {@code corral.docker.host}, with the same settings. */
+    public static Connection connect(String host, CorralConfig config, MeterRegistry registry) {
+        DockerClient c = client(host, config.docker().callTimeout(), 256);
+        DockerClient events = client(host, null, 1024);
+        ContainerRuntime runtime = new DockerRuntime(c, events, registry, config.instance(), config.stats().source(),
+                config.docker().diskDevice(), config.security().seccompProfiles(), false);
+        return new Connection(runtime, () -> {
+            c.close();
+            events.close();
+        });
+    }
+
     /** The engine as a Swarm manager (used in {@code corral.engine.mode=swarm} only). */
     @Produces
     @Singleton

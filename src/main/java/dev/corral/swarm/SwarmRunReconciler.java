@@ -13,6 +13,7 @@ import dev.corral.runs.RunFiles;
 import dev.corral.runs.RunReconciler;
 import dev.corral.runs.RunStatus;
 import dev.corral.runs.RunStatusBuilder;
+import dev.corral.runs.Runner;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.EngineException;
 import dev.corral.runtime.ImageUnavailableException;
@@ -45,8 +46,12 @@ import java.util.Set;
  * service before and after its creation, and a name already taken by the run's own service is adopted).
  * Inputs travel in the job's environment (the cold launcher); stdout and stderr come back through the
  * manager ({@code service logs}); the exit code from the task. A run whose node is lost, or whose service is
- * removed behind Corral's back, ends {@code Failed} with the reason, and is not run again. No warm pools and
- * no output files: both need Corral at the container's own engine.
+ * removed behind Corral's back, ends {@code Failed} with the reason, and is not run again. A job's output files
+ * stay on its node.
+ *
+ * <p>With {@code corral.engine.node-engines}, a run first looks for a warm container at the nodes' own engines
+ * ({@link NodePoolReconciler}): one that finds one runs in it, on that engine, as on one engine (its status names
+ * the node; output files collected), driven by that node's {@link RunReconciler}; one that finds none is a job.
  */
 public final class SwarmRunReconciler implements KindReconciler {
 
@@ -64,6 +69,8 @@ public final class SwarmRunReconciler implements KindReconciler {
     private final CorralConfig.Runs config;
     private final Clock clock;
     private final SwarmJobs jobs;
+    private final NodeEngines nodes;
+    private final java.util.function.Consumer<ObjectKey> refill;
 
     /**
      * @param manager  the manager's own engine: a run's image is read there (its ENTRYPOINT and CMD)
@@ -71,6 +78,19 @@ public final class SwarmRunReconciler implements KindReconciler {
      */
     public SwarmRunReconciler(ServiceRuntime swarm, ContainerRuntime manager, SpecStore store, SwarmWatcher watcher,
                               EventRecorder events, CorralConfig.Runs config, Clock clock, String instance) {
+        this(swarm, manager, store, watcher, events, config, clock, instance, NodeEngines.none(), k -> {
+        });
+    }
+
+    /**
+     * @param nodes  the nodes whose engines keep warm pools
+     * @param refill looks at a warm pool again (one no node had a free container of grows)
+     */
+    SwarmRunReconciler(ServiceRuntime swarm, ContainerRuntime manager, SpecStore store, SwarmWatcher watcher,
+                       EventRecorder events, CorralConfig.Runs config, Clock clock, String instance, NodeEngines nodes,
+                       java.util.function.Consumer<ObjectKey> refill) {
+        this.nodes = nodes;
+        this.refill = refill;
         this.swarm = swarm;
         this.manager = manager;
         this.store = store;
@@ -91,16 +111,33 @@ public final class SwarmRunReconciler implements KindReconciler {
         return RunReconciler.readinessOf(run);
     }
 
+    /** A node's warm container claimed by a run: its events concern the run. */
+    @Override
+    public ObjectKey claimant(String containerId) {
+        return nodes.claimant(containerId);
+    }
+
     @Override
     public Result reconcile(ObjectKey key, SpecObject run) {
         watcher.start();
+        nodes.start();
         String name = ResourceNames.container(key);
         if (run == null) {
-            // A run deleted, or expired: its job goes; its network too, once Swarm has let go of it (retried).
+            // A run deleted, or expired: its warm container goes (wherever it was), its job, and its network too,
+            // once Swarm has let go of it (retried).
+            for (NodeEngine n : nodes.all()) {
+                if (n.usable()) {
+                    n.runs.reconcile(key, null);
+                }
+            }
             return jobs.remove(name) ? Result.DONE : Result.requeueAfter(NETWORK_RETRY);
         }
         RunStatus status = RunStatus.of(run.status());
         Instant now = clock.instant();
+        String node = warmNode(run, status);
+        if (node != null) {
+            return onNode(key, run, status, node, now);
+        }
         if (status.finished()) {
             return expireOrWait(run, status, name, now);
         }
@@ -110,7 +147,8 @@ public final class SwarmRunReconciler implements KindReconciler {
             if (cancel) {
                 return finish(run, RunStatusBuilder.of(run), RunPhase.CANCELLED, "cancelled before it started", null, now);
             }
-            return launch(run, name, now);
+            Optional<Result> warm = startWarm(key, run);
+            return warm.isPresent() ? warm.get() : launch(run, name, now);
         }
         if (!run.status().has("service")) {
             return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "it was started on the manager's engine, "
@@ -149,6 +187,66 @@ public final class SwarmRunReconciler implements KindReconciler {
             return Result.requeueAfter(Duration.ZERO);
         }
         return follow(run, name, status, service.get(), deadline, now);
+    }
+
+    /** The node whose warm container the run took (its status says so, and names no job), or null. */
+    private static String warmNode(SpecObject run, RunStatus status) {
+        var recorded = run.status();
+        return recorded != null && status.pooled() && !recorded.has("service") ? recorded.path("node").asText(null) : null;
+    }
+
+    /**
+     * Offers the run to the nodes with a free warm container of its pool, most free first: the first to claim one
+     * starts it. Empty when none did (the run is then a job, and every node's pool grows as for a miss).
+     */
+    private Optional<Result> startWarm(ObjectKey key, SpecObject run) {
+        if (nodes.isEmpty()) {
+            return Optional.empty();
+        }
+        ToolRunSpec spec = ToolRunSpec.of(run.spec());
+        ObjectKey pool = spec.languageRun() ? Runner.of(spec.language()).poolKey() : RunContainers.toolKey(spec);
+        List<NodeEngine> free = nodes.all().stream()
+                .filter(n -> n.usable() && n.pools.idleCount(pool) > 0 && watcher.node(n.name).map(ObservedNode::ready).orElse(false))
+                .sorted(java.util.Comparator.comparingInt((NodeEngine n) -> n.pools.idleCount(pool)).reversed())
+                .toList();
+        for (NodeEngine n : free) {
+            Optional<Result> r = n.runs.reconcileWarm(key, run);
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        nodes.all().stream().filter(NodeEngine::usable).forEach(n -> n.pools.missed(pool));
+        refill.accept(pool);
+        return Optional.empty();
+    }
+
+    /**
+     * A run in a node's warm container: driven by that node's reconciler, unless the node is lost (the run then
+     * ends Failed, and is not run again) or its engine does not answer (looked at again).
+     */
+    private Result onNode(ObjectKey key, SpecObject run, RunStatus status, String node, Instant now) {
+        Optional<NodeEngine> engine = nodes.get(node);
+        boolean lost = watcher.node(node).map(n -> "down".equals(n.state())).orElse(false);
+        if (status.finished() && (engine.isEmpty() || lost)) {
+            // Its container went with its node (or cannot be reached any more): only its record is left to expire.
+            return expireOrWait(run, status, ResourceNames.container(key), now);
+        }
+        if (engine.isEmpty()) {
+            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "it ran in a warm container on node " + node
+                    + ", whose engine is not in corral.engine.node-engines any more: its result cannot be collected",
+                    status.startedAt(), now);
+        }
+        NodeEngine n = engine.get();
+        if (lost && !status.finished()) {
+            n.pools.claimedBy(key).forEach(n.pools::forget);
+            n.slots.release(key);
+            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "node " + node
+                    + " was lost while the run was on it (down): not run again", status.startedAt(), now);
+        }
+        if (!n.usable()) {
+            return Result.requeueAfter(POLL); // until it answers, or Swarm says the node is down
+        }
+        return n.runs.reconcile(key, run);
     }
 
     /**

@@ -34,6 +34,7 @@ public final class SwarmWatcher implements AutoCloseable {
     private Map<String, ObjectKey> serviceOwners = Map.of();
     private Thread thread;
     private volatile boolean closed;
+    private final List<Runnable> nodeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SwarmWatcher(ServiceRuntime swarm, Duration interval, Consumer<ObjectKey> enqueue) {
         this.swarm = swarm;
@@ -55,6 +56,17 @@ public final class SwarmWatcher implements AutoCloseable {
     /** The Swarm's nodes by id, as last seen. */
     public Map<String, ObservedNode> nodes() {
         return nodes;
+    }
+
+    /** Told when a node's state or availability changes (after the owners of services are woken). */
+    public void onNodesChanged(Runnable listener) {
+        nodeListeners.add(listener);
+    }
+
+    /** The node of that hostname, as last seen (a node that left and joined again: the ready one, if any). */
+    public java.util.Optional<ObservedNode> node(String hostname) {
+        return nodes.values().stream().filter(n -> n.hostname().equals(hostname))
+                .max(java.util.Comparator.comparing(ObservedNode::ready));
     }
 
     /** Reads the nodes now (a reconcile that needs them before the first look). */
@@ -121,6 +133,7 @@ public final class SwarmWatcher implements AutoCloseable {
         }
         if (nodesChanged && !nodeStates.isEmpty()) {
             LOG.infof("Swarm nodes now: %s", describe(now));
+            nodeListeners.forEach(Runnable::run);
         }
         nodeStates = states;
         taskDigests = digests;

@@ -311,4 +311,108 @@ class SwarmModeIT {
             removeServices();
         }
     }
+
+    /** A lab node's engine, as {@code corral.engine.node-engines} names it. */
+    private static String node(int n) {
+        return "corral-node" + n + "=unix:///run/corral-" + LAB + "/node" + n + ".sock";
+    }
+
+    /** Corral's warm containers at node {@code n}'s own engine. */
+    private List<String> warmAt(int n) {
+        String out = Docker.run("-H", "unix:///run/corral-" + LAB + "/node" + n + ".sock", "ps", "-q", "--filter",
+                "label=corral.dev/instance=" + instance, "--filter", "label=corral.dev/node=corral-node" + n);
+        return out.isBlank() ? List.of() : List.of(out.trim().split("\\s+"));
+    }
+
+    /**
+     * {@code corral.engine.node-engines}: warm pools at the nodes' own engines, only where the Tool's placement
+     * allows; a run takes a warm container on a node (its status names it; no Swarm job), locked down as on one
+     * engine; the pools a killed Corral left are replaced, not trusted, by the next; a run in a warm container
+     * whose node is lost ends Failed.
+     */
+    @Test
+    void warmPoolsAtTheNodesEnginesTakeRunsAndEndFailedWhenTheirNodeIsLost() throws Exception {
+        lab("up", "3", "corral/busybox:latest"); // every node back, whatever another test stopped
+        String[] settings = {"-Dcorral.engine.runs=swarm", "-Dcorral.engine.node-engines=" + node(1) + "," + node(2)
+                + "," + node(3)};
+        CorralProcess first = corral(settings);
+        CorralProcess[] current = {first};
+        try {
+            var put = first.putYaml("""
+                    apiVersion: corral.dev/v1
+                    kind: Tool
+                    metadata: {name: warm-%1$s}
+                    spec:
+                      image: corral/busybox:latest
+                      command: [sh, -c, "echo $CORRAL_PARAM_WORD; timeout 3 nc -w 2 10.199.214.11 2377 </dev/null 2>/dev/null && echo reached || echo isolated"]
+                      pool: {size: 1}
+                      placement: {constraints: ["node.role==worker"]}
+                    ---
+                    apiVersion: corral.dev/v1
+                    kind: Tool
+                    metadata: {name: held-%1$s}
+                    spec:
+                      image: corral/busybox:latest
+                      command: [sleep, "300"]
+                      timeoutSeconds: 120
+                      pool: {size: 1}
+                      placement: {constraints: ["node.hostname==corral-node3"]}
+                    """.formatted(id));
+            assertEquals(200, put.statusCode(), put.body());
+            String tool = "/specs/tool/warm-" + id;
+            await().atMost(CONVERGE).until(() -> Json.MAPPER.readTree(first.get(tool).body()).at("/status/pool/ready").asInt() == 2);
+            JsonNode pool = Json.MAPPER.readTree(first.get(tool).body()).at("/status/pool");
+            assertEquals(1, pool.at("/nodes/corral-node2/ready").asInt(), pool.toString());
+            assertEquals(1, pool.at("/nodes/corral-node3/ready").asInt(), pool.toString());
+            assertEquals(0, pool.at("/nodes/corral-node1/target").asInt(), "not on the manager: " + pool);
+            await().atMost(CONVERGE).until(() -> warmAt(3).size() == 2); // the warm tool's, and held's (node 3 only)
+            assertEquals(1, warmAt(2).size());
+            assertEquals(0, warmAt(1).size());
+
+            // Runs in the nodes' warm containers: parameters in, output out, no network, no Swarm job.
+            for (int i = 0; i < 4; i++) {
+                long t0 = System.nanoTime();
+                var done = first.post("/runs?wait=true", "{\"tool\": \"warm-" + id + "\", \"parameters\": {\"word\": \"w" + i + "\"}}");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                JsonNode r = Json.MAPPER.readTree(done.body());
+                assertEquals("Succeeded", r.at("/status/phase").asText(), done.body());
+                assertEquals("w" + i + "\nisolated\n", r.at("/status/stdout").asText(), done.body());
+                if (r.at("/status/pooled").asBoolean()) {
+                    assertTrue(Set.of("corral-node2", "corral-node3").contains(r.at("/status/node").asText()), done.body());
+                    assertTrue(r.at("/status/service").isMissingNode(), "a warm run is no Swarm job: " + done.body());
+                    System.out.printf("warm run on %s: %d ms%n", r.at("/status/node").asText(), ms);
+                } else {
+                    assertTrue(r.at("/status/service").isTextual(), "no warm container free: a Swarm job " + done.body());
+                    System.out.printf("run as a Swarm job: %d ms%n", ms);
+                }
+            }
+            await().atMost(CONVERGE).until(() -> Json.MAPPER.readTree(first.get(tool).body()).at("/status/pool/ready").asInt() == 2);
+
+            // Killed, and started again: the pools it left are replaced (their containers may have been half-given).
+            List<String> before = warmAt(2);
+            first.kill();
+            CorralProcess again = corral(settings);
+            current[0] = again;
+            await().atMost(CONVERGE).until(() -> Json.MAPPER.readTree(again.get(tool).body()).at("/status/pool/ready").asInt() == 2
+                    && warmAt(2).size() == 1 && !warmAt(2).equals(before));
+
+            // A run in a warm container of node 3, and node 3 lost: Failed, not run again.
+            var started = again.post("/runs", "{\"tool\": \"held-" + id + "\"}");
+            String name = Json.MAPPER.readTree(started.body()).at("/metadata/name").asText();
+            await().atMost(CONVERGE).until(() -> run(again, name).at("/status/containerId").isTextual());
+            JsonNode running = run(again, name);
+            assertEquals("corral-node3", running.at("/status/node").asText(), running.toString());
+            assertTrue(running.at("/status/pooled").asBoolean(), running.toString());
+            long lostAt = System.nanoTime();
+            lab("stop-node", "3");
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> "Failed".equals(run(again, name).at("/status/phase").asText()));
+            System.out.printf("node lost to its warm run Failed: %d ms%n", (System.nanoTime() - lostAt) / 1_000_000);
+            assertTrue(run(again, name).at("/status/message").asText().contains("node corral-node3 was lost"), run(again, name).toString());
+            // The other node's pool is kept.
+            assertEquals(1, Json.MAPPER.readTree(again.get(tool).body()).at("/status/pool/nodes/corral-node2/ready").asInt());
+        } finally {
+            current[0].kill();
+            removeServices();
+        }
+    }
 }
