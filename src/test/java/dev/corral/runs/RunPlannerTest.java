@@ -182,6 +182,26 @@ class RunPlannerTest {
             golden("StartCold corral-toolrun-r1", seen(RunStatus.NONE).with(RunObservation.Slot.FREE).with(ready(cold)));
         }
 
+        /** A Swarm node's pools (corral.engine.node-engines): warm or not at all, the run then a Swarm job. */
+        @Test
+        void aNodesPlannerDeclinesWhatItCannotStartWarm() {
+            RunPlanner node = new RunPlanner(60, false);
+            assertEquals("StartWarm w1 of @bash", node.plan(seen(RunStatus.NONE).with(RunObservation.Slot.FREE)
+                    .with(ready(BASH)).with(new RunObservation.WarmClaim("w1"))).toString());
+            assertEquals("Decline", node.plan(seen(RunStatus.NONE).with(RunObservation.Slot.FREE).with(ready(BASH))
+                    .with(new RunObservation.WarmClaim(null))).toString(), "no idle container");
+            assertEquals("Decline", node.plan(seen(RunStatus.NONE).with(RunObservation.Slot.FULL)).toString(),
+                    "no slot: not waited for, never recorded Pending");
+            assertEquals("Decline", node.plan(seen(RunStatus.NONE).with(RunObservation.Slot.FREE)
+                    .with(new RunObservation.Setup.Refused("no such image here", null))).toString(),
+                    "this engine cannot: the job path decides");
+            RunContainers.RunSetup cold = RunFixtures.setup(RunFixtures.run("r1",
+                    "{\"language\": \"bash\", \"code\": \"echo hi\"}"), UNPOOLED);
+            assertEquals("Decline", node.plan(seen(RunStatus.NONE).with(RunObservation.Slot.FREE).with(ready(cold))).toString());
+            assertEquals("Finish Cancelled (cancelled before it started)",
+                    node.plan(cancelled(status(RunPhase.PENDING))).toString());
+        }
+
         @Test
         void inputsWithANulByteStartColdEvenWithAPool() {
             RunContainers.RunSetup binary = RunFixtures.setup(RunFixtures.run("r1",
