@@ -269,4 +269,78 @@ class SwarmRunReconcilerTest {
         assertNull(swarm.services.get(SERVICE));
         assertEquals(List.of("create " + SERVICE), swarm.calls, "not made again");
     }
+
+    /**
+     * corral.engine.node-engines: a node's idle warm container takes the run (its status names the node, no job is
+     * made); when no node has one the run is a Swarm job; the node lost, the warm run ends Failed.
+     */
+    @Test
+    void aNodesWarmContainerTakesTheRunElseItIsAJobAndItsNodesLossFailsIt() throws Exception {
+        FakeRuntime nodeEngine = new FakeRuntime();
+        var config = RunFixtures.config(0, 4);
+        Clock clock = Clock.systemUTC();
+        EventRecorder events = new EventRecorder(100, clock);
+        List<ObjectKey> woken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        NodeEngine.Parts parts = new NodeEngine.Parts() {
+            @Override
+            public dev.corral.runs.PoolReconciler pools(NodeEngine n) {
+                return new dev.corral.runs.PoolReconciler(store, n.runtime, n.observed, n.pools, config, true, n.name);
+            }
+
+            @Override
+            public dev.corral.runs.RunReconciler runs(NodeEngine n) {
+                return new dev.corral.runs.RunReconciler(store, n.runtime, n.observed, n.slots, n.pools, config, dir,
+                        clock, woken::add, (k, d) -> woken.add(k), events,
+                        new dev.corral.runs.RunTimings(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), n.name);
+            }
+        };
+        NodeEngine node2 = new NodeEngine("corral-node2", nodeEngine, () -> { }, new dev.corral.runs.WarmPools(),
+                new dev.corral.runs.RunSlots(4), parts, woken::add, () -> { }, java.time.Duration.ofHours(1));
+        NodeEngines nodes = new NodeEngines(List.of(node2));
+        runs = new SwarmRunReconciler(swarm, manager, store, watcher, events, config, Clock.systemUTC(), "test", nodes,
+                woken::add);
+        NodePoolReconciler pools = new NodePoolReconciler(nodes, new dev.corral.runs.PoolReconciler(store, manager,
+                new dev.corral.loop.ObservedState(), new dev.corral.runs.WarmPools(), config, false), watcher, store);
+        ObjectKey tool = ObjectKey.of(Kind.Tool, null, "echo");
+        try {
+            // No pool yet: a job.
+            reconcile();
+            assertEquals(List.of("create " + SERVICE), swarm.calls);
+            store.delete(RUN, null, null);
+            reconcile();
+
+            store.apply(List.of(RunFixtures.tool("echo", """
+                    {"image": "corral/busybox:latest", "command": ["sh", "-c", "echo $CORRAL_PARAM_WORD"],
+                     "pool": {"size": 1}, "placement": {"constraints": ["node.role==worker"]}}""")), ApplyOptions.api(false));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                pools.reconcile(tool, store.get(tool).orElseThrow());
+                return node2.pools.idleCount(tool) == 1;
+            });
+            var pool = store.get(tool).orElseThrow().status().path("pool");
+            assertEquals(1, pool.path("ready").asInt(), pool.toString());
+            assertEquals(1, pool.path("nodes").path("corral-node2").path("ready").asInt(), pool.toString());
+            assertTrue(nodeEngine.listContainers().stream().allMatch(c -> "corral-node2".equals(c.label(Labels.NODE))));
+
+            swarm.calls.clear();
+            store.apply(List.of(RunFixtures.run("r1", "{\"tool\": \"echo\", \"parameters\": {\"word\": \"hi\"}}")),
+                    ApplyOptions.api(false));
+            reconcile();
+            assertEquals("Running", status().path("phase").asText(), status().toString());
+            assertEquals("corral-node2", status().path("node").asText());
+            assertTrue(status().path("pooled").asBoolean());
+            assertTrue(status().path("service").isMissingNode(), "no job: " + status());
+            assertEquals(List.of(), swarm.calls);
+            assertTrue(nodeEngine.actions().stream().anyMatch(a -> a.verb().equals("attach")), "given its run on node 2");
+
+            // Node 2 lost: the warm run ends Failed, and is not run anywhere again.
+            swarm.nodes.set(1, new ObservedNode("n2", "corral-node2", "down", "active"));
+            watcher.refreshNodes();
+            reconcile();
+            assertEquals("Failed", status().path("phase").asText(), status().toString());
+            assertTrue(status().path("message").asText().contains("node corral-node2 was lost"), status().toString());
+            assertEquals(List.of(), swarm.calls);
+        } finally {
+            nodes.close();
+        }
+    }
 }
