@@ -45,7 +45,7 @@ final class LogFollow {
     }
 
     /** Follows once {@code started} gives the run with its container (or finished, or null if deleted). */
-    void after(CompletableFuture<SpecObject> started, ContainerRuntime runtime) {
+    void after(CompletableFuture<SpecObject> started, java.util.function.Function<SpecObject, ContainerRuntime> engineOf) {
         waiting = started;
         started.thenAccept(run -> {
             if (stopped) {
@@ -59,7 +59,7 @@ final class LogFollow {
                 return;
             }
             try {
-                engineStream = runtime.followLogs(containerId, timestamps, this::line, this::ended);
+                engineStream = engineOf.apply(run).followLogs(containerId, timestamps, this::line, this::ended);
             } catch (RuntimeException e) {
                 send("end", "the engine refused the log stream: " + e.getMessage());
                 stop();

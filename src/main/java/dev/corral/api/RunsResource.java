@@ -7,7 +7,6 @@ import dev.corral.auth.Role;
 import dev.corral.config.CorralConfig;
 import dev.corral.runs.Launcher;
 import dev.corral.runs.RunFiles;
-import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.Logs;
 import dev.corral.spec.Json;
 import dev.corral.spec.JsonLimits;
@@ -69,8 +68,9 @@ public class RunsResource {
     SpecValidator validator;
     @Inject
     StatusWaiter waiter;
+    /** The engine of each run's container (a Swarm node's, for a run in its warm pool). */
     @Inject
-    ContainerRuntime runtime;
+    dev.corral.runs.RunEngines engines;
     @Inject
     CorralConfig config;
 
@@ -202,7 +202,7 @@ public class RunsResource {
             if (finished || containerId == null) {
                 LogFollow.sendCaptured(sink, sse, status);
             } else {
-                Logs logs = runtime.logs(containerId, config.runs().outputCapBytes());
+                Logs logs = engines.of(run).logs(containerId, config.runs().outputCapBytes());
                 sink.send(sse.newEventBuilder().name("stdout").data(logs.stdout()).build());
                 sink.send(sse.newEventBuilder().name("stderr").data(Launcher.report(logs.stderr()).stderr()).build());
                 sink.send(sse.newEventBuilder().name("end").data(RunPhase.jsonOrPending(status)).build());
@@ -214,7 +214,7 @@ public class RunsResource {
         LogFollow f = new LogFollow(sink, sse, timestamps, streams.acquire(request, "following a log"),
                 () -> waiter.awaitUntil(run.key(), o -> RunPhase.finishedIn(o.status()), Duration.ofSeconds(30)));
         f.after(waiter.awaitUntil(run.key(), o -> o.status() != null && (o.status().hasNonNull("containerId")
-                || RunPhase.finishedIn(o.status())), Duration.ofMinutes(10)), runtime);
+                || RunPhase.finishedIn(o.status())), Duration.ofMinutes(10)), engines::of);
     }
 
     @POST

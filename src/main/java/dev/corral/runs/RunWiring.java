@@ -35,6 +35,12 @@ public class RunWiring {
 
     @Produces
     @Singleton
+    RunEngines runEngines(ContainerRuntime runtime) {
+        return new RunEngines(runtime);
+    }
+
+    @Produces
+    @Singleton
     RunTimings runTimings(MeterRegistry registry) {
         return new RunTimings(registry);
     }

@@ -134,7 +134,7 @@ public final class SwarmRunReconciler implements KindReconciler {
         }
         RunStatus status = RunStatus.of(run.status());
         Instant now = clock.instant();
-        String node = warmNode(run, status);
+        String node = warmNode(run);
         if (node != null) {
             return onNode(key, run, status, node, now);
         }
@@ -190,9 +190,10 @@ public final class SwarmRunReconciler implements KindReconciler {
     }
 
     /** The node whose warm container the run took (its status says so, and names no job), or null. */
-    private static String warmNode(SpecObject run, RunStatus status) {
+    static String warmNode(SpecObject run) {
         var recorded = run.status();
-        return recorded != null && status.pooled() && !recorded.has("service") ? recorded.path("node").asText(null) : null;
+        return recorded != null && recorded.path("pooled").asBoolean(false) && !recorded.has("service")
+                ? recorded.path("node").asText(null) : null;
     }
 
     /**

@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.corral.runs.PoolReconciler;
+import dev.corral.runs.RunEngines;
 import dev.corral.runs.RunReconciler;
 import dev.corral.runs.RunSlots;
 import dev.corral.runs.RunTimings;
@@ -81,7 +82,7 @@ public class SwarmWiring {
     @Singleton
     NodeEngines nodeEngines(CorralConfig config, MeterRegistry registry, SpecStore store, WorkQueue<ObjectKey> queue,
                             EventRecorder events, RunTimings timings, RunSlots managerSlots, Clock clock,
-                            SwarmWatcher watcher) {
+                            SwarmWatcher watcher, RunEngines runEngines) {
         var engine = config.engine();
         if (engine.runs() != CorralConfig.RunPlacement.swarm || engine.nodeEngines().isEmpty()) {
             return NodeEngines.none();
@@ -108,6 +109,7 @@ public class SwarmWiring {
         });
         // A node lost, drained or back: its runs end or go on, its pools are made or removed.
         watcher.onNodesChanged(() -> nodes.all().forEach(NodeEngine::wakeAll));
+        runEngines.route(run -> nodes.get(SwarmRunReconciler.warmNode(run)).map(n -> n.runtime));
         return nodes;
     }
 

@@ -353,7 +353,7 @@ class SwarmModeIT {
                     metadata: {name: held-%1$s}
                     spec:
                       image: corral/busybox:latest
-                      command: [sleep, "300"]
+                      command: [sh, -c, "echo started-on-$(hostname); sleep 300"]
                       timeoutSeconds: 120
                       pool: {size: 1}
                       placement: {constraints: ["node.hostname==corral-node3"]}
@@ -403,6 +403,8 @@ class SwarmModeIT {
             JsonNode running = run(again, name);
             assertEquals("corral-node3", running.at("/status/node").asText(), running.toString());
             assertTrue(running.at("/status/pooled").asBoolean(), running.toString());
+            // Its output while it runs: read from node 3's engine.
+            await().atMost(CONVERGE).until(() -> again.get("/runs/" + name + "/logs").body().contains("started-on-"));
             long lostAt = System.nanoTime();
             lab("stop-node", "3");
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> "Failed".equals(run(again, name).at("/status/phase").asText()));
