@@ -22,7 +22,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code GET /pools}: each warm pool's bounds, what it is kept at now, and how many of its containers wait idle right now. */
+/**
+ * {@code GET /pools}: each warm pool's bounds, what it is kept at now, and how many of its containers wait idle right
+ * now; with pools per Swarm node ({@code corral.engine.node-engines}), one entry per pool and node.
+ */
 @Path("/pools")
 @RolesAllowed(Role.R)
 public class PoolsResource {
@@ -32,11 +35,15 @@ public class PoolsResource {
      * @param max    the most it grows to under demand ({@code size}: a fixed pool)
      * @param target what it is kept at now: its size, more while runs find it empty
      * @param idle   warm containers waiting for a run right now
+     * @param node   the Swarm node whose engine keeps it (absent: the one engine's)
      */
-    public record PoolView(String pool, int size, int max, int target, int idle) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record PoolView(String pool, int size, int max, int target, int idle, String node) {
 
-        static PoolView of(String name, ObjectKey key, PoolBounds bounds, WarmPools pools) {
-            return new PoolView(name, bounds.size(), bounds.max(), pools.target(key, bounds), pools.idleCount(key));
+        static PoolView of(String name, ObjectKey key, PoolBounds bounds, WarmPools pools, String node) {
+            // A node's pool: what its reconciler kept it at (none where the Tool's placement excludes the node).
+            int target = node == null ? pools.target(key, bounds) : pools.keptAt(key);
+            return new PoolView(name, bounds.size(), bounds.max(), target, pools.idleCount(key), node);
         }
     }
 
@@ -46,25 +53,34 @@ public class PoolsResource {
     WarmPools warmPools;
     @Inject
     CorralConfig config;
+    @Inject
+    dev.corral.swarm.NodeEngines nodes;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Warm pools: language runners' (corral.runs.<language>-pool-size, -pool-max) and Tools' (pool.size, pool.max)")
     public List<PoolView> list() {
+        java.util.Map<String, WarmPools> where = new java.util.LinkedHashMap<>();
+        if (config.engine().runs() == CorralConfig.RunPlacement.manager) {
+            where.put(null, warmPools);
+        }
+        where.putAll(nodes.pools());
         List<PoolView> views = new ArrayList<>();
         var runs = config.runs();
-        for (Runner r : Runner.values()) {
-            PoolBounds bounds = r.pool(runs);
-            if (bounds.pooled()) {
-                views.add(PoolView.of("runner/" + r.language(), r.poolKey(), bounds, warmPools));
+        where.forEach((node, pools) -> {
+            for (Runner r : Runner.values()) {
+                PoolBounds bounds = r.pool(runs);
+                if (bounds.pooled()) {
+                    views.add(PoolView.of("runner/" + r.language(), r.poolKey(), bounds, pools, node));
+                }
             }
-        }
-        for (SpecObject tool : store.list(Query.ofKind(Kind.Tool))) {
-            PoolBounds bounds = ToolSpec.of(tool.spec()).pool();
-            if (bounds.pooled()) {
-                views.add(PoolView.of("tool/" + tool.metadata().name(), tool.key(), bounds, warmPools));
+            for (SpecObject tool : store.list(Query.ofKind(Kind.Tool))) {
+                PoolBounds bounds = ToolSpec.of(tool.spec()).pool();
+                if (bounds.pooled()) {
+                    views.add(PoolView.of("tool/" + tool.metadata().name(), tool.key(), bounds, pools, node));
+                }
             }
-        }
+        });
         return views;
     }
 }

@@ -156,6 +156,7 @@ public final class PoolReconciler implements KindReconciler {
             }
         }
         int target = shape == null ? 0 : pools.target(key, bounds);
+        pools.keptAt(key, target);
         String hash = shape == null ? null : shape.hash();
         int ready = 0;
         String died = null;

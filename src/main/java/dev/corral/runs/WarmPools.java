@@ -31,6 +31,7 @@ public final class WarmPools {
     private final Map<ObjectKey, Deque<Warm>> idle = new HashMap<>();
     private final Map<String, ObjectKey> claimed = new HashMap<>();
     private final Set<String> fed = new HashSet<>();
+    private final Map<ObjectKey, Integer> kept = new java.util.concurrent.ConcurrentHashMap<>();
     private final PoolDemand demand;
 
     /** Pools that fall back to their size after five quiet minutes, by the system clock. */
@@ -120,6 +121,15 @@ public final class WarmPools {
         return bounds.target(demand.extra(pool));
     }
 
+    /** What its reconciler kept {@code pool} at in its last pass (0: none here, as a node its placement excludes). */
+    public int keptAt(ObjectKey pool) {
+        return kept.getOrDefault(pool, 0);
+    }
+
+    void keptAt(ObjectKey pool, int target) {
+        kept.put(pool, target);
+    }
+
     /** When a grown pool falls back to its size (nothing when it is at its size). */
     public Optional<Duration> shrinksIn(ObjectKey pool) {
         return demand.shrinksIn(pool);
@@ -128,6 +138,7 @@ public final class WarmPools {
     /** A pool that is gone: its demand too. */
     public void forgetPool(ObjectKey pool) {
         demand.forget(pool);
+        kept.remove(pool);
     }
 
     public synchronized int idleCount(ObjectKey pool) {

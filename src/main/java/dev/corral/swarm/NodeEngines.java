@@ -78,6 +78,13 @@ public final class NodeEngines implements AutoCloseable {
         return Optional.ofNullable(name == null ? null : nodes.get(name));
     }
 
+    /** Each node's warm pools, by hostname (for {@code GET /pools}). */
+    public Map<String, dev.corral.runs.WarmPools> pools() {
+        Map<String, dev.corral.runs.WarmPools> m = new LinkedHashMap<>();
+        nodes.forEach((name, n) -> m.put(name, n.pools));
+        return m;
+    }
+
     /** The run that claimed a node's warm container, or null. */
     ObjectKey claimant(String containerId) {
         for (NodeEngine n : nodes.values()) {

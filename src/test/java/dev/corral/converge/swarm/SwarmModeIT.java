@@ -368,6 +368,16 @@ class SwarmModeIT {
             await().atMost(CONVERGE).until(() -> warmAt(3).size() == 2); // the warm tool's, and held's (node 3 only)
             assertEquals(1, warmAt(2).size());
             assertEquals(0, warmAt(1).size());
+            // GET /pools: one entry per pool and node.
+            JsonNode pools = Json.MAPPER.readTree(first.get("/pools").body());
+            java.util.Map<String, String> warmPools = new java.util.TreeMap<>();
+            pools.forEach(p -> {
+                if (p.path("pool").asText().equals("tool/warm-" + id)) {
+                    warmPools.put(p.path("node").asText(), p.path("target").asInt() + "/" + p.path("idle").asInt());
+                }
+            });
+            assertEquals(java.util.Map.of("corral-node1", "0/0", "corral-node2", "1/1", "corral-node3", "1/1"), warmPools,
+                    pools.toString());
 
             // Runs in the nodes' warm containers: parameters in, output out, no network, no Swarm job.
             for (int i = 0; i < 4; i++) {
