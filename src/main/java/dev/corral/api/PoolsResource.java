@@ -53,8 +53,9 @@ public class PoolsResource {
     WarmPools warmPools;
     @Inject
     CorralConfig config;
+    /** Resolved only with corral.engine.runs=swarm: its producer reaches for the Swarm manager. */
     @Inject
-    dev.corral.swarm.NodeEngines nodes;
+    jakarta.enterprise.inject.Instance<dev.corral.swarm.NodeEngines> nodes;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -63,8 +64,9 @@ public class PoolsResource {
         java.util.Map<String, WarmPools> where = new java.util.LinkedHashMap<>();
         if (config.engine().runs() == CorralConfig.RunPlacement.manager) {
             where.put(null, warmPools);
+        } else {
+            where.putAll(nodes.get().pools());
         }
-        where.putAll(nodes.pools());
         List<PoolView> views = new ArrayList<>();
         var runs = config.runs();
         where.forEach((node, pools) -> {

@@ -127,8 +127,14 @@ public class Controller {
         if (c == null) {
             synchronized (this) {
                 if (core == null) {
-                    core = new LoopCore(store, runtime, queue, observed, own, metrics,
-                            new Reconcilers(store, kindReconcilers.stream().toList()));
+                    Reconcilers reconcilers = new Reconcilers(store, kindReconcilers.stream().toList());
+                    if (!reconcilers.unreconciled().isEmpty()) {
+                        // Reconcilers are chosen by the exact text of corral.engine.mode and corral.engine.runs.
+                        throw new IllegalStateException("no reconciler for " + reconcilers.unreconciled()
+                                + ": corral.engine.mode must be docker or swarm, corral.engine.runs manager or swarm"
+                                + " (lower case)");
+                    }
+                    core = new LoopCore(store, runtime, queue, observed, own, metrics, reconcilers);
                 }
                 c = core;
             }

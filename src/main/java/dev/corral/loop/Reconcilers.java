@@ -41,6 +41,13 @@ public final class Reconcilers {
         }
     }
 
+    /** The kinds no reconciler takes (none in a whole Corral: each kind has exactly one). */
+    public java.util.Set<Kind> unreconciled() {
+        java.util.Set<Kind> missing = java.util.EnumSet.allOf(Kind.class);
+        missing.removeAll(byKind.keySet());
+        return missing;
+    }
+
     public List<KindReconciler> all() {
         return all;
     }

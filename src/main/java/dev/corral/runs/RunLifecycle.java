@@ -51,6 +51,11 @@ final class RunLifecycle {
         this.enqueue = enqueue;
     }
 
+    /** Whether this is a Swarm node's engine, whose runs may go elsewhere (another node, a Swarm job). */
+    boolean onNode() {
+        return node != null;
+    }
+
     void write(SpecObject run, RunStatusBuilder status) {
         // In the first write that names its container: a restarted Corral finds the run's engine from it.
         status.where("node", node);

@@ -119,12 +119,23 @@ public final class RunReconciler implements KindReconciler {
      * then recorded, and its slot is free again): empty.
      */
     public Optional<Result> reconcileWarm(ObjectKey key, SpecObject run) {
-        RunObservation seen = observer.observe(key, run);
-        RunStep step = planner.plan(seen);
-        // Ends: the planner asks only for a fact still unknown, and each answer makes one known (five at most).
-        while (step instanceof RunStep.Observe ask) {
-            seen = observer.answer(ask.fact(), seen, key, run);
+        RunObservation seen;
+        RunStep step;
+        try {
+            seen = observer.observe(key, run);
             step = planner.plan(seen);
+            // Ends: the planner asks only for a fact still unknown, and each answer makes one known (five at most).
+            while (step instanceof RunStep.Observe ask) {
+                seen = observer.answer(ask.fact(), seen, key, run);
+                step = planner.plan(seen);
+            }
+        } catch (RuntimeException e) {
+            if (node == null || run == null || RunStatus.of(run.status()).startedAt() != null) {
+                throw e;
+            }
+            // A node's engine failing before anything was given (its image, a claim): the run goes elsewhere.
+            slots.release(key);
+            return Optional.empty();
         }
         if (step instanceof RunStep.Decline) {
             slots.release(key);

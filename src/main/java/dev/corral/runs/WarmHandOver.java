@@ -87,6 +87,9 @@ final class WarmHandOver {
         LOG.infof("%s: %s; trying again", run.key(), why);
         life.remove(id);
         life.write(run, status.pendingAgain(why + "; trying again"));
+        if (life.onNode()) {
+            life.release(run.key()); // it may start on another node, or as a Swarm job: its slot here is free
+        }
         return Result.requeueAfter(Duration.ZERO);
     }
 }

@@ -48,7 +48,9 @@ final class NodeEngine implements AutoCloseable {
     private final Runnable connected;
     private final Duration resyncInterval;
     private volatile String problem = "not connected yet";
-    private volatile AutoCloseable stream;
+    private AutoCloseable stream;
+    /** Counts the event streams opened: a callback of an older one is ignored. Guarded by this. */
+    private long streams;
     private ScheduledExecutorService background;
     private volatile boolean closed;
 
@@ -114,48 +116,83 @@ final class NodeEngine implements AutoCloseable {
         if (closed) {
             return;
         }
+        long generation;
+        synchronized (this) {
+            generation = ++streams;
+        }
         try {
             runtime.ping();
-            stream = runtime.events(this::onEvent, failure -> {
-                if (!closed) {
-                    problem = "event stream lost: " + (failure == null ? "closed" : failure.getMessage());
-                    LOG.warnf("node %s: %s; reconnecting", name, problem);
-                    // Its runs can no longer be seen ending: looked at until it answers or Swarm says it is down.
-                    pools.claimants().forEach(wake);
-                    closeStream();
-                    background.schedule(this::connect, 1, TimeUnit.SECONDS);
+            AutoCloseable opened = runtime.events(this::onEvent, failure -> lost(generation,
+                    "event stream lost: " + (failure == null ? "closed" : failure.getMessage())));
+            synchronized (this) {
+                if (generation != streams || closed) {
+                    closeQuietly(opened); // it failed (or Corral stopped) before it was even kept
+                    return;
                 }
-            });
+                stream = opened;
+            }
             resync();
         } catch (RuntimeException e) {
-            if (problem == null || !problem.equals(e.getMessage())) {
-                LOG.warnf("node %s's engine does not answer: %s", name, e.getMessage());
-            }
-            problem = e.getMessage() == null ? e.toString() : e.getMessage();
-            background.schedule(this::connect, 2, TimeUnit.SECONDS);
+            lost(generation, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
-    /** Lists the engine's containers (one call); wakes the owners of this node's warm containers that ended. */
+    /**
+     * The stream of {@code generation} failed, or the engine stopped answering: not usable until it is connected
+     * again; its runs are looked at (they can no longer be seen ending).
+     */
+    private void lost(long generation, String why) {
+        synchronized (this) {
+            if (generation != streams || closed) {
+                return; // an older stream's end: a newer one is already being opened
+            }
+            streams++; // what the lost stream's callbacks say from now on is ignored
+            closeQuietly(stream);
+            stream = null;
+        }
+        if (problem == null || !problem.equals(why)) {
+            LOG.warnf("node %s: %s; reconnecting", name, why);
+        }
+        problem = why;
+        pools.claimants().forEach(wake);
+        background.schedule(this::connect, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Lists the engine's containers (one call); wakes the owners of this node's containers (a Tool deleted while
+     * Corral or the engine was away: its pool goes) and the runs holding one. A list that fails counts as the
+     * engine lost: a stream on a connection that went quiet would otherwise never say so.
+     */
     private void resync() {
-        if (closed || stream == null) {
-            return;
+        long generation;
+        synchronized (this) {
+            if (closed || stream == null) {
+                return;
+            }
+            generation = streams;
         }
         try {
             long listedAt = ObservedState.stamp();
             List<ObservedContainer> containers = runtime.listContainers();
             observed.replace(listedAt, containers, List.of(), List.of());
-            boolean was = problem != null;
-            problem = null;
+            boolean was;
+            synchronized (this) {
+                if (generation != streams) {
+                    return; // its stream was lost meanwhile: not usable, whatever the list said
+                }
+                was = problem != null;
+                problem = null;
+            }
             if (was) {
                 LOG.infof("node %s's engine answers: %d of Corral's containers", name, containers.size());
                 connected.run();
             }
-            containers.stream().filter(c -> name.equals(c.label(Labels.NODE)) && c.ended())
+            containers.stream().filter(c -> name.equals(c.label(Labels.NODE)))
                     .map(c -> Objects.requireNonNullElse(pools.claimant(c.id()), Ownership.ownerOf(c.labels())))
-                    .filter(Objects::nonNull).forEach(wake);
+                    .filter(Objects::nonNull).distinct().forEach(wake);
+            pools.claimants().forEach(wake);
         } catch (RuntimeException e) {
-            problem = e.getMessage() == null ? e.toString() : e.getMessage();
+            lost(generation, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
@@ -166,9 +203,7 @@ final class NodeEngine implements AutoCloseable {
         events.apply(e).forEach(wake);
     }
 
-    private void closeStream() {
-        AutoCloseable s = stream;
-        stream = null;
+    private static void closeQuietly(AutoCloseable s) {
         if (s != null) {
             try {
                 s.close();
@@ -183,7 +218,10 @@ final class NodeEngine implements AutoCloseable {
     public void close() {
         closed = true;
         poolReconciler.shutdown();
-        closeStream();
+        synchronized (this) {
+            closeQuietly(stream);
+            stream = null;
+        }
         if (background != null) {
             background.shutdownNow();
         }

@@ -73,14 +73,18 @@ public final class NodePoolReconciler implements KindReconciler {
     public Result reconcile(ObjectKey key, SpecObject tool) {
         watcher.start();
         nodes.start();
-        manager.reconcile(key, tool, false, (t, s, target, ready, message) -> {
-        });
+        RuntimeException failure = null;
+        try {
+            manager.reconcile(key, tool, false, (t, s, target, ready, message) -> {
+            });
+        } catch (RuntimeException e) {
+            failure = e; // what runs=manager left there: retried, and every node's pool kept meanwhile
+        }
         boolean runner = Runner.ofPoolKey(key).isPresent();
         ToolSpec spec = !runner && tool != null ? ToolSpec.of(tool.spec()) : null;
         List<String> constraints = spec == null ? List.of() : Placement.of(tool.spec().get("placement")).constraints();
         Map<String, ObjectNode> parts = new TreeMap<>();
         Result result = Result.DONE;
-        RuntimeException failure = null;
         for (NodeEngine n : nodes.all()) {
             ObjectNode part = Json.MAPPER.createObjectNode().put("target", 0).put("ready", 0);
             parts.put(n.name, part);
@@ -90,7 +94,7 @@ public final class NodePoolReconciler implements KindReconciler {
             }
             ObservedNode swarmNode = watcher.node(n.name).orElse(null);
             boolean up = swarmNode != null && swarmNode.ready() && "active".equals(swarmNode.availability());
-            boolean keep = up && NodeConstraints.allow(constraints, swarmNode);
+            boolean keep = swarmNode != null && keeps(swarmNode, constraints);
             if (!up) {
                 part.put("message", swarmNode == null ? "not a node of this Swarm"
                         : "Swarm has it " + swarmNode.state() + ", " + swarmNode.availability());
@@ -112,21 +116,32 @@ public final class NodePoolReconciler implements KindReconciler {
         if (spec != null) {
             report(tool, spec, parts);
         }
+        if (result.kind() == Result.Kind.REQUEUE && result.after().isZero()) {
+            return result; // a node still filling its pool, a batch a pass: not held back by another's failure
+        }
         if (failure != null) {
             throw failure;
         }
         return result;
     }
 
-    /** Errors first, then the sooner of two requeues. */
+    /** Whether a node keeps the pool of a Tool with these placement constraints: ready, active, and allowed. */
+    static boolean keeps(ObservedNode node, List<String> constraints) {
+        return node.ready() && "active".equals(node.availability()) && NodeConstraints.allow(constraints, node);
+    }
+
+    /** The sooner of two requeues first (a node still filling its pool is not held back), then errors. */
     static Result sooner(Result a, Result b) {
+        if (a.kind() == Result.Kind.REQUEUE && b.kind() == Result.Kind.REQUEUE) {
+            return b.after().compareTo(a.after()) < 0 ? b : a;
+        }
+        if (a.kind() == Result.Kind.REQUEUE || b.kind() == Result.Kind.REQUEUE) {
+            return a.kind() == Result.Kind.REQUEUE ? a : b;
+        }
         if (a.kind() == Result.Kind.ERROR || a.kind() == Result.Kind.TERMINAL) {
             return a;
         }
-        if (b.kind() == Result.Kind.ERROR || b.kind() == Result.Kind.TERMINAL || a.kind() == Result.Kind.DONE) {
-            return b;
-        }
-        return b.kind() == Result.Kind.REQUEUE && b.after().compareTo(a.after()) < 0 ? b : a;
+        return b;
     }
 
     /** The Tool's {@code status.pool}: the nodes' parts added up; written only when it changed. */

@@ -125,12 +125,18 @@ public final class SwarmRunReconciler implements KindReconciler {
         if (run == null) {
             // A run deleted, or expired: its warm container goes (wherever it was), its job, and its network too,
             // once Swarm has let go of it (retried).
+            boolean waiting = false;
             for (NodeEngine n : nodes.all()) {
                 if (n.usable()) {
                     n.runs.reconcile(key, null);
+                } else if (!n.pools.claimedBy(key).isEmpty()) {
+                    waiting = true; // its container there goes once the engine answers (or its node is lost for good)
                 }
             }
-            return jobs.remove(name) ? Result.DONE : Result.requeueAfter(NETWORK_RETRY);
+            if (!jobs.remove(name)) {
+                return Result.requeueAfter(NETWORK_RETRY);
+            }
+            return waiting ? Result.requeueAfter(POLL) : Result.DONE;
         }
         RunStatus status = RunStatus.of(run.status());
         Instant now = clock.instant();
@@ -206,8 +212,10 @@ public final class SwarmRunReconciler implements KindReconciler {
         }
         ToolRunSpec spec = ToolRunSpec.of(run.spec());
         ObjectKey pool = spec.languageRun() ? Runner.of(spec.language()).poolKey() : RunContainers.toolKey(spec);
+        List<String> constraints = jobs.constraints(run);
         List<NodeEngine> free = nodes.all().stream()
-                .filter(n -> n.usable() && n.pools.idleCount(pool) > 0 && watcher.node(n.name).map(ObservedNode::ready).orElse(false))
+                .filter(n -> n.usable() && n.pools.idleCount(pool) > 0
+                        && watcher.node(n.name).filter(x -> NodePoolReconciler.keeps(x, constraints)).isPresent())
                 .sorted(java.util.Comparator.comparingInt((NodeEngine n) -> n.pools.idleCount(pool)).reversed())
                 .toList();
         for (NodeEngine n : free) {
@@ -222,14 +230,17 @@ public final class SwarmRunReconciler implements KindReconciler {
     }
 
     /**
-     * A run in a node's warm container: driven by that node's reconciler, unless the node is lost (the run then
-     * ends Failed, and is not run again) or its engine does not answer (looked at again).
+     * A run in a node's warm container: driven by that node's reconciler while its engine answers. While it does
+     * not, the run waits, and ends at its deadline or when cancelled as any run (its container, unclaimed then, is
+     * removed by the node's pool once the engine answers); a node Swarm has down, or no longer has, ends it
+     * {@code Failed}, never run again. A finished run whose node cannot be reached only expires.
      */
     private Result onNode(ObjectKey key, SpecObject run, RunStatus status, String node, Instant now) {
         Optional<NodeEngine> engine = nodes.get(node);
-        boolean lost = watcher.node(node).map(n -> "down".equals(n.state())).orElse(false);
-        if (status.finished() && (engine.isEmpty() || lost)) {
-            // Its container went with its node (or cannot be reached any more): only its record is left to expire.
+        if (engine.isPresent() && engine.get().usable()) {
+            return engine.get().runs.reconcile(key, run);
+        }
+        if (status.finished()) {
             return expireOrWait(run, status, ResourceNames.container(key), now);
         }
         if (engine.isEmpty()) {
@@ -238,16 +249,28 @@ public final class SwarmRunReconciler implements KindReconciler {
                     status.startedAt(), now);
         }
         NodeEngine n = engine.get();
-        if (lost && !status.finished()) {
-            n.pools.claimedBy(key).forEach(n.pools::forget);
-            n.slots.release(key);
-            return finish(run, RunStatusBuilder.of(run), RunPhase.FAILED, "node " + node
-                    + " was lost while the run was on it (down): not run again", status.startedAt(), now);
+        Optional<ObservedNode> seen = watcher.node(node);
+        boolean lost = seen.map(x -> "down".equals(x.state())).orElse(!watcher.nodes().isEmpty());
+        long timeout = status.timeoutSeconds() == null ? config.defaultTimeoutSeconds() : status.timeoutSeconds();
+        Instant deadline = (status.startedAt() == null ? now : status.startedAt()).plusSeconds(timeout);
+        boolean cancel = run.metadata().annotations() != null
+                && "true".equals(run.metadata().annotations().get(ToolRunSpec.CANCEL_ANNOTATION));
+        RunPhase end = lost ? RunPhase.FAILED : !now.isBefore(deadline) ? RunPhase.TIMED_OUT
+                : cancel ? RunPhase.CANCELLED : null;
+        if (end == null) {
+            return Result.requeueAfter(POLL); // until its engine answers, or Swarm says the node is down
         }
-        if (!n.usable()) {
-            return Result.requeueAfter(POLL); // until it answers, or Swarm says the node is down
-        }
-        return n.runs.reconcile(key, run);
+        // Let go of its container: the node's pool removes it once its engine answers.
+        n.pools.claimedBy(key).forEach(n.pools::forget);
+        n.slots.release(key);
+        String why = switch (end) {
+            case FAILED -> seen.isPresent() ? "node " + node + " was lost while the run was on it (down): not run again"
+                    : "node " + node + " left the Swarm while the run was on it: not run again";
+            case TIMED_OUT -> "its timeout of " + timeout + " s is up, and node " + node
+                    + "'s engine does not answer: its container is removed once it does";
+            default -> "cancelled; node " + node + "'s engine does not answer: its container is removed once it does";
+        };
+        return finish(run, RunStatusBuilder.of(run), end, why, status.startedAt(), now);
     }
 
     /**

@@ -100,7 +100,9 @@ public final class SwarmWatcher implements AutoCloseable {
         List<ObservedService> services = swarm.listServices();
         List<ObservedTask> tasks = swarm.runningTasks();
         Map<String, String> states = new HashMap<>();
-        now.forEach((id, n) -> states.put(id, n.state() + "/" + n.availability()));
+        // Role and labels too: they decide where warm pools are kept (placement constraints).
+        now.forEach((id, n) -> states.put(id, n.state() + "/" + n.availability() + "/" + n.role() + "/"
+                + new java.util.TreeMap<>(n.labels())));
         boolean nodesChanged = !states.equals(nodeStates);
         Map<String, TreeSet<String>> byService = new HashMap<>();
         for (ObservedTask t : tasks) {

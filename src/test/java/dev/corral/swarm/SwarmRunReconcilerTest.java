@@ -295,7 +295,7 @@ class SwarmRunReconcilerTest {
             }
         };
         NodeEngine node2 = new NodeEngine("corral-node2", nodeEngine, () -> { }, new dev.corral.runs.WarmPools(),
-                new dev.corral.runs.RunSlots(4), parts, woken::add, () -> { }, java.time.Duration.ofHours(1));
+                new dev.corral.runs.RunSlots(4), parts, woken::add, () -> { }, java.time.Duration.ofMillis(50));
         NodeEngines nodes = new NodeEngines(List.of(node2));
         runs = new SwarmRunReconciler(swarm, manager, store, watcher, events, config, Clock.systemUTC(), "test", nodes,
                 woken::add);
@@ -332,13 +332,20 @@ class SwarmRunReconcilerTest {
             assertEquals(List.of(), swarm.calls);
             assertTrue(nodeEngine.actions().stream().anyMatch(a -> a.verb().equals("attach")), "given its run on node 2");
 
-            // Node 2 lost: the warm run ends Failed, and is not run anywhere again.
+            // Swarm has node 2 down, and its engine answers: the node's reconciler decides (the run goes on).
             swarm.nodes.set(1, new ObservedNode("n2", "corral-node2", "down", "active"));
             watcher.refreshNodes();
+            reconcile();
+            assertEquals("Running", status().path("phase").asText(), status().toString());
+
+            // Its engine gone too: the warm run ends Failed, and is not run anywhere again; its claim let go.
+            nodeEngine.down = new IllegalStateException("engine gone");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !node2.usable());
             reconcile();
             assertEquals("Failed", status().path("phase").asText(), status().toString());
             assertTrue(status().path("message").asText().contains("node corral-node2 was lost"), status().toString());
             assertEquals(List.of(), swarm.calls);
+            assertTrue(node2.pools.claimants().isEmpty(), "its container is no run's: the node's pool removes it later");
         } finally {
             nodes.close();
         }
