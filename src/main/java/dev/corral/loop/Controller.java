@@ -112,9 +112,14 @@ public class Controller {
         queue.shutdown();
         closeEvents();
         background.shutdownNow();
-        workers.shutdownNow();
+        // Workers finish the reconcile they are in (the queue now hands out nothing): one interrupted halfway
+        // would leave its step to the next start. Interrupted only if one takes longer than that.
+        workers.shutdown();
         try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

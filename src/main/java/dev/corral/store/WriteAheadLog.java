@@ -18,6 +18,12 @@ import java.util.zip.CRC32C;
  * share theirs. On replay, a short or mismatching final record is a write that was cut
  * off by a crash and never acknowledged: it is cut away. A bad record followed by an intact one
  * is corruption, and replay refuses to guess (see {@link #open}).
+ *
+ * <p>Every operation on the open file runs on one thread of the log's own, never interrupted: a
+ * {@link FileChannel} whose user is interrupted in the middle of a call closes itself, for every
+ * user, and the log would then refuse every write until a restart (seen when Corral stopped while a
+ * reconcile worker was writing a status: its interrupt closed the log). A caller interrupted while it
+ * waits keeps its interrupt, and its write still completes.
  */
 final class WriteAheadLog implements AutoCloseable {
 
@@ -37,9 +43,53 @@ final class WriteAheadLog implements AutoCloseable {
     private boolean syncing;
     private IOException failure;
 
+    private final java.util.concurrent.ExecutorService io;
+
     private WriteAheadLog(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
+        this.io = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "corral-wal-" + file.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** An operation on the channel, on the log's own thread; waited for whatever interrupts the caller. */
+    private interface Io<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T onIoThread(Io<T> op) throws IOException {
+        java.util.concurrent.Future<T> f;
+        try {
+            f = io.submit(op::run);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException ioe) {
+                        throw ioe;
+                    }
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -189,18 +239,21 @@ final class WriteAheadLog implements AutoCloseable {
     long write(byte[] payload) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(HEADER + payload.length);
         buf.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
-        long start = channel.position();
-        try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+        long end = onIoThread(() -> {
+            long start = channel.position();
+            try {
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            } catch (IOException e) {
+                // Leave no half record behind for the next write to build on.
+                channel.truncate(start);
+                channel.position(start);
+                throw e;
             }
-        } catch (IOException e) {
-            // Leave no half record behind for the next write to build on.
-            channel.truncate(start);
-            channel.position(start);
-            throw e;
-        }
-        written = base + channel.position();
+            return channel.position();
+        });
+        written = base + end;
         return written;
     }
 
@@ -236,7 +289,10 @@ final class WriteAheadLog implements AutoCloseable {
             }
             IOException error = null;
             try {
-                channel.force(false);
+                onIoThread(() -> {
+                    channel.force(false);
+                    return null;
+                });
             } catch (IOException e) {
                 error = e;
             }
@@ -254,10 +310,13 @@ final class WriteAheadLog implements AutoCloseable {
 
     /** Empties the log once a (synced) snapshot holds everything in it. Callers serialise this with writes. */
     void reset() throws IOException {
-        long size = channel.size();
-        channel.truncate(0);
-        channel.position(0);
-        channel.force(true);
+        long size = onIoThread(() -> {
+            long was = channel.size();
+            channel.truncate(0);
+            channel.position(0);
+            channel.force(true);
+            return was;
+        });
         synchronized (syncMonitor) {
             base += size;
             written = base;
@@ -267,7 +326,7 @@ final class WriteAheadLog implements AutoCloseable {
     }
 
     long size() throws IOException {
-        return channel.size();
+        return onIoThread(channel::size);
     }
 
     Path file() {
@@ -282,6 +341,13 @@ final class WriteAheadLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            onIoThread(() -> {
+                channel.close();
+                return null;
+            });
+        } finally {
+            io.shutdown();
+        }
     }
 }

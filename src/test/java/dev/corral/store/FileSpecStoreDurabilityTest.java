@@ -138,6 +138,29 @@ class FileSpecStoreDurabilityTest {
         }
     }
 
+    /**
+     * A writer interrupted (a worker stopped at shutdown) must not close the log for everyone: a FileChannel
+     * closes itself when its caller is interrupted mid-call, and the store then refused every write until a
+     * restart.
+     */
+    @Test
+    void anInterruptedWriterLeavesTheLogWorking() {
+        try (FileSpecStore store = open()) {
+            Thread.currentThread().interrupt();
+            try {
+                applyApi(store, tool("during", "alpine:3"));
+                assertTrue(Thread.currentThread().isInterrupted(), "the writer keeps its interrupt");
+            } finally {
+                Thread.interrupted();
+            }
+            applyApi(store, tool("after", "alpine:3"));
+            assertEquals(2, store.size());
+        }
+        try (FileSpecStore store = open()) {
+            assertEquals(2, store.size(), "both writes are in the log");
+        }
+    }
+
     @Test
     void emptyStoreReopensEmpty() {
         try (FileSpecStore store = open()) {
