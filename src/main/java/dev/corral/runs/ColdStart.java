@@ -23,11 +23,16 @@ final class ColdStart {
     private final ContainerRuntime runtime;
     private final ObservedState observed;
     private final RunLifecycle life;
+    private final AttachedOutputs streams;
+    private final long outputCap;
 
-    ColdStart(ContainerRuntime runtime, ObservedState observed, RunLifecycle life) {
+    ColdStart(ContainerRuntime runtime, ObservedState observed, RunLifecycle life, AttachedOutputs streams,
+              long outputCap) {
         this.runtime = runtime;
         this.observed = observed;
         this.life = life;
+        this.streams = streams;
+        this.outputCap = outputCap;
     }
 
     Result start(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, Instant now) {
@@ -52,6 +57,7 @@ final class ColdStart {
             int uid = setup.shape().uid();
             runtime.copyIn(id, "/workspace", RunFiles.workspace(setup.files(), uid, uid));
         }
+        follow(run, id);
         // Recorded before the start: a crash after it finds "Running" and a container, and only collects.
         life.write(run, status.running(now, setup.timeout(), setup.ttl()));
         runtime.startContainer(id);
@@ -61,5 +67,23 @@ final class ColdStart {
         // The id goes in once it runs: a client following the logs attaches to a started container.
         life.write(run, status.container(id));
         return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));
+    }
+
+    /**
+     * Attached to its output before it starts (the engine replays what came before the attachment): once the
+     * launcher has reported, the run is collected from what streamed, without reading its logs, and without
+     * waiting for the engine's die event (which comes after the container's exit and clean-up). Without an
+     * attachment (a runtime that cannot, a restart) the logs are read as before.
+     */
+    private void follow(SpecObject run, String id) {
+        var output = runtime.attachOutput(id, outputCap, Launcher.OUTPUT_END);
+        streams.put(id, output);
+        output.whenComplete((o, t) -> {
+            if (t == null && AttachedOutputs.reported(o)) {
+                life.mark(run.key(), RunTimings.Mark.REPORTED);
+                observed.setState(id, "exited");
+                life.wake(run.key());
+            }
+        });
     }
 }

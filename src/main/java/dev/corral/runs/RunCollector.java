@@ -66,6 +66,8 @@ final class RunCollector {
         logs = new Logs(Launcher.withoutEndMark(logs.stdout()), logs.stdoutTruncated(), logs.stderr(),
                 logs.stderrTruncated());
         Launcher.Report report = report(logs, attached, c.id());
+        // Streamed to the launcher's report: the run is over, though its container may still be exiting.
+        boolean reportedLive = attached != null && report.complete();
         // A warm run's report says how it ended, and its start is in its status: no inspect on its hot path.
         ContainerDetails d = null;
         if (!(st.pooled() && report.complete())) {
@@ -73,7 +75,7 @@ final class RunCollector {
             if (d == null) {
                 return vanished(run, c);
             }
-            if (d.running()) {
+            if (d.running() && !reportedLive) {
                 // The picture was wrong (a stream that ended early): it still runs.
                 observed.setState(c.id(), "running");
                 return Result.requeueAfter(Duration.ZERO);
@@ -86,7 +88,8 @@ final class RunCollector {
                         "its warm container had stopped before the run was given to it");
             }
         }
-        Long exitCode = d != null ? d.exitCode() : Long.valueOf(report.exitCode());
+        boolean exited = d != null && !d.running();
+        Long exitCode = exited ? d.exitCode() : Long.valueOf(report.exitCode());
         // The engine's word, or the cgroup's as the launcher read it: Podman (4.3, cgroup v1) does not say
         // OOMKilled when the kernel killed only the run's process, not the container's first one.
         boolean oomKilled = d != null && d.oomKilled() || report.oomKills() != null && report.oomKills() > 0;
@@ -95,7 +98,7 @@ final class RunCollector {
         // A warm container started long before its run: the run started when it was given it.
         Instant started = st.pooled() && st.startedAt() != null ? st.startedAt()
                 : d != null && d.startedAt() != null ? d.startedAt() : now;
-        Instant finished = d != null && d.finishedAt() != null ? d.finishedAt() : now;
+        Instant finished = exited && d.finishedAt() != null ? d.finishedAt() : now;
         JsonNode result = out != null && out.result() != null ? out.result() : RunFiles.lastLineJson(logs.stdout());
         status.collected(exitCode, started, logs, report.stderr(),
                 Launcher.resources(report.cpuNanos(), report.memoryPeakBytes()), out, result);

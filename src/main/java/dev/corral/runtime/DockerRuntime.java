@@ -208,6 +208,11 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes, OutputEnd end) {
+        return streams.attachOutput(id, maxBytes, end);
+    }
+
+    @Override
     public String stderrTail(String id, int lines) {
         return streams.stderrTail(id, lines);
     }

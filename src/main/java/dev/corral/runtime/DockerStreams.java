@@ -122,6 +122,50 @@ final class DockerStreams {
         return ended;
     }
 
+    /** See {@link ContainerRuntime#attachOutput}. */
+    public java.util.concurrent.CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes, OutputEnd end) {
+        java.util.concurrent.CompletableFuture<StreamedOutput> ended = new java.util.concurrent.CompletableFuture<>();
+        CappedOutput output = new CappedOutput(maxBytes);
+        Closeable[] opened = new Closeable[1];
+        try {
+            // logs=true: what the container wrote before the engine took the attachment comes first, so the
+            // caller may start the container without waiting for it.
+            var handle = calls.call("attach", () -> eventsClient.attachContainerCmd(id).withStdOut(true).withStdErr(true)
+                    .withFollowStream(true).withLogs(true).exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame f) {
+                            output.add(f);
+                            if (!ended.isDone() && output.complete(end)) {
+                                ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
+                                DockerCalls.closeQuietly(opened[0]);
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            ended.completeExceptionally(t);
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            ended.complete(new StreamedOutput(output.logs(), output.stderrTail()));
+                        }
+                    }));
+            opened[0] = handle;
+            if (ended.isDone()) {
+                DockerCalls.closeQuietly(handle);
+            }
+            ended.whenComplete((o, t) -> {
+                if (ended.isCancelled()) {
+                    DockerCalls.closeQuietly(handle);
+                }
+            });
+        } catch (RuntimeException e) {
+            ended.completeExceptionally(e);
+        }
+        return ended;
+    }
+
     public String stderrTail(String id, int lines) {
         return calls.call("logs", () -> {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
