@@ -24,6 +24,11 @@ final class PoolDemand {
     private static final int MAX_EXTRA = 1 << 16;
 
     private final Map<ObjectKey, Use> uses = new HashMap<>();
+    /** When each pool's containers were taken within the last {@link #RATE_WINDOW}, oldest first. */
+    private final Map<ObjectKey, java.util.ArrayDeque<Instant>> taken = new HashMap<>();
+
+    /** The window over which the rate a pool is taken at is counted. */
+    static final Duration RATE_WINDOW = Duration.ofSeconds(1);
     private final Clock clock;
     private final Duration shrinkAfter;
 
@@ -37,6 +42,32 @@ final class PoolDemand {
         Instant now = clock.instant();
         int extra = current(pool, now);
         uses.put(pool, new Use(missed ? Math.min(MAX_EXTRA, extra + 1) : extra, now));
+        if (!missed) {
+            java.util.ArrayDeque<Instant> q = taken.computeIfAbsent(pool, k -> new java.util.ArrayDeque<>());
+            q.addLast(now);
+            prune(q, now);
+        }
+    }
+
+    /** How many of the pool's containers runs took in the last {@link #RATE_WINDOW}. */
+    synchronized int takenLately(ObjectKey pool) {
+        java.util.ArrayDeque<Instant> q = taken.get(pool);
+        if (q == null) {
+            return 0;
+        }
+        prune(q, clock.instant());
+        if (q.isEmpty()) {
+            taken.remove(pool);
+            return 0;
+        }
+        return q.size();
+    }
+
+    private static void prune(java.util.ArrayDeque<Instant> q, Instant now) {
+        Instant from = now.minus(RATE_WINDOW);
+        while (!q.isEmpty() && !q.peekFirst().isAfter(from)) {
+            q.pollFirst();
+        }
     }
 
     /** Containers wanted beyond the pool's size right now. */
@@ -55,6 +86,7 @@ final class PoolDemand {
 
     synchronized void forget(ObjectKey pool) {
         uses.remove(pool);
+        taken.remove(pool);
     }
 
     private int current(ObjectKey pool, Instant now) {

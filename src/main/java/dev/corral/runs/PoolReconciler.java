@@ -48,6 +48,9 @@ public final class PoolReconciler implements KindReconciler {
     private final CorralConfig.Runs config;
     private final PoolStarter starter = new PoolStarter();
 
+    /** How soon a pool whose refill waits for a burst to ease off is looked at again. */
+    static final Duration REFILL_WAIT = Duration.ofMillis(250);
+
     private final boolean pooling;
     private final String node;
 
@@ -188,6 +191,11 @@ public final class PoolReconciler implements KindReconciler {
             String msg = "warm container " + died + " exited while idle (a pooled image needs /bin/sh)";
             report.pool(tool, toolSpec, target, ready, msg);
             return Result.error(msg);
+        }
+        if (ready < target && pools.refillCanWait(key)) {
+            // A burst is taking the pool, and what is idle covers it for now: refilled once it eases off.
+            report.pool(tool, toolSpec, target, ready, null);
+            return Result.requeueAfter(REFILL_WAIT);
         }
         RunContainers.Shape built = shape;
         PoolStarter.Started started = starter.start(target - ready, () -> start(key, built));

@@ -130,6 +130,16 @@ public final class WarmPools {
         kept.put(pool, target);
     }
 
+    /**
+     * Whether a pool short of its target should wait before it is refilled: while its idle containers still
+     * cover a second of runs at the rate they are being taken (a burst), making new ones would take the
+     * engine from the runs. A pool that would run dry within the second is refilled at once.
+     */
+    public boolean refillCanWait(ObjectKey pool) {
+        int rate = demand.takenLately(pool);
+        return rate > 0 && idleCount(pool) > rate;
+    }
+
     /** When a grown pool falls back to its size (nothing when it is at its size). */
     public Optional<Duration> shrinksIn(ObjectKey pool) {
         return demand.shrinksIn(pool);

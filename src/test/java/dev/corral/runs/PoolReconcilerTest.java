@@ -171,6 +171,34 @@ class PoolReconcilerTest {
         assertEquals(1, poolStatus().get("target").asInt());
     }
 
+    /** A burst taking the pool: refilled when what is idle would not cover another second of it, not before. */
+    @Test
+    void aPoolTakenByABurstIsRefilledOnceItEasesOffUnlessItWouldRunDry() {
+        String spec = "{\"image\": \"corral/busybox:latest\", \"command\": [\"cat\"], \"pool\": {\"size\": 6}}";
+        tool(spec);
+        String hash = hashOf(observed.containersOf(TOOL).get(0).id());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(pools.claim(TOOL, hash, ObjectKey.of(Kind.ToolRun, null, "r" + i), x -> true).isPresent());
+        }
+        Result r = tool(spec);
+        assertEquals(List.of("ensure-image corral/busybox:latest"), writes(), "4 idle cover 2 a second: no refill yet");
+        assertEquals(Result.Kind.REQUEUE, r.kind());
+        assertEquals(PoolReconciler.REFILL_WAIT, r.after());
+        assertEquals(4, poolStatus().get("ready").asInt());
+
+        for (int i = 2; i < 4; i++) {
+            pools.claim(TOOL, hash, ObjectKey.of(Kind.ToolRun, null, "r" + i), x -> true);
+        }
+        tool(spec);
+        assertEquals(4, writesPerContainer().size(), "2 idle would not cover 4 a second: refilled at once");
+        assertEquals(6, pools.idleCount(TOOL));
+
+        pools.claim(TOOL, hash, ObjectKey.of(Kind.ToolRun, null, "r4"), x -> true);
+        clock.advanceSeconds(1);
+        tool(spec);
+        assertEquals(1, writesPerContainer().size(), "the burst is over: refilled");
+    }
+
     @Test
     void aPoolOfSizeZeroStartsEmptyAndGrowsOnlyWhenRunsAsk() {
         String spec = "{\"image\": \"corral/busybox:latest\", \"command\": [\"cat\"], \"pool\": {\"size\": 0, \"max\": 2}}";
