@@ -26,8 +26,11 @@ final class ColdStart {
     private final AttachedOutputs streams;
     private final long outputCap;
 
+    private final java.time.Clock clock;
+
     ColdStart(ContainerRuntime runtime, ObservedState observed, RunLifecycle life, AttachedOutputs streams,
-              long outputCap) {
+              long outputCap, java.time.Clock clock) {
+        this.clock = clock;
         this.runtime = runtime;
         this.observed = observed;
         this.life = life;
@@ -64,8 +67,9 @@ final class ColdStart {
         life.mark(run.key(), RunTimings.Mark.GIVEN);
         observed.setState(id, "running");
         life.event(run, EventType.Normal, "Started", "started container " + setup.request().name());
-        // The id goes in once it runs: a client following the logs attaches to a started container.
-        life.write(run, status.container(id));
+        // The id goes in once it runs: a client following the logs attaches to a started container. Its start time
+        // too, now that the engine has started it: a run collected from its attachment is not inspected.
+        life.write(run, status.container(id).startedAt(clock.instant()));
         return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));
     }
 

@@ -67,15 +67,16 @@ final class RunCollector {
                 logs.stderrTruncated());
         Launcher.Report report = report(logs, attached, c.id());
         // Streamed to the launcher's report: the run is over, though its container may still be exiting.
-        boolean reportedLive = attached != null && report.complete();
-        // A warm run's report says how it ended, and its start is in its status: no inspect on its hot path.
+        boolean reportedLive = attached != null && report.complete() && st.startedAt() != null;
+        // Its report says how it ended, and its start is in its status: no inspect on its hot path (an inspect
+        // of a container the engine is still tearing down waits for it: ~30 ms here).
         ContainerDetails d = null;
-        if (!(st.pooled() && report.complete())) {
+        if (!(st.pooled() && report.complete()) && !reportedLive) {
             d = runtime.inspectContainer(c.id()).orElse(null);
             if (d == null) {
                 return vanished(run, c);
             }
-            if (d.running() && !reportedLive) {
+            if (d.running()) {
                 // The picture was wrong (a stream that ended early): it still runs.
                 observed.setState(c.id(), "running");
                 return Result.requeueAfter(Duration.ZERO);
@@ -96,7 +97,7 @@ final class RunCollector {
         RunFiles.Output out = outputFiles(run, c, report);
         RunEnding ending = RunEnding.of(st, oomKilled, exitCode);
         // A warm container started long before its run: the run started when it was given it.
-        Instant started = st.pooled() && st.startedAt() != null ? st.startedAt()
+        Instant started = (st.pooled() || reportedLive) && st.startedAt() != null ? st.startedAt()
                 : d != null && d.startedAt() != null ? d.startedAt() : now;
         Instant finished = exited && d.finishedAt() != null ? d.finishedAt() : now;
         JsonNode result = out != null && out.result() != null ? out.result() : RunFiles.lastLineJson(logs.stdout());

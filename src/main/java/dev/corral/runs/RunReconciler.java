@@ -69,7 +69,7 @@ public final class RunReconciler implements KindReconciler {
                 node);
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
-                new ColdStart(runtime, observed, life, streams, config.outputCapBytes()), warm,
+                new ColdStart(runtime, observed, life, streams, config.outputCapBytes(), clock), warm,
                 new RunCollector(runtime, observed, streams, life, warm, config, dataDir));
     }
 

@@ -56,6 +56,12 @@ public final class RunStatusBuilder {
         return this;
     }
 
+    /** When it started, as known better than at {@link #running} (once the engine has started its container). */
+    public RunStatusBuilder startedAt(Instant startedAt) {
+        status.put("startedAt", startedAt.toString());
+        return this;
+    }
+
     /** A field of its own for where it ran ({@code node}, {@code taskId} of a Swarm job); null leaves it out. */
     public RunStatusBuilder where(String field, String value) {
         if (value != null) {
