@@ -107,6 +107,8 @@ final class RunCollector {
         Result r = life.finish(run, status, ending.phase(), ending.message(), started, finished, now);
         if (!ToolRunSpec.of(run.spec()).keepContainer()) {
             life.remove(c.id()); // a kept one goes with its run (RunPlanner)
+        } else {
+            streams.stop(c.id()); // its output is in the status: the attachment's copy is not kept with it
         }
         return r;
     }
