@@ -74,7 +74,7 @@ final class ColdStart {
     }
 
     /**
-     * Attached to its output before it starts (the engine replays what came before the attachment): once the
+     * Attached to its output before it starts (as {@code docker run} attaches, then starts): once the
      * launcher has reported, the run is collected from what streamed, without reading its logs, and without
      * waiting for the engine's die event (which comes after the container's exit and clean-up). Without an
      * attachment (a runtime that cannot, a restart) the logs are read as before.

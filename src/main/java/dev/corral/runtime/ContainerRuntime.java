@@ -95,10 +95,10 @@ public interface ContainerRuntime {
     }
 
     /**
-     * Attaches to a container's stdout and stderr, from its first byte (what it wrote before the attachment
-     * too), without stdin; returns at once. The future ends with its output (each stream cut at
-     * {@code maxBytes}) as soon as {@code end} says it is complete, or when the streams end; it fails when this
-     * runtime cannot attach (the output is then read with {@link #logs}).
+     * Attaches to a created container's stdout and stderr, without stdin, and returns once the engine has the
+     * attachment (so that a start after it misses nothing, as {@code docker run} does). The future ends with
+     * its output (each stream cut at {@code maxBytes}) as soon as {@code end} says it is complete, or when the
+     * streams end; it fails when this runtime cannot attach (the output is then read with {@link #logs}).
      */
     default java.util.concurrent.CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes, OutputEnd end) {
         return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("no attachment"));
