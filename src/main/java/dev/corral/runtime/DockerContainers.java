@@ -185,13 +185,41 @@ final class DockerContainers {
     }
 
     public void removeContainer(String id) {
-        try {
-            calls.call("remove_container", () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
-        } catch (EngineException e) {
-            // 404: already gone; 409: removal already in progress.
-            if (e.status() != 404 && !(e.status() == 409 && String.valueOf(e.getMessage()).contains("in progress"))) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                calls.call("remove_container", () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+                return;
+            } catch (EngineException e) {
+                // 404: already gone; 409: removal already in progress.
+                if (e.status() == 404 || e.status() == 409 && String.valueOf(e.getMessage()).contains("in progress")) {
+                    return;
+                }
+                if (!stillStopping(e) || attempt == STOPPING_RETRIES) {
+                    throw e;
+                }
+                pause(Duration.ofMillis(10L << attempt));
             }
+        }
+    }
+
+    /** Tries at removing a container the engine is still stopping; waits 20 ms, 40 ms, … 320 ms in between. */
+    private static final int STOPPING_RETRIES = 5;
+
+    /**
+     * Podman refuses a forced removal while the container it is stopping has not finished ("could not be
+     * stopped: ... container state improper: stopped", 500) — a run collected as soon as its launcher reported
+     * meets it. A moment later the removal goes through.
+     */
+    private static boolean stillStopping(EngineException e) {
+        return e.status() == 500 && String.valueOf(e.getMessage()).contains("container state improper");
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(0, "interrupted while removing a container", ie);
         }
     }
 

@@ -152,8 +152,11 @@ class ToolRunTest {
         JsonPath r = run(Map.of("language", "bash", "code", "echo hi", "ttlSecondsAfterFinished", 2));
         String name = r.getString("metadata.name");
         assertEquals("Succeeded", r.getString("status.phase"));
-        assertEquals(List.of(), Docker.containers("corral.dev/name=" + name));
-        assertEquals(List.of(), Docker.volumes("corral.dev/name=" + name));
+        // The result is answered before the container is removed (the client need not wait for the removal).
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertEquals(List.of(), Docker.containers("corral.dev/name=" + name));
+            assertEquals(List.of(), Docker.volumes("corral.dev/name=" + name));
+        });
         await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/runs/" + name).statusCode() == 404);
         given().contentType(ContentType.JSON).body(Map.of("code", "print(1)", "language", "python"))
                 .post("/execute").then().statusCode(200).body("stdout", equalTo("1\n")).body("exitCode", equalTo(0));
