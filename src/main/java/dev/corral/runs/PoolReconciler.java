@@ -168,8 +168,8 @@ public final class PoolReconciler implements KindReconciler {
                 continue;
             }
             WarmPools.Standing standing = pools.standing(key, c.id(), String.valueOf(hash));
-            if (standing == WarmPools.Standing.CLAIMED) {
-                continue;
+            if (standing == WarmPools.Standing.CLAIMED || standing == WarmPools.Standing.LEAVING) {
+                continue; // its run removes it
             }
             if (standing == WarmPools.Standing.IDLE && c.running() && ready < target) {
                 ready++;

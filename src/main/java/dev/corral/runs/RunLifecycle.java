@@ -12,6 +12,7 @@ import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.store.SpecStore;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -34,12 +35,14 @@ final class RunLifecycle {
     private final EventRecorder events;
     private final RunTimings timings;
     private final String node;
+    private final LeavingContainers leaving;
 
     /** @param node the Swarm node whose engine this is, written in every status (null: the one engine) */
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
                  AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings,
-                 String node) {
+                 String node, Clock clock) {
         this.node = node;
+        this.leaving = new LeavingContainers(this::removeUsed, slots::inUse, clock);
         this.events = events;
         this.timings = timings;
         this.store = store;
@@ -113,6 +116,39 @@ final class RunLifecycle {
         if (next != null) {
             // A slot is free: wake the oldest waiting run rather than let it poll.
             enqueue.accept(next);
+        }
+    }
+
+    /**
+     * A container that has served its run: removed now, or once the other runs under way are done
+     * ({@link LeavingContainers}).
+     *
+     * @param pooled a warm container (its pool's reconciler is told to leave it alone)
+     */
+    void dispose(String id, boolean pooled) {
+        if (pooled) {
+            pools.leaving(id);
+        }
+        leaving.dispose(id);
+    }
+
+    /** Whether the container has served its run and waits to be removed. */
+    boolean leaving(String id) {
+        return leaving.holds(id);
+    }
+
+    /** Removes the used containers still waiting to be. */
+    void close() {
+        leaving.close();
+    }
+
+    /** Removes a used container; one the engine refuses is left to the next look of its run, or of its pool. */
+    private void removeUsed(String id) {
+        try {
+            remove(id);
+        } catch (RuntimeException e) {
+            pools.forget(id);
+            throw e;
         }
     }
 
