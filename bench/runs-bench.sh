@@ -19,7 +19,9 @@
 #               have answered Succeeded, against N `docker run --rm` at the same parallelism:
 #               runs per second, TP_ROUNDS rounds each, alternating; Corral cold, Corral with a
 #               bash pool of P, with a pool of N (as large as the burst), and with a pool of P that may
-#               grow to N (bash-pool-max), grown by an untimed first burst. Corral is restarted for
+#               grow to N (bash-pool-max), grown by an untimed first burst; and the pool of N once more
+#               with the burst sent from P kept-alive connections (full-ka, bench/burst_client.py) instead
+#               of a curl process per run. Corral is restarted for
 #               this part with corral.runs.max-concurrent=P and corral.runs.max-queued=1000.
 #
 #   bench/runs-bench.sh                       # results in bench/results/runs.md (raw samples in runs.d/)
@@ -45,7 +47,7 @@ TP_P=${TP_P:-16}
 TP_ROUNDS=${TP_ROUNDS:-3}
 POOL=${POOL:-2}
 PARTS=${PARTS:-latency throughput}
-TP_MODES=${TP_MODES:-cold warm full grown}
+TP_MODES=${TP_MODES:-cold warm full full-ka grown}
 CI_WAIT=${CI_WAIT:-900}                # seconds to wait for CI-like test runs (mvnw verify, surefire) to end
 MVN_ARGS=${MVN_ARGS:-}
 JAR=target/quarkus-app/quarkus-run.jar
@@ -364,7 +366,12 @@ fi
 if [[ " $PARTS " == *" throughput "* ]]; then
 body bash 'echo hi' > "$WORK/body.json"
 # burst DIR: TP_N bash runs at parallelism TP_P, each answer in DIR/N.json, the HTTP codes in DIR/codes
+# (BURST_CLIENT=keepalive: from TP_P kept-alive connections, bench/burst_client.py, instead of a curl per run)
 burst() {
+  if [ "${BURST_CLIENT:-curl}" = keepalive ]; then
+    python3 bench/burst_client.py "$PORT" "$TP_N" "$TP_P" "$WORK/body.json" "$1"
+    return
+  fi
   seq "$TP_N" | xargs -P "$TP_P" -I{} curl -s -o "$1/{}.json" -w '%{http_code}\n' -XPOST \
     -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
     "localhost:$PORT/runs?wait=true&timeout=300s" > "$1/codes"
@@ -423,11 +430,12 @@ for r in $(seq "$TP_ROUNDS"); do
     case $mode in
       cold) opts=() ;;
       warm) opts=(-Dcorral.runs.bash-pool-size="$TP_P") ;;
-      full) opts=(-Dcorral.runs.bash-pool-size="$TP_N") ;;
+      full|full-ka) opts=(-Dcorral.runs.bash-pool-size="$TP_N") ;;
       grown) opts=(-Dcorral.runs.bash-pool-size="$TP_P" -Dcorral.runs.bash-pool-max="$TP_N") ;;
       *) log "unknown throughput mode $mode"; exit 1 ;;
     esac
-    tp_corral "$r" "$mode" "${opts[@]}" >> "$FRAG/throughput-corral-$mode.us"
+    BURST_CLIENT=$([ "$mode" = full-ka ] && echo keepalive || echo curl) \
+      tp_corral "$r" "$mode" "${opts[@]}" >> "$FRAG/throughput-corral-$mode.us"
   done
 done
 note_ci throughput
@@ -445,6 +453,7 @@ dm=$(pct 50 < "$FRAG/throughput-docker.us")
       cold) label="Corral \`POST /runs?wait=true\` (xargs -P $TP_P curl), no pool" ;;
       warm) label="Corral, bash pool of $TP_P" ;;
       full) label="Corral, bash pool of $TP_N (as large as the burst)" ;;
+      full-ka) label="Corral, bash pool of $TP_N, the burst from $TP_P kept-alive connections (bench/burst_client.py)" ;;
       grown) label="Corral, bash pool of size $TP_P, max $TP_N, grown by a first burst" ;;
     esac
     echo "| $label | $(rate "$cm") | $(awk -v u="$cm" 'BEGIN { printf "%.1f s", u / 1e6 }') | $(for u in $(awk '{ print $1 }' "$f"); do rate "$u"; echo -n ' '; done)|"
