@@ -111,13 +111,13 @@ public final class PoolReconciler implements KindReconciler {
     @Override
     public void shutdown() {
         starter.close();
-        for (String id : pools.drainIdle()) {
+        LeavingContainers.removeAll(pools.drainIdle(), id -> {
             try {
                 runtime.removeContainer(id);
             } catch (RuntimeException e) {
                 LOG.debugf("warm container %s not removed at shutdown: %s", id, e.getMessage());
             }
-        }
+        }, "idle warm containers");
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.corral.events.EventRecorder;
 import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
+import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
@@ -42,7 +43,7 @@ final class RunLifecycle {
                  AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings,
                  String node, Clock clock) {
         this.node = node;
-        this.leaving = new LeavingContainers(this::removeUsed, slots::inUse, clock);
+        this.leaving = new LeavingContainers(this::remove, this::leftToItsOwner, slots::inUse, clock);
         this.events = events;
         this.timings = timings;
         this.store = store;
@@ -129,6 +130,7 @@ final class RunLifecycle {
         if (pooled) {
             pools.leaving(id);
         }
+        streams.stop(id); // its output is in the status
         leaving.dispose(id);
     }
 
@@ -142,14 +144,10 @@ final class RunLifecycle {
         leaving.close();
     }
 
-    /** Removes a used container; one the engine refuses is left to the next look of its run, or of its pool. */
-    private void removeUsed(String id) {
-        try {
-            remove(id);
-        } catch (RuntimeException e) {
-            pools.forget(id);
-            throw e;
-        }
+    /** A used container the engine would not remove: its run (cold) or its pool (warm) looks at it again. */
+    private void leftToItsOwner(String id) {
+        pools.forget(id);
+        observed.container(id).map(c -> Ownership.ownerOf(c.labels())).ifPresent(enqueue);
     }
 
     void remove(String id) {

@@ -202,7 +202,7 @@ final class DockerContainers {
         }
     }
 
-    /** Tries at removing a container the engine is still stopping; waits 20 ms, 40 ms, … 320 ms in between. */
+    /** Tries at removing a container the engine is still stopping; 20, 40, 80 and 160 ms in between. */
     private static final int STOPPING_RETRIES = 5;
 
     /**

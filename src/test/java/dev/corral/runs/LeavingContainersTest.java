@@ -1,5 +1,6 @@
 package dev.corral.runs;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -17,7 +18,13 @@ class LeavingContainersTest {
     private final List<String> removed = new CopyOnWriteArrayList<>();
     private final AtomicInteger underWay = new AtomicInteger();
     private final RunFixtures.TestClock clock = new RunFixtures.TestClock(Instant.parse("2026-12-07T00:00:00Z"));
-    private final LeavingContainers leaving = new LeavingContainers(removed::add, underWay::get, clock);
+    private final List<String> givenUp = new CopyOnWriteArrayList<>();
+    private final LeavingContainers leaving = new LeavingContainers(removed::add, givenUp::add, underWay::get, clock);
+
+    @AfterEach
+    void close() {
+        leaving.close();
+    }
 
     @Test
     void removedAtOnceWhenNoOtherRunIsUnderWay() {
@@ -78,15 +85,19 @@ class LeavingContainersTest {
     }
 
     @Test
-    void aFailedRemovalIsLetGo() {
+    void aRefusedRemovalIsTriedAgainThenLeftToItsOwner() {
+        List<String> tries = new CopyOnWriteArrayList<>();
         LeavingContainers failing = new LeavingContainers(id -> {
+            tries.add(id);
             throw new IllegalStateException("engine says no");
-        }, underWay::get, clock);
-        underWay.set(1);
-        failing.dispose("a");
+        }, givenUp::add, underWay::get, clock);
         underWay.set(0);
-        failing.tick();
-        assertEquals(0, failing.waitingCount(), "left to the pool's reconciler");
+        failing.dispose("a");
+        assertTrue(failing.holds("a"), "not forgotten when the engine refuses");
+        failing.tick(); // the reaper ticks too: between them, every try is made
+        await().until(() -> givenUp.contains("a"));
+        assertEquals(LeavingContainers.ATTEMPTS, tries.size(), tries.toString());
+        assertFalse(failing.holds("a"));
         failing.close();
     }
 }

@@ -64,6 +64,7 @@ class RunReconcilerTest {
 
     @AfterEach
     void close() {
+        runs.shutdown();
         store.close();
     }
 
@@ -234,7 +235,6 @@ class RunReconcilerTest {
         slots.release(key("other"));
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.writes().contains("remove-container " + warm));
         await().until(() -> pools.standing(Runner.BASH.poolKey(), id, "any") == WarmPools.Standing.OTHER);
-        runs.shutdown();
     }
 
     @Test
@@ -331,7 +331,6 @@ class RunReconcilerTest {
 
         slots.release(key("other"));
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.writes().contains("remove-container " + C));
-        runs.shutdown();
     }
 
     @Test

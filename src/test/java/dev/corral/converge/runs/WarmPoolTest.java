@@ -11,6 +11,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +82,12 @@ class WarmPoolTest {
         assertTrue(r.getLong("status.resources.memoryPeakBytes") >= 40L * 1024 * 1024, r.prettify());
         assertTrue(r.getDouble("status.resources.cpuSeconds") > 0, r.prettify());
         // Used once, then gone; the pool is back to its size with a new container.
-        assertFalse(Docker.tryRun("inspect", used).exit() == 0, "the used container is removed");
-        assertFalse(volumes.get(used).isEmpty());
-        assertFalse(Docker.tryRun("volume", "inspect", volumes.get(used)).exit() == 0, "and its /workspace volume");
+        // Removed once the answer is out (and no other run is under way).
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertFalse(Docker.tryRun("inspect", used).exit() == 0, "the used container is removed");
+            assertFalse(volumes.get(used).isEmpty());
+            assertFalse(Docker.tryRun("volume", "inspect", volumes.get(used)).exit() == 0, "and its /workspace volume");
+        });
         awaitIdle("runner/python", 1);
         Set<String> after = warmIds("@python");
         assertFalse(after.contains(used));
