@@ -17,7 +17,6 @@ import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.SpecStore;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,19 +47,20 @@ public final class NodePoolReconciler implements KindReconciler {
         this.store = store;
     }
 
+    /** The same kind, readiness and resync keys as the one-engine pool reconciler it stands in for. */
     @Override
     public Set<Kind> kinds() {
-        return Set.of(Kind.Tool);
+        return manager.kinds();
     }
 
     @Override
     public Readiness.Outcome readiness(SpecObject tool) {
-        return Readiness.Outcome.Ready;
+        return manager.readiness(tool);
     }
 
     @Override
     public List<ObjectKey> resyncKeys() {
-        return Arrays.stream(Runner.values()).map(Runner::poolKey).toList();
+        return manager.resyncKeys();
     }
 
     @Override
