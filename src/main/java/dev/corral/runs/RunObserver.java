@@ -10,6 +10,7 @@ import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
+import dev.corral.spec.model.RunPhase;
 import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.SpecStore;
@@ -76,6 +77,8 @@ final class RunObserver {
         if (status.finished()) {
             // Its removal is under way already: not discarded again (a deleted run's are, at once).
             owned.removeIf(c -> leaving.test(c.id()));
+        } else if (owned.isEmpty() && status.phase() == RunPhase.RUNNING && status.containerId() != null) {
+            confirmGone(status.containerId()).ifPresent(owned::add);
         }
         boolean cancel = run.metadata().annotations() != null
                 && "true".equals(run.metadata().annotations().get(ToolRunSpec.CANCEL_ANNOTATION));
@@ -97,6 +100,20 @@ final class RunObserver {
             case ENGINE -> o.with(new RunObservation.Inspection(runtime.inspectContainer(o.container().id()).orElse(null)));
             case INPUT -> o.with(input(o.container().id()));
         };
+    }
+
+    /**
+     * A running run's container missing from the picture: the engine is asked before the run is taken for
+     * having lost it. A list of the engine can leave out a container that exists (seen in a burst of 200
+     * runs: six runs failed "its container disappeared" at one resync, their containers running); one the
+     * engine still has is put back in the picture.
+     */
+    private java.util.Optional<ObservedContainer> confirmGone(String id) {
+        return runtime.inspectContainer(id).map(d -> {
+            ObservedContainer c = new ObservedContainer(d.id(), d.name(), d.labels(), d.running() ? "running" : "exited");
+            observed.put(c);
+            return c;
+        });
     }
 
     private void addSeen(List<ObservedContainer> owned, String id) {

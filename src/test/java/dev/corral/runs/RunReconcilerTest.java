@@ -334,6 +334,22 @@ class RunReconcilerTest {
     }
 
     @Test
+    void aRunningRunsContainerLeftOutOfAListIsAskedForBeforeTheRunIsTakenForHavingLostIt() {
+        startedCold();
+        String id = engine.container(C).orElseThrow().id;
+        observed.removeContainer(id); // a list of the engine that left it out
+        reconcile("r1");
+        assertEquals("Running", status("r1").get("phase").asText(), "its container still runs");
+        assertTrue(observed.container(id).isPresent(), "back in the picture");
+
+        engine.removeContainer(id);
+        observed.removeContainer(id);
+        reconcile("r1");
+        assertEquals("Failed", status("r1").get("phase").asText(), "gone for the engine too");
+        assertEquals("its container disappeared before its result was collected", status("r1").get("message").asText());
+    }
+
+    @Test
     void aFinishedRunsRecordGoesAtItsTtl() {
         startedCold();
         exited(C, 1, new Logs("", false, "", false));
