@@ -111,13 +111,13 @@ public final class PoolReconciler implements KindReconciler {
     @Override
     public void shutdown() {
         starter.close();
-        LeavingContainers.removeAll(pools.drainIdle(), id -> {
+        for (String id : pools.drainIdle()) {
             try {
                 runtime.removeContainer(id);
             } catch (RuntimeException e) {
                 LOG.debugf("warm container %s not removed at shutdown: %s", id, e.getMessage());
             }
-        }, "idle warm containers");
+        }
     }
 
     @Override
@@ -168,8 +168,8 @@ public final class PoolReconciler implements KindReconciler {
                 continue;
             }
             WarmPools.Standing standing = pools.standing(key, c.id(), String.valueOf(hash));
-            if (standing == WarmPools.Standing.CLAIMED || standing == WarmPools.Standing.LEAVING) {
-                continue; // its run removes it
+            if (standing == WarmPools.Standing.CLAIMED) {
+                continue;
             }
             if (standing == WarmPools.Standing.IDLE && c.running() && ready < target) {
                 ready++;

@@ -106,8 +106,7 @@ final class RunCollector {
         // Recorded before the removal: a client waiting on the result need not wait for it.
         Result r = life.finish(run, status, ending.phase(), ending.message(), started, finished, now);
         if (!ToolRunSpec.of(run.spec()).keepContainer()) {
-            // Once the other runs under way are done (a kept one goes with its run: RunPlanner).
-            life.dispose(c.id(), st.pooled());
+            life.remove(c.id()); // a kept one goes with its run (RunPlanner)
         } else {
             streams.stop(c.id()); // its output is in the status: the attachment's copy is not kept with it
         }

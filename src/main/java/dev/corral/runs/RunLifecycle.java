@@ -4,7 +4,6 @@ import dev.corral.events.EventRecorder;
 import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
-import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
@@ -13,7 +12,6 @@ import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.store.SpecStore;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -36,14 +34,12 @@ final class RunLifecycle {
     private final EventRecorder events;
     private final RunTimings timings;
     private final String node;
-    private final LeavingContainers leaving;
 
     /** @param node the Swarm node whose engine this is, written in every status (null: the one engine) */
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
                  AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings,
-                 String node, Clock clock) {
+                 String node) {
         this.node = node;
-        this.leaving = new LeavingContainers(this::remove, this::leftToItsOwner, slots::inUse, clock);
         this.events = events;
         this.timings = timings;
         this.store = store;
@@ -118,36 +114,6 @@ final class RunLifecycle {
             // A slot is free: wake the oldest waiting run rather than let it poll.
             enqueue.accept(next);
         }
-    }
-
-    /**
-     * A container that has served its run: removed now, or once the other runs under way are done
-     * ({@link LeavingContainers}).
-     *
-     * @param pooled a warm container (its pool's reconciler is told to leave it alone)
-     */
-    void dispose(String id, boolean pooled) {
-        if (pooled) {
-            pools.leaving(id);
-        }
-        streams.stop(id); // its output is in the status
-        leaving.dispose(id);
-    }
-
-    /** Whether the container has served its run and waits to be removed. */
-    boolean leaving(String id) {
-        return leaving.holds(id);
-    }
-
-    /** Removes the used containers still waiting to be. */
-    void close() {
-        leaving.close();
-    }
-
-    /** A used container the engine would not remove: its run (cold) or its pool (warm) looks at it again. */
-    private void leftToItsOwner(String id) {
-        pools.forget(id);
-        observed.container(id).map(c -> Ownership.ownerOf(c.labels())).ifPresent(enqueue);
     }
 
     void remove(String id) {

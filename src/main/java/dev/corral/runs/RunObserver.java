@@ -42,14 +42,10 @@ final class RunObserver {
     private final Clock clock;
     private final BiConsumer<ObjectKey, Duration> refill;
     private final EventRecorder events;
-    private final java.util.function.Predicate<String> leaving;
 
-    /** @param leaving whether a container has served its run and waits to be removed ({@link LeavingContainers}) */
     RunObserver(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
-                CorralConfig.Runs config, Clock clock, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
-                java.util.function.Predicate<String> leaving) {
+                CorralConfig.Runs config, Clock clock, BiConsumer<ObjectKey, Duration> refill, EventRecorder events) {
         this.events = events;
-        this.leaving = leaving;
         this.store = store;
         this.runtime = runtime;
         this.observed = observed;
@@ -74,10 +70,7 @@ final class RunObserver {
         if (status.pooledContainer() != null) {
             addSeen(owned, status.pooledContainer());
         }
-        if (status.finished()) {
-            // Its removal is under way already: not discarded again (a deleted run's are, at once).
-            owned.removeIf(c -> leaving.test(c.id()));
-        } else if (owned.isEmpty() && status.phase() == RunPhase.RUNNING && status.containerId() != null) {
+        if (!status.finished() && owned.isEmpty() && status.phase() == RunPhase.RUNNING && status.containerId() != null) {
             confirmGone(status.containerId()).ifPresent(owned::add);
         }
         boolean cancel = run.metadata().annotations() != null

@@ -37,7 +37,6 @@ public final class RunReconciler implements KindReconciler {
     private final RunExecutor executor;
     private final RunSlots slots;
     private final String node;
-    private final RunLifecycle life;
 
     /**
      * @param enqueue looks at a run again soon
@@ -63,12 +62,11 @@ public final class RunReconciler implements KindReconciler {
         this.pools = pools;
         this.slots = slots;
         this.node = node;
+        this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill, events);
         this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         AttachedOutputs streams = new AttachedOutputs();
-        this.life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
-                node, clock);
-        this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill, events,
-                life::leaving);
+        RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
+                node);
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
                 new ColdStart(runtime, observed, life, streams, config.outputCapBytes(), clock), warm,
@@ -92,12 +90,6 @@ public final class RunReconciler implements KindReconciler {
             return Readiness.Outcome.Waiting;
         }
         return status.phase() == RunPhase.SUCCEEDED ? Readiness.Outcome.Ready : Readiness.Outcome.Failed;
-    }
-
-    /** Used warm containers still waiting to be removed go now. */
-    @Override
-    public void shutdown() {
-        life.close();
     }
 
     /** A claimed warm container keeps its pool's labels: its events concern the run that claimed it. */

@@ -31,8 +31,6 @@ public final class WarmPools {
     private final Map<ObjectKey, Deque<Warm>> idle = new HashMap<>();
     private final Map<String, ObjectKey> claimed = new HashMap<>();
     private final Set<String> fed = new HashSet<>();
-    /** Used containers waiting to be removed ({@link LeavingContainers}). */
-    private final Set<String> leaving = new HashSet<>();
     private final Map<ObjectKey, Integer> kept = new java.util.concurrent.ConcurrentHashMap<>();
     private final PoolDemand demand;
 
@@ -92,18 +90,12 @@ public final class WarmPools {
     }
 
     /** What a pool's container is to this process. */
-    public enum Standing { CLAIMED, LEAVING, IDLE, OTHER }
+    public enum Standing { CLAIMED, IDLE, OTHER }
 
-    /**
-     * Whether a container is claimed, has served its run and waits to be removed, is idle in {@code pool} and
-     * built from {@code hash}, or none of these; in one step.
-     */
+    /** Whether a container is claimed, idle in {@code pool} and built from {@code hash}, or neither; in one step. */
     public synchronized Standing standing(ObjectKey pool, String id, String hash) {
         if (claimed.containsKey(id)) {
             return Standing.CLAIMED;
-        }
-        if (leaving.contains(id)) {
-            return Standing.LEAVING;
         }
         Deque<Warm> q = idle.get(pool);
         return q != null && q.stream().anyMatch(w -> w.id().equals(id) && w.hash().equals(hash))
@@ -116,7 +108,7 @@ public final class WarmPools {
      * @return whether it may be removed
      */
     public synchronized boolean retire(String id) {
-        if (claimed.containsKey(id) || leaving.contains(id)) {
+        if (claimed.containsKey(id)) {
             return false;
         }
         fed.remove(id);
@@ -200,17 +192,9 @@ public final class WarmPools {
         return ids;
     }
 
-    /** A container that has served its run and is on its way out: its pool's reconciler leaves its removal to the run. */
-    public synchronized void leaving(String id) {
-        claimed.remove(id);
-        fed.remove(id);
-        leaving.add(id);
-    }
-
     /** Forgets a container: removed, or found dead. */
     public synchronized void forget(String id) {
         claimed.remove(id);
-        leaving.remove(id);
         fed.remove(id);
         idle.values().forEach(q -> q.removeIf(w -> w.id().equals(id)));
     }

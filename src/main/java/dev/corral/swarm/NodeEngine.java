@@ -213,12 +213,11 @@ final class NodeEngine implements AutoCloseable {
         }
     }
 
-    /** Removes its idle warm containers (a restarted Corral would not trust them) and the used ones waiting, then disconnects. */
+    /** Removes its idle warm containers (a restarted Corral would not trust them), then disconnects. */
     @Override
     public void close() {
         closed = true;
         poolReconciler.shutdown();
-        runs.shutdown();
         synchronized (this) {
             closeQuietly(stream);
             stream = null;

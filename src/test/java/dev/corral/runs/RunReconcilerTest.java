@@ -28,7 +28,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,7 +63,6 @@ class RunReconcilerTest {
 
     @AfterEach
     void close() {
-        runs.shutdown();
         store.close();
     }
 
@@ -217,27 +215,6 @@ class RunReconcilerTest {
     }
 
     @Test
-    void whileOtherRunsAreUnderWayAUsedWarmContainerWaitsToBeRemovedAndItsPoolLeavesItAlone() {
-        String warm = startedWarm();
-        String id = engine.container(warm).orElseThrow().id;
-        slots.tryAcquire(key("other")); // another run of the burst, still running
-        engine.exit(warm, 0);
-        engine.attached.get(warm).complete(new StreamedOutput(new Logs("warm\n", false, Launcher.REPORT_MARK
-                + "{\"exitCode\":0,\"cpuNanos\":1,\"memoryPeakBytes\":1,\"oomKills\":0,\"outputEntries\":0}\n",
-                false), ""));
-        reconcile("r1");
-        assertEquals("Succeeded", status("r1").get("phase").asText());
-        assertEquals(List.of(), engine.writes(), "its removal waits for the runs under way");
-        new PoolReconciler(store, engine, observed, pools, RunFixtures.config(1, 4)).reconcile(Runner.BASH.poolKey(), null);
-        assertFalse(engine.writes().contains("remove-container " + warm), "its pool does not remove it either");
-        assertEquals(WarmPools.Standing.LEAVING, pools.standing(Runner.BASH.poolKey(), id, "any"));
-
-        slots.release(key("other"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> engine.writes().contains("remove-container " + warm));
-        await().until(() -> pools.standing(Runner.BASH.poolKey(), id, "any") == WarmPools.Standing.OTHER);
-    }
-
-    @Test
     void aDeletedWarmRunsClaimedContainerIsGarbageToo() {
         String warm = startedWarm();
         store.delete(key("r1"), null, ApplyOptions.API);
@@ -312,25 +289,6 @@ class RunReconcilerTest {
         assertTrue(s.has("durationMs"));
         assertEquals("Normal Succeeded the run succeeded", events().get(events().size() - 1));
         assertEquals(0, slots.inUse());
-    }
-
-    @Test
-    void aColdRunsContainerWaitsForTheRunsUnderWayAndItsRunDoesNotDiscardItMeanwhile() {
-        startedCold();
-        slots.tryAcquire(key("other"));
-        exited(C, 0, new Logs("hi\n", false, Launcher.REPORT_MARK
-                + "{\"exitCode\":0,\"cpuNanos\":1,\"memoryPeakBytes\":1,\"oomKills\":0,\"outputEntries\":0}\n",
-                false));
-        reconcile("r1");
-        assertEquals("Succeeded", status("r1").get("phase").asText());
-        assertEquals(List.of("logs " + C), engine.writes());
-        // The engine's die event wakes the finished run: it waits out its TTL, not discarding the container.
-        Result again = reconcile("r1");
-        assertTrue(again.after().toMinutes() >= 59, again.toString());
-        assertEquals(List.of("logs " + C), engine.writes());
-
-        slots.release(key("other"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> engine.writes().contains("remove-container " + C));
     }
 
     @Test

@@ -82,7 +82,7 @@ class WarmPoolTest {
         assertTrue(r.getLong("status.resources.memoryPeakBytes") >= 40L * 1024 * 1024, r.prettify());
         assertTrue(r.getDouble("status.resources.cpuSeconds") > 0, r.prettify());
         // Used once, then gone; the pool is back to its size with a new container.
-        // Removed once the answer is out (and no other run is under way).
+        // Removed right after the answer (which does not wait for the removal).
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertFalse(Docker.tryRun("inspect", used).exit() == 0, "the used container is removed");
             assertFalse(volumes.get(used).isEmpty());
