@@ -103,7 +103,8 @@ final class RunObserver {
      */
     private java.util.Optional<ObservedContainer> confirmGone(String id) {
         return runtime.inspectContainer(id).map(d -> {
-            ObservedContainer c = new ObservedContainer(d.id(), d.name(), d.labels(), d.running() ? "running" : "exited");
+            String state = d.running() ? "running" : d.startedAt() == null ? "created" : "exited";
+            ObservedContainer c = new ObservedContainer(d.id(), d.name(), d.labels(), state);
             observed.put(c);
             return c;
         });
