@@ -111,6 +111,10 @@ final class RunExecutor {
             }
             return Result.requeueAfter(Duration.ZERO);
         }
+        if (step instanceof RunStep.Reinstate r) {
+            observed.put(r.container());
+            return Result.requeueAfter(Duration.ZERO);
+        }
         if (step instanceof RunStep.Kill k) {
             return kill(run, status, k);
         }

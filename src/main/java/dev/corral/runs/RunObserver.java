@@ -10,7 +10,6 @@ import dev.corral.runtime.ImageUnavailableException;
 import dev.corral.runtime.ObservedContainer;
 import dev.corral.spec.ObjectKey;
 import dev.corral.spec.SpecObject;
-import dev.corral.spec.model.RunPhase;
 import dev.corral.spec.model.ToolRunSpec;
 import dev.corral.spec.model.ToolSpec;
 import dev.corral.store.SpecStore;
@@ -70,9 +69,6 @@ final class RunObserver {
         if (status.pooledContainer() != null) {
             addSeen(owned, status.pooledContainer());
         }
-        if (!status.finished() && owned.isEmpty() && status.phase() == RunPhase.RUNNING && status.containerId() != null) {
-            confirmGone(status.containerId()).ifPresent(owned::add);
-        }
         boolean cancel = run.metadata().annotations() != null
                 && "true".equals(run.metadata().annotations().get(ToolRunSpec.CANCEL_ANNOTATION));
         RunObservation o = RunObservation.of(false, status, cancel, ToolRunSpec.of(run.spec()).keepContainer(), owned,
@@ -90,24 +86,10 @@ final class RunObserver {
             case SLOT -> o.with(slots.tryAcquire(key) ? RunObservation.Slot.FREE : RunObservation.Slot.FULL);
             case SETUP -> o.with(setup(run));
             case WARM -> o.with(claimWarm(key, ((RunObservation.Setup.Ready) o.setup()).setup()));
-            case ENGINE -> o.with(new RunObservation.Inspection(runtime.inspectContainer(o.container().id()).orElse(null)));
+            case ENGINE -> o.with(new RunObservation.Inspection(runtime.inspectContainer(
+                    o.container() != null ? o.container().id() : o.status().containerId()).orElse(null)));
             case INPUT -> o.with(input(o.container().id()));
         };
-    }
-
-    /**
-     * A running run's container missing from the picture: the engine is asked before the run is taken for
-     * having lost it. A list of the engine can leave out a container that exists (seen in a burst of 200
-     * runs: six runs failed "its container disappeared" at one resync, their containers running); one the
-     * engine still has is put back in the picture.
-     */
-    private java.util.Optional<ObservedContainer> confirmGone(String id) {
-        return runtime.inspectContainer(id).map(d -> {
-            String state = d.running() ? "running" : d.startedAt() == null ? "created" : "exited";
-            ObservedContainer c = new ObservedContainer(d.id(), d.name(), d.labels(), state);
-            observed.put(c);
-            return c;
-        });
     }
 
     private void addSeen(List<ObservedContainer> owned, String id) {

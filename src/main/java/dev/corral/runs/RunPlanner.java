@@ -63,6 +63,16 @@ public final class RunPlanner {
     private RunStep notStarted(RunObservation o) {
         RunPhase phase = o.status().phase();
         if (phase == RunPhase.RUNNING) {
+            // Missing from the picture: gone only on the engine's word, as a list can leave out a container that
+            // exists (seen once: six runs of a burst failed at one resync, their containers running).
+            if (o.status().containerId() != null && o.engine() == null) {
+                return new RunStep.Observe(RunStep.Fact.ENGINE);
+            }
+            ContainerDetails d = o.engine() == null ? null : o.engine().details();
+            if (d != null) {
+                String state = d.running() ? "running" : d.startedAt() == null ? "created" : "exited";
+                return new RunStep.Reinstate(new ObservedContainer(d.id(), d.name(), d.labels(), state));
+            }
             // It ran, and its container is gone: never start a run twice.
             return new RunStep.Finish(RunPhase.FAILED, "its container disappeared before its result was collected", null);
         }

@@ -141,6 +141,14 @@ public sealed interface RunStep {
         }
     }
 
+    /** The picture had lost a container the engine still has: it is put back; then look again. */
+    record Reinstate(ObservedContainer container) implements RunStep {
+        @Override
+        public String toString() {
+            return "Reinstate " + container.id() + " as " + container.state();
+        }
+    }
+
     /** Killed for a reason, which is recorded first, with its cgroup's figures read just before (it cannot report). */
     record Kill(String containerId, RunPhase reason) implements RunStep {
         @Override

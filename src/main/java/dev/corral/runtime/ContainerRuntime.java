@@ -98,11 +98,9 @@ public interface ContainerRuntime {
      * Attaches to a created container's stdout and stderr, without stdin, and returns once the engine has the
      * attachment (so that a start after it misses nothing, as {@code docker run} does). The future ends with
      * its output (each stream cut at {@code maxBytes}) as soon as {@code end} says it is complete, or when the
-     * streams end; it fails when this runtime cannot attach (the output is then read with {@link #logs}).
+     * streams end; when it fails (no attachment could be made), the output is read with {@link #logs}.
      */
-    default java.util.concurrent.CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes, OutputEnd end) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("no attachment"));
-    }
+    java.util.concurrent.CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes, OutputEnd end);
 
     /** stdout and stderr so far, each cut at {@code maxBytes}. */
     Logs logs(String id, long maxBytes);

@@ -121,7 +121,14 @@ class RunPlannerTest {
         @Test
         void aRunRecordedRunningWhoseContainerIsGoneFailsAndIsNeverStartedTwice() {
             golden("Finish Failed (its container disappeared before its result was collected)",
-                    seen(running(5, false)));
+                    seen(running(5, false)).with(new RunObservation.Inspection(null)));
+        }
+
+        @Test
+        void aRunningRunsContainerMissingFromThePictureIsGoneOnlyOnTheEnginesWord() {
+            golden("Observe ENGINE", seen(running(5, false)));
+            golden("Reinstate c1 as running", seen(running(5, false)).with(new RunObservation.Inspection(details(NOW, true))));
+            golden("Reinstate c1 as exited", seen(running(5, false)).with(new RunObservation.Inspection(details(NOW, false))));
         }
 
         @Test

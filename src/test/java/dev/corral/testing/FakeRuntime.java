@@ -7,6 +7,7 @@ import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.ExecResult;
 import dev.corral.runtime.ImageDefaults;
 import dev.corral.runtime.Logs;
+import dev.corral.runtime.OutputEnd;
 import dev.corral.runtime.NameConflictException;
 import dev.corral.runtime.NetworkRequest;
 import dev.corral.runtime.ObservedContainer;
@@ -342,6 +343,12 @@ public class FakeRuntime implements ContainerRuntime {
                                                                  Duration sendTimeout) {
         record("attach", nameOf(id));
         return new CompletableFuture<>();
+    }
+
+    /** No output attachment in the fake: a cold run's output is read with {@link #logs}, as when one fails. */
+    @Override
+    public CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes, OutputEnd end) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the fake engine makes no output attachment"));
     }
 
     @Override
