@@ -6,6 +6,8 @@
 #   plain     deploy/jvm.options alone (CORRAL_CDS=0 deploy/run.sh)
 #   cds       the same with the class-data archive deploy/cds.sh makes from a training run, as deploy/run.sh
 #             and the image run Corral
+#   aot       on a JDK 24 or newer (JAVA_NEW, default: the newest under /usr/lib/jvm), from the AOT cache
+#             deploy/cds.sh makes for it (CORRAL_JAVA=... deploy/run.sh); left out when there is none
 #
 #   bench/startup-bench.sh          # ROUNDS=7 by default; results on stdout and in bench/results/startup.md
 #
@@ -20,14 +22,22 @@ WORK=$(mktemp -d)
 BASE_OPTS=$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')
 trap 'kill $(cat "$WORK/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+# A JDK 24 or newer, if any, and its AOT cache (kept aside: deploy/cds.sh keeps one archive at a time).
+JAVA_NEW=${JAVA_NEW:-$(for j in /usr/lib/jvm/*/bin/java; do
+  v=$("$j" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+  [ "${v%%.*}" -ge 24 ] 2>/dev/null && echo "${v%%.*} $j"; done | sort -n | tail -1 | cut -d' ' -f2)}
+if [ -n "$JAVA_NEW" ]; then
+  CORRAL_JAVA=$JAVA_NEW deploy/cds.sh >/dev/null
+  cp target/quarkus-app/corral.aot "$WORK/corral.aot"
+fi
 # The archive as deploy/run.sh makes it (a training run against a store of its own).
 deploy/cds.sh >/dev/null
 
-# start OPTS DATA: milliseconds from exec to ready, and the RSS at ready (KiB).
+# start OPTS DATA [JAVA]: milliseconds from exec to ready, and the RSS at ready (KiB).
 start() {
   local t0; t0=$(date +%s%N)
   # shellcheck disable=SC2086 # a list of options
-  java $1 -Dquarkus.http.port=$PORT -Dcorral.data-dir="$2" -Dcorral.reconcile.enabled=false \
+  "${3:-java}" $1 -Dquarkus.http.port=$PORT -Dcorral.data-dir="$2" -Dcorral.reconcile.enabled=false \
     -Dcorral.instance=startbench -jar "$JAR" >>"$WORK/app.log" 2>&1 &
   echo $! > "$WORK/pid"
   until curl -sf "localhost:$PORT/q/health/ready" >/dev/null; do sleep 0.02; done
@@ -50,12 +60,15 @@ stop
 
 declare -A ms rss
 variants=(plain cds)
-opts() { case $1 in plain) echo "$BASE_OPTS" ;; cds) echo "$BASE_OPTS $(cat target/quarkus-app/cds.options)" ;; esac; }
+[ -n "$JAVA_NEW" ] && variants+=(aot)
+opts() { case $1 in plain) echo "$BASE_OPTS" ;; cds) echo "$BASE_OPTS $(cat target/quarkus-app/cds.options)" ;;
+  aot) echo "$BASE_OPTS -XX:AOTCache=$WORK/corral.aot" ;; esac; }
+jvm() { if [ "$1" = aot ]; then echo "$JAVA_NEW"; else echo java; fi; }
 for r in $(seq 1 "$ROUNDS"); do
   for v in "${variants[@]}"; do
     for store in empty full; do
       [ "$store" = empty ] && rm -rf "$WORK/empty"
-      read -r t k < <(start "$(opts "$v")" "$WORK/$store")
+      read -r t k < <(start "$(opts "$v")" "$WORK/$store" "$(jvm "$v")")
       stop
       ms[$v-$store]+="$t "; rss[$v-$store]+="$k "
     done
@@ -68,7 +81,8 @@ done
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(java -version 2>&1 | head -1). Rerun: \`bench/startup-bench.sh\`."
   echo "Process start to the first 200 of /q/health/ready (the reconcile loop off), median of $ROUNDS interleaved"
   echo "rounds; RSS at that moment. \`plain\`: deploy/jvm.options; \`cds\` (shipped): plus the class-data archive of"
-  echo "\`deploy/cds.sh\` (\`CORRAL_CDS=0 deploy/run.sh\` starts without it)."
+  echo "\`deploy/cds.sh\` (\`CORRAL_CDS=0 deploy/run.sh\` starts without it); \`aot\`: $("$JAVA_NEW" -version 2>&1 | head -1 || true)"
+  echo "from the AOT cache \`deploy/cds.sh\` makes for it (\`CORRAL_JAVA=$JAVA_NEW deploy/run.sh\`)."
   echo
   echo "| variant | empty store | 10 000 specs | RSS, 10 000 specs |"
   echo "|---|---|---|---|"

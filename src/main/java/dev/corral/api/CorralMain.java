@@ -1,7 +1,10 @@
 package dev.corral.api;
 
+import dev.corral.store.SnapshotPreload;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.nio.file.Path;
 
 /**
  * Starts Corral. It only differs from Quarkus's own entry point in two switches, which must be set
@@ -13,6 +16,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * {@link MalformedRequestGuard} makes the same checks first and answers with Corral's JSON error.
  * Response headers lose Netty's check too: Corral only sends constant header values or values it
  * has validated (names, resourceVersions), never a client's text.
+ *
+ * <p>It also starts reading the store's snapshot ahead ({@link SnapshotPreload}), on the other core,
+ * while Quarkus boots.
  */
 @QuarkusMain
 public final class CorralMain {
@@ -26,6 +32,21 @@ public final class CorralMain {
                 System.setProperty(property, "true");
             }
         }
+        if ("file".equals(setting("corral.store.kind", "CORRAL_STORE_KIND", "file"))) {
+            SnapshotPreload.start(Path.of(setting("corral.data-dir", "CORRAL_DATA_DIR", "./data")));
+        }
         Quarkus.run(args);
+    }
+
+    /**
+     * A setting as Quarkus will most likely see it, read before its configuration exists: the system
+     * property, the environment variable, the default. A guess is enough here (see SnapshotPreload).
+     */
+    private static String setting(String property, String variable, String fallback) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            value = System.getenv(variable);
+        }
+        return value == null || value.isBlank() ? fallback : value.trim();
     }
 }

@@ -31,7 +31,10 @@ final class StoreLoader {
         long snapshotRv = 0;
         long snapshotBytes = 0;
         if (Files.exists(snap)) {
-            Snapshot.Contents c = Snapshot.read(snap);
+            Snapshot.Contents c = SnapshotPreload.take(snap).orElse(null);
+            if (c == null) {
+                c = Snapshot.read(snap);
+            }
             snapshotRv = c.resourceVersion();
             for (SpecObject o : c.objects()) {
                 objects.put(o.key(), o);

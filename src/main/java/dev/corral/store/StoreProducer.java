@@ -26,8 +26,11 @@ public class StoreProducer {
     synchronized SpecStore store(CorralConfig config, WriteHook rules) {
         store = switch (config.store().kind()) {
             case file -> FileSpecStore.open(config.dataDir(), Clock.systemUTC(), config.store().compactMinBytes(), rules);
-            case etcd -> EtcdSpecStore.open(etcd.client(), config.store().etcd().prefix(), config.store().etcd().timeout(),
+            case etcd -> {
+                SnapshotPreload.discard();
+                yield EtcdSpecStore.open(etcd.client(), config.store().etcd().prefix(), config.store().etcd().timeout(),
                     Clock.systemUTC(), rules);
+            }
         };
         return store;
     }
