@@ -36,7 +36,6 @@ public final class SessionReconciler extends StatusReporting {
     private final Executor executor;
     private final HealthProber prober;
     private final SubnetPool pool;
-    private final ReconcileMetrics metrics;
     private final Consumer<ObjectKey> enqueue;
     private final Clock clock;
 
@@ -49,9 +48,9 @@ public final class SessionReconciler extends StatusReporting {
         this.executor = executor;
         this.prober = prober;
         this.pool = pool;
-        this.metrics = metrics;
         this.enqueue = enqueue;
         this.clock = clock;
+        metrics.poolFree(() -> observed.loaded() ? pool.free(subnetsInUse()) : -1);
     }
 
     @Override
@@ -95,7 +94,6 @@ public final class SessionReconciler extends StatusReporting {
             enqueue.accept(key);
             return Result.DONE;
         }
-        metrics.poolFree(pool.free(subnetsInUse()));
         if (network == null && subnet == null) {
             // Repeats (every look until a subnet frees up) fold into one event that counts.
             events.warning(key, desired.uid(), "NetworkPoolExhausted", "no free subnet in the session network pool");

@@ -163,7 +163,10 @@ public final class ObservedState {
     public List<ObservedContainer> containersOf(ObjectKey key) {
         List<ObservedContainer> out = new ArrayList<>();
         for (ObservedContainer c : containers.values()) {
-            if (key.equals(Ownership.ownerOf(c.labels()))) {
+            // The name first (a Session's containers name it in their session label): a cheap test that
+            // rules out nearly every container, before the owner is worked out from all the labels.
+            String named = c.label(key.kind() == Kind.Session ? Labels.SESSION : Labels.NAME);
+            if (key.name().equals(named) && key.equals(Ownership.ownerOf(c.labels()))) {
                 out.add(c);
             }
         }

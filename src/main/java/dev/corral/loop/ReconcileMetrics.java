@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,14 +34,14 @@ public final class ReconcileMetrics {
     private final MeterRegistry registry;
     private final Map<ObjectKey, Phase> phases = new ConcurrentHashMap<>();
     private final Set<String> phaseGauges = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger poolFree = new AtomicInteger(-1);
+    private volatile IntSupplier poolFree = () -> -1;
     private final Counter retries;
 
     public ReconcileMetrics(MeterRegistry registry, Supplier<Number> queueDepth) {
         this.registry = registry;
         Gauge.builder("corral_workqueue_depth", queueDepth).description("Keys waiting to be reconciled")
                 .register(registry);
-        Gauge.builder("corral_network_pool_free", poolFree, AtomicInteger::get)
+        Gauge.builder("corral_network_pool_free", this, m -> m.poolFree.getAsInt())
                 .description("Free subnets in the session network pool (-1: not yet known)").register(registry);
         retries = Counter.builder("corral_workqueue_retries_total").description("Keys re-queued after a failure")
                 .register(registry);
@@ -102,7 +102,11 @@ public final class ReconcileMetrics {
         phases.remove(key);
     }
 
-    public void poolFree(int free) {
-        poolFree.set(free);
+    /**
+     * Where {@code corral_network_pool_free} is read from, when it is read (a scrape): counting the free
+     * subnets takes every network's subnet, too much to do in every session's reconcile.
+     */
+    public void poolFree(IntSupplier free) {
+        poolFree = free;
     }
 }

@@ -32,7 +32,15 @@ public enum Kind {
 
     /** Finds a kind by its exact name ({@code Relic}) as written in specs. */
     public static Optional<Kind> ofSpecName(String name) {
-        return Arrays.stream(values()).filter(k -> k.name().equals(name)).findFirst();
+        // A switch, not a search: the loop asks this of every container's labels, many times per resync.
+        return switch (name == null ? "" : name) {
+            case "Session" -> Optional.of(Session);
+            case "Relic" -> Optional.of(Relic);
+            case "Agent" -> Optional.of(Agent);
+            case "Tool" -> Optional.of(Tool);
+            case "ToolRun" -> Optional.of(ToolRun);
+            default -> Optional.empty();
+        };
     }
 
     /** Finds a kind by its lower-case path name ({@code relic}). */

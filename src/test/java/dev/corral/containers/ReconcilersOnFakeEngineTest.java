@@ -64,6 +64,7 @@ class ReconcilersOnFakeEngineTest {
     ContainerReconciler containers;
     SessionReconciler sessions;
     EventRecorder events;
+    SimpleMeterRegistry registry;
 
     @BeforeEach
     void setUp() {
@@ -81,7 +82,7 @@ class ReconcilersOnFakeEngineTest {
                 return now;
             }
         };
-        var registry = new SimpleMeterRegistry();
+        registry = new SimpleMeterRegistry();
         var metrics = new ReconcileMetrics(registry, () -> 0);
         var own = new OwnContainer(engine);
         events = new EventRecorder(100, clock);
@@ -174,6 +175,16 @@ class ReconcilersOnFakeEngineTest {
         assertEquals("10.213.0.0/26", status(S1, "subnet"));
         assertEquals(List.of(), writesOf(S1), "a second look changes nothing");
         assertEquals(List.of("Normal Created created network corral-session-s1 (10.213.0.0/26) (1)"), events(S1));
+    }
+
+    @Test
+    void thePoolsFreeSubnetsAreCountedWhenTheGaugeIsRead() {
+        assertEquals(-1.0, registry.get("corral_network_pool_free").gauge().value(), "the engine not listed yet");
+        resync();
+        assertEquals(1024.0, registry.get("corral_network_pool_free").gauge().value());
+        apply(Kind.Session, null, "s1", "{}");
+        reconcile(S1);
+        assertEquals(1023.0, registry.get("corral_network_pool_free").gauge().value(), "s1's network took one");
     }
 
     @Test

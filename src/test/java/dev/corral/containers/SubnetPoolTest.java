@@ -112,6 +112,21 @@ class SubnetPoolTest {
     }
 
     @Test
+    void freeCountsOnlyThePoolsOwnSubnetsEachOnce() {
+        String reserved = pool.allocate(Set.of());
+        Set<String> inUse = Set.of(reserved, "10.213.0.64/26", "10.213.0.64/24", "10.213.0.65/26",
+                "10.214.0.0/26", "fd00::/64", "not a subnet", "10.213.0.0x/26", "172.17.0.0/16");
+        assertEquals(1022, pool.free(inUse), "the reserved one counted once; the others are not this pool's subnets");
+        // The count is the walk's: what allocate can still hand out.
+        int handedOut = 0;
+        while (pool.allocate(inUse) != null) {
+            handedOut++;
+        }
+        assertEquals(1022, handedOut);
+        assertEquals(0, pool.free(inUse));
+    }
+
+    @Test
     void contains() {
         assertTrue(pool.contains("10.213.0.0/26"));
         assertTrue(pool.contains("10.213.7.64/26"));
