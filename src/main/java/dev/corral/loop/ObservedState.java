@@ -62,23 +62,36 @@ public final class ObservedState {
                 newer.put(id, x);
             }
         });
-        containers.clear();
+        Map<String, ObservedContainer> listed = new java.util.HashMap<>();
         for (ObservedContainer x : c) {
             Long r = removed.get(x.id());
             if (r == null || r - listedAt <= 0) {
                 Stamped e = early.get(x.id());
-                containers.put(x.id(), e != null && e.at() - listedAt > 0 ? x.withState(e.state()) : x);
+                listed.put(x.id(), e != null && e.at() - listedAt > 0 ? x.withState(e.state()) : x);
             }
         }
-        containers.putAll(newer);
+        listed.putAll(newer);
+        swapIn(containers, listed);
         touched.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         removed.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         early.entrySet().removeIf(e -> e.getValue().at() - listedAt <= 0);
-        networks.clear();
-        n.forEach(x -> networks.put(x.name(), x));
-        volumes.clear();
-        v.forEach(x -> volumes.put(x.name(), x));
+        Map<String, ObservedNetwork> listedNetworks = new java.util.HashMap<>();
+        n.forEach(x -> listedNetworks.put(x.name(), x));
+        swapIn(networks, listedNetworks);
+        Map<String, ObservedVolume> listedVolumes = new java.util.HashMap<>();
+        v.forEach(x -> listedVolumes.put(x.name(), x));
+        swapIn(volumes, listedVolumes);
         loaded = true;
+    }
+
+    /**
+     * Makes {@code current} hold what {@code next} holds without ever lacking an entry both have: the
+     * readers (the workers, the stats sampler) do not lock, and a map cleared and filled again showed
+     * them, for an instant, an engine with nothing on it (a running run's container "missing").
+     */
+    private static <V> void swapIn(Map<String, V> current, Map<String, V> next) {
+        current.putAll(next);
+        current.keySet().retainAll(next.keySet());
     }
 
     /** True once a first resync has listed the engine. */

@@ -29,6 +29,35 @@ class ObservedStateTest {
     }
 
     @Test
+    void aResyncNeverHidesAContainerThatIsListedBeforeAndAfter() throws Exception {
+        ObservedState s = new ObservedState();
+        List<ObservedContainer> listed = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            listed.add(new ObservedContainer("c" + i, "n" + i, LABELS, "running"));
+        }
+        s.replace(ObservedState.stamp(), listed, List.of(), List.of());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger missed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                looks.incrementAndGet();
+                if (s.container("c499").isEmpty()) {
+                    missed.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        // Until the reader has looked many times while resyncs ran (a cleared and refilled map showed it gaps).
+        for (int round = 0; round < 2_000 || looks.get() < 100_000; round++) {
+            s.replace(ObservedState.stamp(), listed, List.of(), List.of());
+        }
+        done.set(true);
+        reader.join();
+        assertEquals(0, missed.get(), "looks during resyncs that found the container missing, of " + looks.get());
+    }
+
+    @Test
     void aListTakenBeforeARemovalDoesNotResurrectIt() {
         ObservedState s = new ObservedState();
         s.put(new ObservedContainer("c2", "x", LABELS, "exited"));
