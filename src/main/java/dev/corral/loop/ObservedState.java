@@ -28,6 +28,13 @@ public final class ObservedState {
     private final Map<String, ObservedContainer> containers = new ConcurrentHashMap<>();
     private final Map<String, ObservedNetwork> networks = new ConcurrentHashMap<>();
     private final Map<String, ObservedVolume> volumes = new ConcurrentHashMap<>();
+    /**
+     * The ids of each owner's containers, so that an object's reconcile finds its own without a walk over
+     * every container (a walk per reconcile made a resync's work grow with the square of the containers).
+     * A container id enters it before the container enters {@link #containers} and leaves it after, so
+     * every container a reader can see is indexed; a stale id is skipped by the lookup.
+     */
+    private final Map<ObjectKey, Set<String>> idsByOwner = new ConcurrentHashMap<>();
     private volatile boolean loaded;
 
     /** When each container entry was last changed by an event or an action, and when entries were removed. */
@@ -71,7 +78,10 @@ public final class ObservedState {
             }
         }
         listed.putAll(newer);
+        List<ObservedContainer> before = List.copyOf(containers.values());
+        listed.values().forEach(this::index);
         swapIn(containers, listed);
+        before.stream().filter(x -> !containers.containsKey(x.id())).forEach(this::unindex);
         touched.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         removed.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         early.entrySet().removeIf(e -> e.getValue().at() - listedAt <= 0);
@@ -99,15 +109,41 @@ public final class ObservedState {
         return loaded;
     }
 
-    public void put(ObservedContainer c) {
+    // Synchronized with replace: the index must not lose an id a put adds while a resync swaps the picture in.
+    public synchronized void put(ObservedContainer c) {
+        index(c);
         containers.put(c.id(), c);
         touched.put(c.id(), stamp());
     }
 
-    public void removeContainer(String id) {
-        containers.remove(id);
+    public synchronized void removeContainer(String id) {
+        ObservedContainer gone = containers.remove(id);
+        if (gone != null) {
+            unindex(gone);
+        }
         touched.remove(id);
         removed.put(id, stamp());
+    }
+
+    private void index(ObservedContainer c) {
+        ObjectKey owner = Ownership.ownerOf(c.labels());
+        if (owner != null) {
+            idsByOwner.compute(owner, (k, ids) -> {
+                Set<String> s = ids == null ? ConcurrentHashMap.newKeySet() : ids;
+                s.add(c.id());
+                return s;
+            });
+        }
+    }
+
+    private void unindex(ObservedContainer c) {
+        ObjectKey owner = Ownership.ownerOf(c.labels());
+        if (owner != null) {
+            idsByOwner.computeIfPresent(owner, (k, ids) -> {
+                ids.remove(c.id());
+                return ids.isEmpty() ? null : ids;
+            });
+        }
     }
 
     /**
@@ -175,11 +211,9 @@ public final class ObservedState {
     /** Containers whose labels name this object, in name order. */
     public List<ObservedContainer> containersOf(ObjectKey key) {
         List<ObservedContainer> out = new ArrayList<>();
-        for (ObservedContainer c : containers.values()) {
-            // The name first (a Session's containers name it in their session label): a cheap test that
-            // rules out nearly every container, before the owner is worked out from all the labels.
-            String named = c.label(key.kind() == Kind.Session ? Labels.SESSION : Labels.NAME);
-            if (key.name().equals(named) && key.equals(Ownership.ownerOf(c.labels()))) {
+        for (String id : idsByOwner.getOrDefault(key, Set.of())) {
+            ObservedContainer c = containers.get(id);
+            if (c != null && key.equals(Ownership.ownerOf(c.labels()))) {
                 out.add(c);
             }
         }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A slow resync list must not undo what events and actions recorded after it was taken. */
 class ObservedStateTest {
 
+    private static final dev.corral.spec.ObjectKey R1 = dev.corral.spec.ObjectKey.of(dev.corral.spec.Kind.ToolRun, null, "r1");
     private static final Map<String, String> LABELS = Map.of("corral.dev/managed", "true", "corral.dev/kind", "ToolRun",
             "corral.dev/name", "r1");
 
@@ -42,19 +43,43 @@ class ObservedStateTest {
         Thread reader = new Thread(() -> {
             while (!done.get()) {
                 looks.incrementAndGet();
-                if (s.container("c499").isEmpty()) {
+                if (s.container("c499").isEmpty() || s.containersOf(R1).isEmpty()) {
                     missed.incrementAndGet();
                 }
             }
         });
         reader.start();
         // Until the reader has looked many times while resyncs ran (a cleared and refilled map showed it gaps).
-        for (int round = 0; round < 2_000 || looks.get() < 100_000; round++) {
+        for (int round = 0; round < 500 || looks.get() < 20_000; round++) {
             s.replace(ObservedState.stamp(), listed, List.of(), List.of());
         }
         done.set(true);
         reader.join();
         assertEquals(0, missed.get(), "looks during resyncs that found the container missing, of " + looks.get());
+    }
+
+    @Test
+    void anObjectsContainersAreFoundThroughEveryChangeToThePicture() {
+        ObservedState s = new ObservedState();
+        Map<String, String> other = Map.of("corral.dev/managed", "true", "corral.dev/kind", "ToolRun", "corral.dev/name", "r2");
+        s.put(new ObservedContainer("a", "n-a", LABELS, "running"));
+        s.put(new ObservedContainer("b", "n-b", other, "running"));
+        assertEquals(List.of("a"), ids(s.containersOf(R1)));
+        s.setState("a", "exited");
+        assertEquals("exited", s.containersOf(R1).get(0).state());
+        s.replace(ObservedState.stamp(), List.of(new ObservedContainer("c", "n-c", LABELS, "running"),
+                new ObservedContainer("b", "n-b", other, "running")), List.of(), List.of());
+        assertEquals(List.of("c"), ids(s.containersOf(R1)), "a is gone from the list, c is new");
+        s.put(new ObservedContainer("d", "n-d", LABELS, "created"));
+        assertEquals(List.of("c", "d"), ids(s.containersOf(R1)));
+        s.removeContainer("c");
+        s.removeContainer("d");
+        assertEquals(List.of(), s.containersOf(R1));
+        assertEquals(List.of("b"), ids(s.containersOf(dev.corral.spec.ObjectKey.of(dev.corral.spec.Kind.ToolRun, null, "r2"))));
+    }
+
+    private static List<String> ids(List<ObservedContainer> cs) {
+        return cs.stream().map(ObservedContainer::id).toList();
     }
 
     @Test
