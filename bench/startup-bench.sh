@@ -6,7 +6,7 @@
 #   plain     deploy/jvm.options alone (CORRAL_CDS=0 deploy/run.sh)
 #   cds       the same with the class-data archive deploy/cds.sh makes from a training run, as deploy/run.sh
 #             and the image run Corral
-#   aot       on a JDK 24 or newer (JAVA_NEW, default: the newest under /usr/lib/jvm), from the AOT cache
+#   aot       on a JDK 25 or newer (JAVA_NEW, default: the newest under /usr/lib/jvm), from the AOT cache
 #             deploy/cds.sh makes for it (CORRAL_JAVA=... deploy/run.sh); left out when there is none
 #
 #   bench/startup-bench.sh          # ROUNDS=7 by default; results on stdout and in bench/results/startup.md
@@ -22,10 +22,10 @@ WORK=$(mktemp -d)
 BASE_OPTS=$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')
 trap 'kill $(cat "$WORK/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-# A JDK 24 or newer, if any, and its AOT cache (kept aside: deploy/cds.sh keeps one archive at a time).
+# A JDK 25 or newer, if any, and its AOT cache (kept aside: deploy/cds.sh keeps one archive at a time).
 JAVA_NEW=${JAVA_NEW:-$(for j in /usr/lib/jvm/*/bin/java; do
   v=$("$j" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
-  [ "${v%%.*}" -ge 24 ] 2>/dev/null && echo "${v%%.*} $j"; done | sort -n | tail -1 | cut -d' ' -f2)}
+  [ "${v%%.*}" -ge 25 ] 2>/dev/null && echo "${v%%.*} $j"; true; done | sort -n | tail -1 | cut -d' ' -f2)}
 if [ -n "$JAVA_NEW" ]; then
   CORRAL_JAVA=$JAVA_NEW deploy/cds.sh >/dev/null
   cp target/quarkus-app/corral.aot "$WORK/corral.aot"

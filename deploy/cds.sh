@@ -7,8 +7,8 @@
 # archive that does not match the JVM or the jars is ignored by the JVM (-Xshare:auto): the start is then as
 # without it.
 #
-# On a JDK 24 or newer (CORRAL_JAVA=/path/to/java, as deploy/run.sh takes it) the archive is the JDK's AOT
-# cache instead (JEP 483: classes loaded and linked ahead, -XX:AOTCacheOutput, then -XX:AOTCache): with
+# On a JDK 25 or newer (CORRAL_JAVA=/path/to/java, as deploy/run.sh takes it) the archive is the JDK's AOT
+# cache instead (JEP 483 and 514: classes loaded and linked ahead, -XX:AOTCacheOutput, then -XX:AOTCache): with
 # JDK 25 here, a start ~0.2 s shorter than JDK 17 with its archive (bench/results/startup.md).
 #
 #   deploy/cds.sh          # deploy/run.sh calls it
@@ -19,7 +19,7 @@ JAR=$APP/quarkus-run.jar
 JAVA=${CORRAL_JAVA:-java}
 [ -f "$JAR" ] || { echo "no $JAR: package first" >&2; exit 1; }
 FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
-if [ "${FEATURE%%.*}" -ge 24 ] 2>/dev/null; then
+if [ "${FEATURE%%.*}" -ge 25 ] 2>/dev/null; then
   ARCHIVE=$APP/corral.aot RECORD="-XX:AOTCacheOutput=$APP/corral.aot" USE="-XX:AOTCache=$APP/corral.aot"
 else
   ARCHIVE=$APP/corral.jsa RECORD="-XX:ArchiveClassesAtExit=$APP/corral.jsa" USE="-XX:SharedArchiveFile=$APP/corral.jsa -Xshare:auto"

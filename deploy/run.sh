@@ -11,7 +11,7 @@ if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ -n "$(find src pom.xml -newe
 fi
 # deploy/jvm.options: a capped heap with the serial collector (why: see that file). Override with JAVA_OPTS.
 JAVA_OPTS=${JAVA_OPTS:-$(grep -v '^#' deploy/jvm.options | tr '\n' ' ')}
-# The JVM: CORRAL_JAVA, else java on the PATH (the JDK 17 the tests run on). A JDK 24 or newer starts
+# The JVM: CORRAL_JAVA, else java on the PATH (the JDK 17 the tests run on). A JDK 25 or newer starts
 # sooner, from its AOT cache (CORRAL_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java: bench/results/startup.md).
 JAVA=${CORRAL_JAVA:-java}
 # The class-data archive of a training run (deploy/cds.sh, made once per build and JVM): a start ~0.3 s

@@ -109,7 +109,8 @@ public final class ObservedState {
         return loaded;
     }
 
-    // Synchronized with replace: the index must not lose an id a put adds while a resync swaps the picture in.
+    // The writers are synchronized with replace: a change made while a resync swaps the picture in must
+    // neither be overwritten by the older list nor lose its container's id from the index.
     public synchronized void put(ObservedContainer c) {
         index(c);
         containers.put(c.id(), c);
@@ -150,7 +151,7 @@ public final class ObservedState {
      * Records a new state word for a container (from an event or an action); for one not in the picture
      * yet, the next list that was taken before it shows it in this state.
      */
-    public void setState(String id, String state) {
+    public synchronized void setState(String id, String state) {
         if (containers.computeIfPresent(id, (k, c) -> c.withState(state)) != null) {
             touched.put(id, stamp());
         } else {
@@ -159,7 +160,7 @@ public final class ObservedState {
     }
 
     /** Records that a container joined ({@code networkId} non-null) or left a network. */
-    public void setNetwork(String containerId, String network, String networkId) {
+    public synchronized void setNetwork(String containerId, String network, String networkId) {
         containers.computeIfPresent(containerId, (k, c) -> {
             Map<String, String> n = new java.util.HashMap<>(c.networks() == null ? Map.of() : c.networks());
             if (networkId == null) {

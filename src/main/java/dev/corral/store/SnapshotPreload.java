@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +32,7 @@ public final class SnapshotPreload {
     private static final AtomicReference<CompletableFuture<Read>> PENDING = new AtomicReference<>();
 
     /** What was read, and the file's identity when it was. */
-    private record Read(Path file, Object fileKey, long size, long modified, Snapshot.Contents contents) { }
+    private record Read(Path file, Object fileKey, long size, FileTime modified, Snapshot.Contents contents) { }
 
     private SnapshotPreload() {
     }
@@ -50,13 +51,22 @@ public final class SnapshotPreload {
             try {
                 BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
                 Snapshot.Contents contents = Snapshot.read(file);
-                future.complete(new Read(file, before.fileKey(), before.size(), before.lastModifiedTime().toMillis(), contents));
-            } catch (IOException | RuntimeException e) {
+                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+                if (!same(before, after)) { // replaced while it was read: what was read may be a mix
+                    throw new IOException(file + " changed while it was read ahead");
+                }
+                future.complete(new Read(file, before.fileKey(), before.size(), before.lastModifiedTime(), contents));
+            } catch (Throwable e) { // an Error too (out of memory): the store must not wait forever
                 future.completeExceptionally(e);
             }
         }, "corral-snapshot-preload");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static boolean same(BasicFileAttributes a, BasicFileAttributes b) {
+        return Objects.equals(a.fileKey(), b.fileKey()) && a.size() == b.size()
+                && a.lastModifiedTime().equals(b.lastModifiedTime());
     }
 
     /** Forgets what was read ahead (a store of another kind will not take it). */
@@ -76,7 +86,7 @@ public final class SnapshotPreload {
         Read read;
         try {
             read = future.join();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // CompletionException, whatever the read ahead failed with
             // The store's own read gives the error its full context (which file, which line).
             LOG.debugf(e, "the snapshot read ahead failed; the store reads it itself");
             return Optional.empty();
@@ -88,7 +98,7 @@ public final class SnapshotPreload {
         try {
             BasicFileAttributes now = Files.readAttributes(wanted, BasicFileAttributes.class);
             boolean unchanged = Objects.equals(now.fileKey(), read.fileKey()) && now.size() == read.size()
-                    && now.lastModifiedTime().toMillis() == read.modified();
+                    && now.lastModifiedTime().equals(read.modified());
             return unchanged ? Optional.of(read.contents()) : Optional.empty();
         } catch (IOException e) { // gone since: the store finds out itself
             return Optional.empty();

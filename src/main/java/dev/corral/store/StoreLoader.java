@@ -40,6 +40,8 @@ final class StoreLoader {
                 objects.put(o.key(), o);
             }
             snapshotBytes = Files.size(snap);
+        } else {
+            SnapshotPreload.discard();
         }
         long[] rv = {snapshotRv};
         long skipUpTo = snapshotRv;
