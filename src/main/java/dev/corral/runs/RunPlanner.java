@@ -63,8 +63,9 @@ public final class RunPlanner {
     private RunStep notStarted(RunObservation o) {
         RunPhase phase = o.status().phase();
         if (phase == RunPhase.RUNNING) {
-            // Missing from the picture: gone only on the engine's word, as a list can leave out a container that
-            // exists (seen once: six runs of a burst failed at one resync, their containers running).
+            // Missing from the picture: failed only on the engine's word. Failing a run cannot be undone, and the
+            // picture is a cache (a resync once showed readers an empty one for an instant: six runs of a burst
+            // failed, their containers running; ObservedState no longer does, this stays as the check before).
             if (o.status().containerId() != null && o.engine() == null) {
                 return new RunStep.Observe(RunStep.Fact.ENGINE);
             }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,7 @@ public final class SnapshotPreload {
     private static final AtomicReference<CompletableFuture<Read>> PENDING = new AtomicReference<>();
 
     /** What was read, and the file's identity when it was. */
-    private record Read(Path file, Object fileKey, long size, FileTime modified, Snapshot.Contents contents) { }
+    private record Read(Path file, BasicFileAttributes attributes, Snapshot.Contents contents) { }
 
     private SnapshotPreload() {
     }
@@ -55,7 +54,7 @@ public final class SnapshotPreload {
                 if (!same(before, after)) { // replaced while it was read: what was read may be a mix
                     throw new IOException(file + " changed while it was read ahead");
                 }
-                future.complete(new Read(file, before.fileKey(), before.size(), before.lastModifiedTime(), contents));
+                future.complete(new Read(file, before, contents));
             } catch (Throwable e) { // an Error too (out of memory): the store must not wait forever
                 future.completeExceptionally(e);
             }
@@ -97,9 +96,7 @@ public final class SnapshotPreload {
         }
         try {
             BasicFileAttributes now = Files.readAttributes(wanted, BasicFileAttributes.class);
-            boolean unchanged = Objects.equals(now.fileKey(), read.fileKey()) && now.size() == read.size()
-                    && now.lastModifiedTime().equals(read.modified());
-            return unchanged ? Optional.of(read.contents()) : Optional.empty();
+            return same(read.attributes(), now) ? Optional.of(read.contents()) : Optional.empty();
         } catch (IOException e) { // gone since: the store finds out itself
             return Optional.empty();
         }
