@@ -126,9 +126,17 @@ public interface CorralConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How often every managed container is sampled: figures are at most this old. */
+        /** How often every managed container is sampled while it works. */
         @WithDefault("10s")
         Duration interval();
+
+        /**
+         * The longest an idle container is left unsampled: after each sample that finds it idle its
+         * interval doubles up to this (cAdvisor's dynamic housekeeping); one that finds it working
+         * brings it back to {@code interval}. Equal to {@code interval}: every container every interval.
+         */
+        @WithDefault("30s")
+        Duration idleInterval();
 
         /**
          * Where samples are read: {@code auto} (the kernel's cgroup files when Corral sees the host's,

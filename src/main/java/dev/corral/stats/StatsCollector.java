@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -31,8 +32,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Samples every running managed container once per {@code corral.stats.interval} and keeps the
- * latest sample of each, which {@code GET /stats} and the {@code corral_container_*} series read:
+ * Samples every running managed container once per {@code corral.stats.interval} (an idle one less
+ * often: {@link SampleCadence}) and keeps the latest sample of each, which {@code GET /stats} and the {@code corral_container_*} series read:
  * a request or a scrape never waits for the engine. The containers are the loop's picture of the
  * engine ({@link ObservedState}), so sampling adds no list call.
  */
@@ -54,11 +55,18 @@ public class StatsCollector {
     private ContainerMeters meters;
     /** Samples are read in parallel: through the engine each is a round trip (~10–20 ms). */
     private ExecutorService readers;
+    private static final int READERS = 4;
+    private SampleCadence cadence;
 
     @PostConstruct
     void init() {
+        init(config.stats());
+    }
+
+    void init(CorralConfig.Stats settings) {
         meters = new ContainerMeters(registry);
-        readers = Executors.newFixedThreadPool(4, r -> {
+        cadence = new SampleCadence(settings.interval(), settings.idleInterval());
+        readers = Executors.newFixedThreadPool(READERS, r -> {
             Thread t = new Thread(r, "corral-stats");
             t.setDaemon(true);
             return t;
@@ -70,24 +78,40 @@ public class StatsCollector {
     void scheduled() {
         // The scheduler may fire once more while the application stops, after stop() shut the readers.
         if (config.stats().enabled() && !readers.isShutdown()) {
-            refresh();
+            sampleDue(Instant.now());
         }
     }
 
     /** Samples every running managed container now; those gone lose their figures and series. */
     public void refresh() {
+        pass(null);
+    }
+
+    /** Samples the running managed containers whose turn it is at {@code now} (see {@link SampleCadence}). */
+    void sampleDue(Instant now) {
+        pass(now);
+    }
+
+    private void pass(Instant tick) {
+        Instant at = tick == null ? Instant.now() : tick;
         List<ObservedContainer> running = new ArrayList<>();
-        List<Future<?>> reads = new ArrayList<>();
+        List<Runnable> samples = new ArrayList<>();
         for (ObservedContainer c : observed.containers()) {
             ObjectKey owner = c.running() ? Ownership.ownerOf(c.labels()) : null;
             if (owner != null) {
                 running.add(c);
-                reads.add(readers.submit(() -> sample(c, owner)));
+                if (tick == null || cadence.isDue(c.id(), tick)) {
+                    samples.add(() -> sample(c, owner, at));
+                }
             }
+        }
+        List<Future<?>> reads = new ArrayList<>();
+        for (List<Runnable> share : shares(samples)) {
+            reads.add(readers.submit(() -> share.forEach(Runnable::run)));
         }
         for (Future<?> f : reads) {
             try {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(1, TimeUnit.MINUTES);
             } catch (Exception e) {
                 LOG.debugf("a stats sample failed: %s", e.toString());
             }
@@ -95,10 +119,28 @@ public class StatsCollector {
         Set<String> live = new HashSet<>();
         running.forEach(c -> live.add(c.id()));
         latest.keySet().retainAll(live);
+        cadence.retain(live);
         meters.retain(latest.keySet());
     }
 
-    private void sample(ObservedContainer c, ObjectKey owner) {
+    /**
+     * The samples split in {@link #READERS} shares, one task each. Why not a task per container: read
+     * from the kernel's files a sample costs tens of microseconds, less than handing it to a thread
+     * and waking it; through the engine it is a round trip, and four shares still run four at a time.
+     */
+    private static List<List<Runnable>> shares(List<Runnable> samples) {
+        int n = Math.min(READERS, samples.size());
+        List<List<Runnable>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            out.get(i % n).add(samples.get(i));
+        }
+        return out;
+    }
+
+    private void sample(ObservedContainer c, ObjectKey owner, Instant at) {
         Optional<ContainerStats> s;
         try {
             s = runtime.stats(c.id());
@@ -115,6 +157,7 @@ public class StatsCollector {
                 c.id(), c.name(), s.get(),
                 ContainerUsage.cpuPercent(previous == null ? null : previous.stats(), s.get()));
         latest.put(c.id(), now);
+        cadence.sampled(c.id(), at, previous == null ? null : previous.stats(), s.get());
         if (previous == null) {
             meters.track(c.id(), now, () -> latest.getOrDefault(c.id(), now));
         }

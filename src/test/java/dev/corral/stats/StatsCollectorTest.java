@@ -1,5 +1,6 @@
 package dev.corral.stats;
 
+import dev.corral.config.CorralConfig;
 import dev.corral.loop.ObservedState;
 import dev.corral.ownership.Ownership;
 import dev.corral.runtime.ContainerRequest;
@@ -14,11 +15,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +42,7 @@ class StatsCollectorTest {
         collector.runtime = engine;
         collector.observed = observed;
         collector.registry = registry;
-        collector.init();
+        collector.init(settings(Duration.ofSeconds(10), Duration.ofSeconds(30)));
         Map<String, String> labels = Ownership.of(Kind.Relic, "s1", "web", "uid-1");
         labels.put(dev.corral.runtime.Labels.INSTANCE, "test");
         id = engine.createContainer(new ContainerRequest("corral-relic-s1-web", "img", null, List.of(), Map.of(), labels,
@@ -98,6 +101,78 @@ class StatsCollectorTest {
         observed.setState(id, "exited");
         collector.refresh();
         assertTrue(collector.all().isEmpty());
+    }
+
+    @Test
+    void aContainerWhoseUsageDoesNotMoveIsSampledLessOftenUntilItMovesAgain() {
+        engine.stats.put(id, sample(T0, 1.0, 1000));
+        List<Integer> sampledAt = new java.util.ArrayList<>();
+        engine.statsCalls = 0;
+        for (int tick = 0; tick <= 120; tick += 10) {
+            int before = engine.statsCalls;
+            collector.sampleDue(T0.plusSeconds(tick));
+            if (engine.statsCalls > before) {
+                sampledAt.add(tick);
+            }
+        }
+        // 0: first; 10: the first unchanged one doubles to 20; then 40 capped at 30.
+        assertEquals(List.of(0, 10, 30, 60, 90, 120), sampledAt);
+
+        // It starts working: taken at the next tick that is its turn, then every interval while it moves.
+        sampledAt.clear();
+        for (int tick = 130; tick <= 180; tick += 10) {
+            engine.stats.put(id, sample(T0.plusSeconds(tick), 1.0 + tick / 100.0, 1000));
+            int before = engine.statsCalls;
+            collector.sampleDue(T0.plusSeconds(tick));
+            if (engine.statsCalls > before) {
+                sampledAt.add(tick);
+            }
+        }
+        assertEquals(List.of(150, 160, 170, 180), sampledAt);
+        assertEquals(2.8, collector.of(WEB).get(0).stats().cpuSeconds(), 1e-9);
+    }
+
+    @Test
+    void bytesArrivingAloneLeaveAContainerIdleButBytesSentDoNot() {
+        ContainerStats base = sample(T0, 1.0, 1000);
+        ContainerStats received = new ContainerStats(T0.plusSeconds(10), 1.0, 1000L, null, null, 10 + 140, 20, 30, 40, 1L, "cgroup");
+        ContainerStats sent = new ContainerStats(T0.plusSeconds(10), 1.0, 1000L, null, null, 10, 20 + 60, 30, 40, 1L, "cgroup");
+        assertTrue(SampleCadence.idleBetween(base, received), "a bridge's broadcasts wake nothing");
+        assertFalse(SampleCadence.idleBetween(base, sent));
+        assertFalse(SampleCadence.idleBetween(base, sample(T0.plusSeconds(10), 1.0, 1001)), "memory moved");
+        assertTrue(SampleCadence.idleBetween(base, sample(T0.plusSeconds(10), 1.0, 1000)));
+    }
+
+    @Test
+    void refreshSamplesEveryContainerWhateverItsTurn() {
+        engine.stats.put(id, sample(T0, 1.0, 1000));
+        collector.sampleDue(T0);
+        collector.sampleDue(T0.plusSeconds(10));
+        int before = engine.statsCalls;
+        collector.sampleDue(T0.plusSeconds(20));
+        assertEquals(before, engine.statsCalls, "not its turn");
+        collector.refresh();
+        assertEquals(before + 1, engine.statsCalls);
+    }
+
+    static CorralConfig.Stats settings(Duration interval, Duration idleInterval) {
+        return new CorralConfig.Stats() {
+            public boolean enabled() {
+                return true;
+            }
+
+            public Duration interval() {
+                return interval;
+            }
+
+            public Duration idleInterval() {
+                return idleInterval;
+            }
+
+            public Source source() {
+                return Source.AUTO;
+            }
+        };
     }
 
     private static ContainerStats sample(Instant at, double cpu, long memory) {

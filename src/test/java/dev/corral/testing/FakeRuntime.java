@@ -381,9 +381,12 @@ public class FakeRuntime implements ContainerRuntime {
 
     /** Set a container's usage as {@link #stats} answers it (running containers only). */
     public final Map<String, ContainerStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many times {@link #stats} was asked. */
+    public volatile int statsCalls;
 
     @Override
     public synchronized Optional<ContainerStats> stats(String id) {
+        statsCalls++;
         Container c = containers.get(id);
         return c == null || !c.running ? Optional.empty() : Optional.ofNullable(stats.get(id));
     }
