@@ -203,6 +203,7 @@ public class Controller {
             });
             // Anything that happened while the stream was down is caught by a resync right after connecting.
             resync();
+            core.sweepLostVolumes();
         } catch (java.lang.RuntimeException e) {
             core.engineProblem(e.getMessage());
             background.schedule(this::connectEvents, 2, TimeUnit.SECONDS);

@@ -1,7 +1,9 @@
 package dev.corral.loop;
 
 import dev.corral.ownership.Ownership;
+import dev.corral.ownership.ResourceNames;
 import dev.corral.runtime.ObservedContainer;
+import dev.corral.runtime.ObservedVolume;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.OwnContainer;
 import dev.corral.runtime.RuntimeEvent;
@@ -112,6 +114,38 @@ public final class LoopCore {
         } finally {
             resyncing.set(false);
         }
+    }
+
+    /**
+     * Removes this instance's anonymous volumes that no container mounts, and says how many. A run's
+     * workspace is an anonymous volume removed with its container; an engine that dies while it removes
+     * containers (or a removal that fails halfway) leaves such volumes behind, owned by no container
+     * Corral could find again. Named volumes (a Session's, an Agent's) may rightly be unused for a
+     * while and are never touched here; a volume mounted again since the list is refused by the engine
+     * and kept. Run when the engine's event stream (re)connects: at start, and after the engine was away.
+     */
+    public int sweepLostVolumes() {
+        int removed = 0;
+        try {
+            for (ObservedVolume v : runtime.listUnusedVolumes()) {
+                if (!ResourceNames.anonymousVolume(v.name())) {
+                    continue;
+                }
+                try {
+                    runtime.removeVolume(v.name());
+                    observed.removeVolume(v.name());
+                    removed++;
+                } catch (java.lang.RuntimeException e) {
+                    LOG.debugf("volume %s kept: %s", v.name(), e.getMessage());
+                }
+            }
+        } catch (java.lang.RuntimeException e) {
+            LOG.warnf("could not list unused volumes: %s", e.getMessage());
+        }
+        if (removed > 0) {
+            LOG.infof("removed %d anonymous volumes that no container mounts (left by containers the engine lost)", removed);
+        }
+        return removed;
     }
 
     /** One worker step for a key taken from the queue (the caller marks it done). */

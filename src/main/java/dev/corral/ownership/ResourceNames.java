@@ -41,6 +41,15 @@ public final class ResourceNames {
         return "corral-vol-agent-" + agent + "-" + volume;
     }
 
+    /**
+     * Whether the engine chose this volume's name: 64 hex digits, as Docker and Podman name the
+     * anonymous volume a container's mount makes (a run's workspace). Corral names every volume it
+     * creates itself ({@link #volume}, {@link #agentVolume}), so such a name is never a Session's.
+     */
+    public static boolean anonymousVolume(String name) {
+        return name != null && name.length() == 64 && name.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
+    }
+
     public static boolean containerKind(Kind kind) {
         return kind == Kind.Relic || kind == Kind.Agent;
     }

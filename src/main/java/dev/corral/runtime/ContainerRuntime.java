@@ -18,6 +18,9 @@ public interface ContainerRuntime {
 
     List<ObservedVolume> listVolumes();
 
+    /** Those of {@link #listVolumes()} that no container mounts, running or not. */
+    List<ObservedVolume> listUnusedVolumes();
+
     /** @return the new container's id; {@link NameConflictException} if the name is taken */
     String createContainer(ContainerRequest request);
 

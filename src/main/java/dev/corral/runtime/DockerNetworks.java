@@ -41,9 +41,13 @@ final class DockerNetworks {
         return out;
     }
 
-    public List<ObservedVolume> listVolumes() {
-        var response = calls.call("list_volumes", () -> client.listVolumesCmd()
-                .withFilter("label", List.of(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + calls.instance())).exec());
+    /** This instance's volumes; with {@code unusedOnly}, those no container mounts (the engine's "dangling"). */
+    public List<ObservedVolume> listVolumes(boolean unusedOnly) {
+        var response = calls.call("list_volumes", () -> {
+            var cmd = client.listVolumesCmd()
+                    .withFilter("label", List.of(Labels.MANAGED_FILTER, Labels.INSTANCE + "=" + calls.instance()));
+            return (unusedOnly ? cmd.withDanglingFilter(true) : cmd).exec();
+        });
         List<ObservedVolume> out = new ArrayList<>();
         if (response.getVolumes() != null) {
             response.getVolumes().forEach(v -> out.add(new ObservedVolume(v.getName(), DockerCalls.labels(v.getLabels()))));

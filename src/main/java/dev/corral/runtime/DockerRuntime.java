@@ -93,7 +93,12 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public List<ObservedVolume> listVolumes() {
-        return networks.listVolumes();
+        return networks.listVolumes(false);
+    }
+
+    @Override
+    public List<ObservedVolume> listUnusedVolumes() {
+        return networks.listVolumes(true);
     }
 
     @Override

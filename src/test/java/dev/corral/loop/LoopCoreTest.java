@@ -165,4 +165,24 @@ class LoopCoreTest {
         assertEquals(0, queue.failures(WEB), "done forgets the failures");
         assertEquals(List.of(WEB, WEB), reconciled);
     }
+
+    @Test
+    void theSweepRemovesOnlyAnonymousVolumesThatNoContainerMounts() {
+        Map<String, String> labels = Ownership.of(Kind.ToolRun, null, "r1", "uid-r1");
+        String lost = "a".repeat(64);
+        String mounted = "b".repeat(64);
+        engine.createVolume(lost, labels);
+        engine.createVolume(mounted, labels);
+        engine.createVolume("corral-vol-s1-cache", Ownership.of(Kind.Session, null, "s1", "uid-s1"));
+        engine.volumesInUse.add(mounted);
+        loop.resync();
+
+        assertEquals(1, loop.sweepLostVolumes());
+        Set<String> left = new java.util.HashSet<>();
+        engine.listVolumes().forEach(v -> left.add(v.name()));
+        assertEquals(Set.of(mounted, "corral-vol-s1-cache"), left, "a named volume may be unused for a while; a mounted one is in use");
+        assertFalse(observed.volumeNames().contains(lost), "gone from the picture too");
+        assertTrue(observed.volumeNames().contains(mounted));
+        assertEquals(0, loop.sweepLostVolumes(), "nothing left to sweep");
+    }
 }

@@ -23,11 +23,13 @@ public final class CorralProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private CorralProcess(Process process, int port) {
+    private CorralProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     /** Starts Corral on a free port with the given data directory and extra -D settings, and waits until it is ready. */
@@ -50,7 +52,7 @@ public final class CorralProcess implements AutoCloseable {
         Path log = dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        CorralProcess c = new CorralProcess(p, port);
+        CorralProcess c = new CorralProcess(p, port, log);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!p.isAlive()) {
                 throw new IllegalStateException("Corral exited with " + p.exitValue() + "; see " + log);
@@ -58,6 +60,11 @@ public final class CorralProcess implements AutoCloseable {
             return c.ready();
         });
         return c;
+    }
+
+    /** What it has written so far (its standard output and error). */
+    public String log() throws IOException {
+        return java.nio.file.Files.readString(log);
     }
 
     public boolean ready() {

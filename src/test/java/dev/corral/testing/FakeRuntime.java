@@ -167,6 +167,15 @@ public class FakeRuntime implements ContainerRuntime {
         return List.copyOf(volumes.values());
     }
 
+    /** Volumes a container mounts, as a test says: {@link #listUnusedVolumes} leaves them out. */
+    public final java.util.Set<String> volumesInUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public synchronized List<ObservedVolume> listUnusedVolumes() {
+        record("list-unused-volumes", "");
+        return volumes.values().stream().filter(v -> !volumesInUse.contains(v.name())).toList();
+    }
+
     @Override
     public synchronized String createContainer(ContainerRequest request) {
         record("create-container", request.name());
@@ -318,6 +327,9 @@ public class FakeRuntime implements ContainerRuntime {
     @Override
     public synchronized void removeVolume(String name) {
         record("remove-volume", name);
+        if (volumesInUse.contains(name)) {
+            throw new dev.corral.runtime.EngineException(409, "remove " + name + ": volume is in use", null);
+        }
         volumes.remove(name);
     }
 

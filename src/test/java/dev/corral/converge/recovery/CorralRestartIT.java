@@ -160,6 +160,8 @@ class CorralRestartIT {
         try (CorralProcess corral = CorralProcess.start(data)) {
             assertEquals(200, corral.putYaml(specs()).statusCode());
             awaitReady(corral);
+            // What an engine crash during a removal leaves: a run's workspace volume with no container.
+            String lost = lostVolume(data);
             try {
                 assertEquals(0, new ProcessBuilder("pkill", "-TERM", "-x", "dockerd").start().waitFor());
                 await().atMost(Duration.ofSeconds(60)).until(() -> Docker.tryRun("version").exit() != 0);
@@ -178,8 +180,46 @@ class CorralRestartIT {
             for (String r : List.of("web", "api")) {
                 assertEquals("true", Docker.inspect("corral-relic-" + s + "-" + r, "{{.State.Running}}"));
             }
+            await().atMost(CONVERGE).until(() -> !volumeExists(lost));
             cleanUp(corral);
         }
+    }
+
+    @Test
+    @Order(4)
+    void volumesThatLostTheirContainerAreSweptAtStartAndNamedOrMountedOnesKept() throws Exception {
+        Path data = tmp.resolve("data3");
+        String lost = lostVolume(data);
+        String named = "corral-vol-" + s + "-cache";
+        Docker.run(volumeCreate(data, named).toArray(String[]::new));
+        String mounted = lostVolume(data);
+        String holder = Docker.run("create", "-v", mounted + ":/data", "corral/busybox:latest", "true").trim();
+        try (CorralProcess corral = CorralProcess.start(data)) {
+            await().atMost(CONVERGE).until(() -> corral.log().contains("removed 1 anonymous volumes"));
+            assertTrue(!volumeExists(lost), "an anonymous volume no container mounts is removed");
+            assertTrue(volumeExists(named), "a named volume (a Session's) may be unused and is kept");
+            assertTrue(volumeExists(mounted), "a mounted one is kept, even by a stopped container");
+        } finally {
+            Docker.tryRun("rm", "-f", holder);
+            Docker.tryRun("volume", "rm", "-f", named, mounted, lost);
+        }
+    }
+
+    /** An anonymous-looking volume (64 hex digits) labelled as a run's workspace of the Corral on {@code data}. */
+    private static String lostVolume(Path data) {
+        String name = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+        Docker.run(volumeCreate(data, name).toArray(String[]::new));
+        return name;
+    }
+
+    private static List<String> volumeCreate(Path data, String name) {
+        return List.of("volume", "create", "--label", "corral.dev/managed=true",
+                "--label", "corral.dev/instance=it-" + Integer.toHexString(data.toAbsolutePath().hashCode()),
+                "--label", "corral.dev/kind=ToolRun", "--label", "corral.dev/name=lost", name);
+    }
+
+    private static boolean volumeExists(String name) {
+        return Docker.tryRun("volume", "inspect", name).exit() == 0;
     }
 
     private static void startDockerd() throws IOException {
