@@ -173,7 +173,7 @@ clean_all
   done < "$FRAG/sessions.tsv"
   echo
   echo "Idle CPU is Corral's with its defaults: the stats sampler (every 10 s, each running container's cgroup"
-  echo "files) and the resync (every 30 s: one list call per resource type)."
+  echo "files; an idle container's less often, up to every 30 s) and the resync (every 30 s: one list call per resource type)."
   echo
   echo "Targets (#13): ≤ 150 MiB in both states; idle ≤ 1 % of one core at 500 containers."
 } > bench/results/footprint.md

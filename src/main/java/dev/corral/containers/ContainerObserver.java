@@ -72,7 +72,8 @@ public final class ContainerObserver {
         if (keeper != null && d.wantRunning() && !keeper.running() && !keeper.paused()
                 && !"created".equals(keeper.state())) {
             prober.stop(key);
-            ended = runtime.inspectContainer(keeper.id()).orElse(null);
+            // The event stream's account of the run when it saw it whole; else the engine's (an inspect).
+            ended = observed.lastRuns().ended(keeper).or(() -> runtime.inspectContainer(keeper.id())).orElse(null);
             if (ended == null) {
                 // Removed since the list: it is missing, which the next look re-creates.
                 observed.removeContainer(keeper.id());

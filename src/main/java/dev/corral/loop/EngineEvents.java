@@ -75,8 +75,15 @@ public final class EngineEvents {
         ObjectKey owner = claimed != null ? claimed : Ownership.ownerOf(labels);
         String action = e.action() == null ? "" : e.action();
         switch (action.startsWith("health_status") ? "health_status" : action) {
-            case "die" -> observed.setState(e.actorId(), "exited");
-            case "start", "unpause" -> observed.setState(e.actorId(), "running");
+            case "die" -> {
+                observed.setState(e.actorId(), "exited");
+                observed.lastRuns().died(e.actorId(), e.attributes().get("exitCode"), e.at());
+            }
+            case "start" -> {
+                observed.lastRuns().started(e.actorId(), e.at());
+                observed.setState(e.actorId(), "running");
+            }
+            case "unpause" -> observed.setState(e.actorId(), "running");
             case "pause" -> observed.setState(e.actorId(), "paused");
             case "destroy" -> observed.removeContainer(e.actorId());
             case "create" -> {
@@ -85,7 +92,8 @@ public final class EngineEvents {
                             labels, "created"));
                 }
             }
-            case "oom", "kill", "stop", "health_status" -> {
+            case "oom" -> observed.lastRuns().oomKilled(e.actorId());
+            case "kill", "stop", "health_status" -> {
                 // state follows with die; enqueue so status is fresh
             }
             default -> {

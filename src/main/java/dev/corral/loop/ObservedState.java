@@ -36,6 +36,7 @@ public final class ObservedState {
      */
     private final Map<ObjectKey, Set<String>> idsByOwner = new ConcurrentHashMap<>();
     private volatile boolean loaded;
+    private final LastRuns lastRuns = new LastRuns();
 
     /** When each container entry was last changed by an event or an action, and when entries were removed. */
     private final Map<String, Long> touched = new ConcurrentHashMap<>();
@@ -81,6 +82,7 @@ public final class ObservedState {
         List<ObservedContainer> before = List.copyOf(containers.values());
         listed.values().forEach(this::index);
         swapIn(containers, listed);
+        lastRuns.retain(containers.keySet());
         before.stream().filter(x -> !containers.containsKey(x.id())).forEach(this::unindex);
         touched.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
         removed.entrySet().removeIf(e -> e.getValue() - listedAt <= 0);
@@ -124,6 +126,12 @@ public final class ObservedState {
         }
         touched.remove(id);
         removed.put(id, stamp());
+        lastRuns.forget(id);
+    }
+
+    /** How each container's latest run went, from the event stream. */
+    public LastRuns lastRuns() {
+        return lastRuns;
     }
 
     private void index(ObservedContainer c) {

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -89,8 +90,11 @@ final class DockerEvents {
             public void onNext(Event e) {
                 var actor = e.getActor();
                 Map<String, String> attrs = actor == null || actor.getAttributes() == null ? Map.of() : actor.getAttributes();
+                Instant at = e.getTimeNano() != null ? Instant.ofEpochSecond(0, e.getTimeNano())
+                        : e.getTime() != null ? Instant.ofEpochSecond(e.getTime()) : Instant.now();
                 onEvent.accept(new RuntimeEvent(e.getType() == null ? "" : e.getType().getValue(),
-                        e.getAction() == null ? e.getStatus() : e.getAction(), actor == null ? e.getId() : actor.getId(), attrs));
+                        e.getAction() == null ? e.getStatus() : e.getAction(), actor == null ? e.getId() : actor.getId(), attrs,
+                        at));
             }
 
             @Override

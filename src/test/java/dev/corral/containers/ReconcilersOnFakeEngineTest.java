@@ -317,6 +317,33 @@ class ReconcilersOnFakeEngineTest {
     }
 
     @Test
+    void aCrashTheEventStreamSawWholeIsRestartedWithoutAnInspect() {
+        webRunning();
+        reconcile(WEB);
+        String id = status(WEB, "containerId");
+        var streamed = new dev.corral.loop.EngineEvents(observed, new OwnContainer(engine), k -> null);
+        Map<String, String> attrs = new java.util.HashMap<>(observed.container(id).orElseThrow().labels());
+        Instant started = Instant.now().minusSeconds(1);
+        Instant died = Instant.now();
+        streamed.apply(new dev.corral.runtime.RuntimeEvent("container", "start", id, attrs, started));
+        engine.exit(id, 137);
+        streamed.apply(new dev.corral.runtime.RuntimeEvent("container", "oom", id, attrs, died));
+        Map<String, String> dieAttrs = new java.util.HashMap<>(attrs);
+        dieAttrs.put("exitCode", "137");
+        streamed.apply(new dev.corral.runtime.RuntimeEvent("container", "die", id, dieAttrs, died));
+        now = Instant.now();
+
+        engine.clearActions();
+        reconcile(WEB);
+        assertEquals(List.of("start-container corral-relic-s1-web"), engine.writes(), "restarted at once");
+        assertEquals(List.of(), engine.actions().stream().filter(a -> a.verb().startsWith("inspect")).toList(),
+                "what the events said was enough");
+        var last = store.get(WEB).orElseThrow().status().path("lastTermination");
+        assertEquals("137", last.path("exitCode").asText(), last::toString);
+        assertTrue(last.toString().contains("OOM"), last::toString);
+    }
+
+    @Test
     void aContainerTheEngineCannotStartIsReplaced() {
         String id = webEnded(0);
         engine.unstartable.add(id);

@@ -202,4 +202,36 @@ class EngineEventsTest {
         own.self();
         assertEquals(List.of(), events.apply(network("connect", "n1", NET, "self")));
     }
+
+    @Test
+    void aRunIsKnownFromTheStreamOnlyWhenItsStartAndItsDeathWereBothSeen() {
+        ObservedContainer web = new ObservedContainer("c1", "corral-relic-s1-web", labels(WEB), "running");
+        observed.put(web);
+        java.time.Instant t1 = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        java.time.Instant t2 = t1.plusSeconds(5);
+        Map<String, String> dieAttrs = new HashMap<>(labels(WEB));
+        dieAttrs.put("exitCode", "3");
+        events.apply(new RuntimeEvent("container", "die", "c1", dieAttrs, t2));
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "its start was before this stream: the engine is asked");
+
+        events.apply(new RuntimeEvent("container", "start", "c1", labels(WEB), t1));
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "running");
+        events.apply(new RuntimeEvent("container", "die", "c1", dieAttrs, t2));
+        var ended = observed.lastRuns().ended(web).orElseThrow();
+        assertEquals(3L, ended.exitCode());
+        assertFalse(ended.oomKilled());
+        assertEquals(t1, ended.startedAt());
+        assertEquals(t2, ended.finishedAt());
+        assertFalse(ended.running());
+
+        events.apply(new RuntimeEvent("container", "start", "c1", labels(WEB), t2.plusSeconds(1)));
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "a new run");
+        events.apply(new RuntimeEvent("container", "die", "c1", labels(WEB), t2.plusSeconds(2)));
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "a death without an exit code: the engine is asked");
+
+        events.apply(new RuntimeEvent("container", "start", "c1", labels(WEB), t2.plusSeconds(3)));
+        events.apply(new RuntimeEvent("container", "die", "c1", dieAttrs, t2.plusSeconds(4)));
+        observed.lastRuns().forgetAll();
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "after a gap in the stream, nothing is taken from it");
+    }
 }
