@@ -73,7 +73,13 @@ public final class ContainerObserver {
                 && !"created".equals(keeper.state())) {
             prober.stop(key);
             // The event stream's account of the run when it saw it whole; else the engine's (an inspect).
-            ended = observed.lastRuns().ended(keeper).or(() -> runtime.inspectContainer(keeper.id())).orElse(null);
+            ended = observed.lastRuns().ended(keeper).orElse(null);
+            if (ended == null) {
+                ended = runtime.inspectContainer(keeper.id()).orElse(null);
+                if (ended != null) {
+                    observed.lastRuns().learned(ended);
+                }
+            }
             if (ended == null) {
                 // Removed since the list: it is missing, which the next look re-creates.
                 observed.removeContainer(keeper.id());

@@ -26,6 +26,8 @@ final class ContainerStarter {
     }
 
     void start(String id) {
+        // The run that ended is over: if this start fails, no event says so, and an inspect must tell how.
+        observed.lastRuns().forget(id);
         try {
             runtime.startContainer(id);
             observed.setState(id, "running");

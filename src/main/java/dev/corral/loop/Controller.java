@@ -194,7 +194,7 @@ public class Controller {
             runtime.ping();
             core.reconcilers().all().forEach(KindReconciler::engineConnected);
             // Starts and deaths missed while the stream was down: what it said before is not the whole story.
-            observed.lastRuns().forgetAll();
+            observed.lastRuns().forgetUnfinished();
             events = runtime.events(core::onEngineEvent, failure -> {
                 if (running.get()) {
                     LOG.warnf("engine event stream ended (%s); reconnecting", failure == null ? "closed" : failure.getMessage());

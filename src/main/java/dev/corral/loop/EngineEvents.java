@@ -76,8 +76,9 @@ public final class EngineEvents {
         String action = e.action() == null ? "" : e.action();
         switch (action.startsWith("health_status") ? "health_status" : action) {
             case "die" -> {
-                observed.setState(e.actorId(), "exited");
+                // The run's end first: a reconcile that sees "exited" then finds how it ended.
                 observed.lastRuns().died(e.actorId(), e.attributes().get("exitCode"), e.at());
+                observed.setState(e.actorId(), "exited");
             }
             case "start" -> {
                 observed.lastRuns().started(e.actorId(), e.at());

@@ -45,9 +45,12 @@ public final class ResourceNames {
      * Whether the engine chose this volume's name: 64 hex digits, as Docker and Podman name the
      * anonymous volume a container's mount makes (a run's workspace). Corral names every volume it
      * creates itself ({@link #volume}, {@link #agentVolume}), so such a name is never a Session's.
+     * (Podman gives its anonymous volumes no labels, so on Podman Corral's label filter never lists
+     * them and the sweep that uses this finds none.)
      */
     public static boolean anonymousVolume(String name) {
-        return name != null && name.length() == 64 && name.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
+        return name != null && name.length() == 64
+                && name.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f');
     }
 
     public static boolean containerKind(Kind kind) {

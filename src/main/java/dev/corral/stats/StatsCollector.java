@@ -107,7 +107,7 @@ public class StatsCollector {
         }
         List<Future<?>> reads = new ArrayList<>();
         for (List<Runnable> share : shares(samples)) {
-            reads.add(readers.submit(() -> share.forEach(Runnable::run)));
+            reads.add(readers.submit(() -> share.forEach(StatsCollector::isolated)));
         }
         for (Future<?> f : reads) {
             try {
@@ -138,6 +138,15 @@ public class StatsCollector {
             out.get(i % n).add(samples.get(i));
         }
         return out;
+    }
+
+    /** One sample's failure is its own: the rest of its share is still taken. */
+    private static void isolated(Runnable sample) {
+        try {
+            sample.run();
+        } catch (RuntimeException e) {
+            LOG.debugf("a stats sample failed: %s", e.toString());
+        }
     }
 
     private void sample(ObservedContainer c, ObjectKey owner, Instant at) {

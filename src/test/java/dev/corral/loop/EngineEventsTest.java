@@ -231,7 +231,23 @@ class EngineEventsTest {
 
         events.apply(new RuntimeEvent("container", "start", "c1", labels(WEB), t2.plusSeconds(3)));
         events.apply(new RuntimeEvent("container", "die", "c1", dieAttrs, t2.plusSeconds(4)));
-        observed.lastRuns().forgetAll();
-        assertTrue(observed.lastRuns().ended(web).isEmpty(), "after a gap in the stream, nothing is taken from it");
+        events.apply(new RuntimeEvent("container", "oom", "c1", labels(WEB), t2.plusSeconds(4)));
+        assertTrue(observed.lastRuns().ended(web).orElseThrow().oomKilled(), "an oom heard just after the die still counts");
+        observed.lastRuns().forget("c1");
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "forgotten before a start: a start that fails emits nothing");
+
+        events.apply(new RuntimeEvent("container", "start", "c1", labels(WEB), t2.plusSeconds(5)));
+        observed.lastRuns().forgetUnfinished();
+        events.apply(new RuntimeEvent("container", "die", "c1", dieAttrs, t2.plusSeconds(6)));
+        assertTrue(observed.lastRuns().ended(web).isEmpty(), "its start was before a gap in the stream: the engine is asked");
+
+        // What the engine said is kept for that run: a die heard after the inspect does not change its times.
+        var inspected = new dev.corral.runtime.ContainerDetails("c1", web.name(), web.labels(), false, 3L, false, "boom",
+                t2.plusSeconds(5).minusMillis(2), t2.plusSeconds(6).minusMillis(1), Map.of());
+        observed.lastRuns().learned(inspected);
+        events.apply(new RuntimeEvent("container", "die", "c1", dieAttrs, t2.plusSeconds(6)));
+        assertEquals(inspected, observed.lastRuns().ended(web).orElseThrow());
+        observed.lastRuns().forgetUnfinished();
+        assertEquals(inspected, observed.lastRuns().ended(web).orElseThrow(), "an ended run outlives a gap");
     }
 }
