@@ -73,13 +73,9 @@ public final class ContainerObserver {
                 && !"created".equals(keeper.state())) {
             prober.stop(key);
             // The event stream's account of the run when it saw it whole; else the engine's (an inspect).
-            ended = observed.lastRuns().ended(keeper).orElse(null);
-            if (ended == null) {
-                ended = runtime.inspectContainer(keeper.id()).orElse(null);
-                if (ended != null) {
-                    observed.lastRuns().learned(ended);
-                }
-            }
+            ended = observed.lastRuns().ended(keeper)
+                    .or(() -> runtime.inspectContainer(keeper.id()).map(observed.lastRuns()::learned))
+                    .orElse(null);
             if (ended == null) {
                 // Removed since the list: it is missing, which the next look re-creates.
                 observed.removeContainer(keeper.id());

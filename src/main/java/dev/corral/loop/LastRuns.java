@@ -60,12 +60,13 @@ public final class LastRuns {
     /**
      * Keeps what an inspect said of an ended run, so that every later look at that run reads the same
      * times: the crash count tells runs apart by their start time, and the engine stamps a start event
-     * a moment after the start time an inspect shows.
+     * a moment after the start time an inspect shows. Returns {@code d}.
      */
-    public void learned(ContainerDetails d) {
+    public ContainerDetails learned(ContainerDetails d) {
         if (!d.running() && d.startedAt() != null && d.finishedAt() != null) {
             runs.put(d.id(), new Run(d.startedAt(), d.oomKilled(), d.exitCode(), d.finishedAt(), d.error()));
         }
+        return d;
     }
 
     void retain(Set<String> ids) {
