@@ -202,7 +202,7 @@ final class DockerContainers {
         }
     }
 
-    /** Tries at removing a container the engine is still stopping; 20, 40, 80 and 160 ms in between. */
+    /** Tries at a call that meets a container the engine is still stopping; 20, 40, 80 and 160 ms in between. */
     private static final int STOPPING_RETRIES = 5;
 
     /**
@@ -219,7 +219,7 @@ final class DockerContainers {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new EngineException(0, "interrupted while removing a container", ie);
+            throw new EngineException(0, "interrupted while waiting for the engine", ie);
         }
     }
 
@@ -294,20 +294,39 @@ final class DockerContainers {
                 .withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec());
     }
 
+    /**
+     * The archive of {@code path} in the container; empty when the container or the path is not there.
+     * Why the retries: Podman (4.3) copies out of a running container through its process's mount
+     * namespace; when that process exits between its state check and the copy, it has already answered
+     * 200 and sends no archive at all ("open /proc/PID/ns/mnt: no such file or directory" in its log) —
+     * a run collected the moment its launcher reported meets it (2 runs in 100 here). No archive is
+     * ever empty (a directory's has its header), so an empty one is tried again 20, 40, 80 and 160 ms
+     * later, by when the engine copies out of the stopped container's mounted files.
+     */
     public Optional<byte[]> copyOut(String id, String path, long maxBytes) {
-        try {
-            return Optional.of(calls.call("copy_out", () -> {
-                try (java.io.InputStream in = client.copyArchiveFromContainerCmd(id, path).exec()) {
-                    return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            byte[] tar;
+            try {
+                tar = calls.call("copy_out", () -> {
+                    try (java.io.InputStream in = client.copyArchiveFromContainerCmd(id, path).exec()) {
+                        return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (EngineException e) {
+                if (e.status() == 404) {
+                    return Optional.empty();
                 }
-            }));
-        } catch (EngineException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
+                throw e;
             }
-            throw e;
+            if (tar.length > 0) {
+                return Optional.of(tar);
+            }
+            if (attempt == STOPPING_RETRIES) {
+                throw new EngineException(0, "the engine sent an empty archive of " + path + " in container " + id, null);
+            }
+            pause(Duration.ofMillis(10L << attempt));
         }
     }
 }
