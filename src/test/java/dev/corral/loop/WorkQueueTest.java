@@ -167,6 +167,25 @@ class WorkQueueTest {
     }
 
     @Test
+    void aKeyWaitsForOneDelayedAddTheEarliest() throws Exception {
+        // A resync every 30 s reconciles a finished run, which asks each time to be woken at its TTL's end.
+        for (int i = 0; i < 1_000; i++) {
+            q.addAfter("a", Duration.ofHours(1));
+        }
+        q.addAfter("b", Duration.ofHours(1));
+        assertEquals(2, q.waitingWakes(), "one timer per key, not one per ask");
+        q.addAfter("a", Duration.ofMillis(50));
+        assertEquals(2, q.waitingWakes(), "the later wake is replaced by the earlier, not kept beside it");
+        q.addAfter("a", Duration.ofHours(2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> q.depth() == 1);
+        assertEquals("a", q.take());
+        q.done("a");
+        assertEquals(1, q.waitingWakes(), "a's wake has fired and is gone; b's stays");
+        q.addAfter("a", Duration.ofHours(1));
+        assertEquals(2, q.waitingWakes(), "a key woken may wait again");
+    }
+
+    @Test
     void anEngineEventDoesNotCutAFailuresBackoffShort() {
         WorkQueue<String> slow = new WorkQueue<>(Duration.ofHours(1), Duration.ofHours(1));
         try {
