@@ -46,7 +46,14 @@ public final class WorkQueue<K> {
         timers.setRemoveOnCancelPolicy(true);
     }
 
-    private record Wake(long dueNanos, ScheduledFuture<?> timer) {
+    /** A delayed add: when it is due, and its timer (set once scheduled, under the queue's monitor). */
+    private static final class Wake {
+        final long dueNanos;
+        ScheduledFuture<?> timer;
+
+        Wake(long dueNanos) {
+            this.dueNanos = dueNanos;
+        }
     }
 
     /** Queues a key now (a no-op if it already waits). */
@@ -103,38 +110,42 @@ public final class WorkQueue<K> {
             add(key);
             return;
         }
-        long due = System.nanoTime() + delay.toNanos();
         synchronized (this) {
             if (shutdown) {
                 return;
             }
+            long due = System.nanoTime() + delay.toNanos();
             Wake waiting = wakes.get(key);
-            if (waiting != null && waiting.dueNanos() - due <= 0) {
+            if (waiting != null && !waiting.timer.isDone() && waiting.dueNanos - due <= 0) {
                 return;
             }
+            Wake wake = new Wake(due);
             try {
-                ScheduledFuture<?> timer = timers.schedule(() -> wake(key, due), delay.toNanos(), TimeUnit.NANOSECONDS);
-                wakes.put(key, new Wake(due, timer));
+                // It cannot run before the put below: wake() takes this monitor.
+                wake.timer = timers.schedule(() -> wake(key, wake), delay.toNanos(), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 return; // shut down meanwhile: nothing will take the key anyway
             }
+            wakes.put(key, wake);
             if (waiting != null) {
-                waiting.timer().cancel(false);
+                waiting.timer.cancel(false);
             }
         }
     }
 
-    private synchronized void wake(K key, long due) {
-        Wake w = wakes.get(key);
-        if (w != null && w.dueNanos() == due) {
-            wakes.remove(key);
-        }
+    private synchronized void wake(K key, Wake wake) {
+        wakes.remove(key, wake);
         add(key);
     }
 
-    /** Delayed adds waiting: one per key at most. */
+    /** Timers waiting to add a key: one per key at most. */
     synchronized int waitingWakes() {
         return timers.getQueue().size();
+    }
+
+    /** Keys waiting for a delayed add. */
+    synchronized int keysWaitingToWake() {
+        return wakes.size();
     }
 
     /** Queues a key after its backoff: base × 2^(failures so far), capped. */

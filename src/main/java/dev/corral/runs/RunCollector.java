@@ -2,10 +2,12 @@ package dev.corral.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.config.CorralConfig;
+import dev.corral.events.EventType;
 import dev.corral.loop.ObservedState;
 import dev.corral.loop.Result;
 import dev.corral.runtime.ContainerDetails;
 import dev.corral.runtime.ContainerRuntime;
+import dev.corral.runtime.EmptyArchiveException;
 import dev.corral.runtime.EngineException;
 import dev.corral.runtime.Logs;
 import dev.corral.runtime.ObservedContainer;
@@ -132,8 +134,15 @@ final class RunCollector {
             return null;
         }
         Path saveDir = RunFiles.dir(dataDir, run.metadata().uid());
-        return runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
-                .map(tar -> RunFiles.read(tar, saveDir, config.filesCapBytes())).orElse(null);
+        try {
+            return runtime.copyOut(c.id(), "/workspace/output", config.filesCapBytes() + 1024 * 1024)
+                    .map(tar -> RunFiles.read(tar, saveDir, config.filesCapBytes())).orElse(null);
+        } catch (EmptyArchiveException e) {
+            // Asked again already (DockerContainers.copyOut): the run ends with what else it gave, and says so,
+            // rather than wait forever, holding its slot, on an engine that will not send its files.
+            life.event(run, EventType.Warning, "OutputFilesLost", "its output files could not be copied: " + e.getMessage());
+            return null;
+        }
     }
 
     private Result vanished(SpecObject run, ObservedContainer c) {

@@ -76,7 +76,11 @@ public interface ContainerRuntime {
     /** Unpacks a tar stream into {@code path} of a container (created or running). */
     void copyIn(String id, String path, byte[] tar);
 
-    /** A tar stream of {@code path} from a container; empty when the path does not exist. */
+    /**
+     * A tar stream of {@code path} from a container; empty when the path does not exist.
+     *
+     * @throws EmptyArchiveException when the engine, asked a few times, sent no archive at all
+     */
     Optional<byte[]> copyOut(String id, String path, long maxBytes);
 
     /**

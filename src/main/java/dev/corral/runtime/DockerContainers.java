@@ -324,7 +324,8 @@ final class DockerContainers {
                 return Optional.of(tar);
             }
             if (attempt == STOPPING_RETRIES) {
-                throw new EngineException(0, "the engine sent an empty archive of " + path + " in container " + id, null);
+                throw new EmptyArchiveException("the engine sent an empty archive of " + path + " in container " + id
+                        + ", " + attempt + " times");
             }
             pause(Duration.ofMillis(10L << attempt));
         }

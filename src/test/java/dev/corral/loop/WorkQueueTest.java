@@ -174,6 +174,7 @@ class WorkQueueTest {
         }
         q.addAfter("b", Duration.ofHours(1));
         assertEquals(2, q.waitingWakes(), "one timer per key, not one per ask");
+        assertEquals(2, q.keysWaitingToWake());
         q.addAfter("a", Duration.ofMillis(50));
         assertEquals(2, q.waitingWakes(), "the later wake is replaced by the earlier, not kept beside it");
         q.addAfter("a", Duration.ofHours(2));
@@ -181,8 +182,21 @@ class WorkQueueTest {
         assertEquals("a", q.take());
         q.done("a");
         assertEquals(1, q.waitingWakes(), "a's wake has fired and is gone; b's stays");
+        assertEquals(1, q.keysWaitingToWake());
         q.addAfter("a", Duration.ofHours(1));
         assertEquals(2, q.waitingWakes(), "a key woken may wait again");
+    }
+
+    @Test
+    void aWakeThatComesWhileItsKeyIsBeingProcessedQueuesItWhenTheWorkerIsDone() throws Exception {
+        q.add("a");
+        assertEquals("a", q.take());
+        q.addAfter("a", Duration.ofMillis(20));
+        await().atMost(Duration.ofSeconds(5)).until(() -> q.keysWaitingToWake() == 0);
+        assertEquals(0, q.depth(), "not handed to a second worker");
+        q.done("a");
+        assertEquals(1, q.depth());
+        assertEquals("a", q.take());
     }
 
     @Test

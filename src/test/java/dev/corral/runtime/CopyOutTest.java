@@ -31,6 +31,7 @@ class CopyOutTest {
     private final Deque<Answer> answers = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
     private HttpServer engine;
+    private com.github.dockerjava.api.DockerClient client;
     private DockerRuntime runtime;
 
     private record Answer(int status, byte[] body) {
@@ -50,14 +51,17 @@ class CopyOutTest {
         engine.start();
         var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost("tcp://127.0.0.1:" + engine.getAddress().getPort()).build();
-        var client = DockerClientImpl.getInstance(cfg,
+        client = DockerClientImpl.getInstance(cfg,
                 new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).build());
         return new DockerRuntime(client, client, new SimpleMeterRegistry(), "test", CorralConfig.Stats.Source.CGROUP,
                 Optional.empty(), Optional.empty());
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws java.io.IOException {
+        if (client != null) {
+            client.close();
+        }
         if (engine != null) {
             engine.stop(0);
         }
@@ -86,7 +90,7 @@ class CopyOutTest {
             answers.add(new Answer(200, new byte[0]));
         }
         runtime = runtime();
-        EngineException e = assertThrows(EngineException.class, () -> runtime.copyOut("c1", "/workspace/output", 1 << 20));
+        EngineException e = assertThrows(EmptyArchiveException.class, () -> runtime.copyOut("c1", "/workspace/output", 1 << 20));
         assertTrue(e.getMessage().contains("empty archive"), e.getMessage());
         assertEquals(5, calls.get(), "tried five times, then left to the reconcile's retry");
     }
