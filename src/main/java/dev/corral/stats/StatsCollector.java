@@ -84,15 +84,11 @@ public class StatsCollector {
 
     /** Samples every running managed container now; those gone lose their figures and series. */
     public void refresh() {
-        pass(null);
+        sampleDue(null);
     }
 
-    /** Samples the running managed containers whose turn it is at {@code now} (see {@link SampleCadence}). */
-    void sampleDue(Instant now) {
-        pass(now);
-    }
-
-    private void pass(Instant tick) {
+    /** Samples the running managed containers whose turn it is at {@code tick} ({@link SampleCadence}); null: all. */
+    void sampleDue(Instant tick) {
         Instant at = tick == null ? Instant.now() : tick;
         List<ObservedContainer> running = new ArrayList<>();
         List<Runnable> samples = new ArrayList<>();
