@@ -8,7 +8,9 @@
 #               with parameters {"text": "the quick brown fox"}, against `docker run -i --rm` of the same
 #               image and command with the parameters on stdin. The six variants are interleaved (one of
 #               each per round) so that drift in the machine's load hits them alike. Median and p95 of
-#               each; target (#13) Corral/docker-run of the medians <= 1.0.
+#               each; target (#13) Corral/docker-run of the medians <= 1.0. After each Corral run the script
+#               waits until the workspaces Corral prepares ahead for cold Tool runs are ready again (as the
+#               warm part waits for its pools), so that their making runs during no measurement.
 #   warm        the same, with warm pools of POOL containers for bash, python and the Tool
 #               (corral.runs.<language>-pool-size, the Tool's pool.size); before each sample, of either side, the script
 #               waits until the pools are full again, so no refill runs during a measurement.
@@ -155,6 +157,17 @@ await_pools() {
   done
   log "warm pools not full after ${1:-30} s: $(curl -s "localhost:$PORT/pools")"
 }
+# await_workspaces: until the workspaces prepared ahead for cold Tool runs are all ready again (the gauges
+# corral_run_workspaces_ready == corral_run_workspaces_target; both 0 before the first Tool run), at most 30 s:
+# as with the pools, their making does not run during a measurement
+await_workspaces() {
+  for _ in $(seq 600); do
+    curl -s "localhost:$PORT/q/metrics" | awk '/^corral_run_workspaces_ready / { r = $2 } /^corral_run_workspaces_target / { t = $2 }
+      END { exit !(r != "" && r == t) }' && return 0
+    sleep 0.05
+  done
+  log "prepared workspaces not ready after 30 s: $(curl -s "localhost:$PORT/q/metrics" | grep '^corral_run_workspaces')"
+}
 # docker_run IMAGE EXPECTED_STDOUT CMD...: one docker run --rm; prints wall_us
 docker_run() {
   local img=$1 want=$2 t0 t1 out; shift 2
@@ -260,6 +273,7 @@ latency() {
     log "latency: Corral with default settings (no warm pool)"
     start_corral "$WORK/data-$mode"; export WANT_POOLED=false
     apply_tool 0
+    wait=await_workspaces
   fi
   export PART="latency $mode"
   $wait

@@ -248,6 +248,14 @@ public interface CorralConfig {
         @WithDefault("5m")
         Duration poolShrinkAfter();
 
+        /**
+         * Workspaces made ahead, per image, for cold runs of Tools whose image has no {@code /workspace} their user
+         * may write (0: none; each such run then uploads its workspace before its start, ~50 ms). Made after the
+         * first cold run of an image, removed after {@code pool-shrink-after} without one.
+         */
+        @WithDefault("4")
+        int workspaceStock();
+
         /** Timeout of a language run that sets none. */
         @WithDefault("60")
         int defaultTimeoutSeconds();

@@ -12,6 +12,7 @@ import dev.corral.spec.model.RunPhase;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Starts a run in a container of its own: created once (its deterministic name makes a second
@@ -27,10 +28,13 @@ final class ColdStart {
     private final long outputCap;
 
     private final java.time.Clock clock;
+    private final WorkspaceStock workspaces;
 
+    /** @param workspaces workspaces made ahead for runs whose image's is not their user's, or null for none */
     ColdStart(ContainerRuntime runtime, ObservedState observed, RunLifecycle life, AttachedOutputs streams,
-              long outputCap, java.time.Clock clock) {
+              long outputCap, java.time.Clock clock, WorkspaceStock workspaces) {
         this.clock = clock;
+        this.workspaces = workspaces;
         this.runtime = runtime;
         this.observed = observed;
         this.life = life;
@@ -39,6 +43,15 @@ final class ColdStart {
     }
 
     Result start(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, Instant now) {
+        boolean prepared = false;
+        if (workspaces != null && setup.wantsPreparedWorkspace()) {
+            // Handed back when the run ends (RunLifecycle): the holder goes then, its volume staying with the run.
+            Optional<String> holder = workspaces.take(setup.shape().imageId(), setup.shape().uid(), run.key());
+            if (holder.isPresent()) {
+                setup = setup.withWorkspaceFrom(holder.get());
+                prepared = true;
+            }
+        }
         String id;
         try {
             id = runtime.createContainer(setup.request());
@@ -55,7 +68,8 @@ final class ColdStart {
                     null, null, now);
         }
         observed.put(new ObservedContainer(id, setup.request().name(), setup.request().labels(), "created"));
-        life.event(run, EventType.Normal, "Created", "created container " + setup.request().name());
+        life.event(run, EventType.Normal, "Created", "created container " + setup.request().name()
+                + (prepared ? " with a workspace prepared ahead" : ""));
         if (!setup.inlineFiles()) {
             int uid = setup.shape().uid();
             runtime.copyIn(id, "/workspace", RunFiles.workspace(setup.files(), uid, uid));

@@ -84,11 +84,27 @@ public final class RunContainers {
      * @param ttl      seconds the finished run's record is kept
      */
     public record RunSetup(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
-                          long timeout, long ttl) {
+                          long timeout, long ttl, boolean preparedWorkspace) {
 
         /** Whether the inputs travel in the launcher's environment (else: an archive upload before the start). */
         public boolean inlineFiles() {
-            return inline(shape, files);
+            return preparedWorkspace || inline(shape, files);
+        }
+
+        /**
+         * Whether a workspace prepared ahead ({@link WorkspaceStock}) would spare this run its upload: its image's
+         * workspace is not its user's, and its inputs can travel in the launcher's environment.
+         */
+        public boolean wantsPreparedWorkspace() {
+            return !inlineFiles() && Launcher.inlinable(files);
+        }
+
+        /** This run with the workspace of {@code holder} (a {@link WorkspaceStock} holder): its inputs inline. */
+        public RunSetup withWorkspaceFrom(String holder) {
+            Launcher.Cold cold = Launcher.cold(absolute(files), shape.command());
+            ContainerRequest r = request.withCommand(cold.command(), environment(shape, runEnv, cold))
+                    .withHardening(request.hardening().withWorkspaceFrom(holder));
+            return new RunSetup(shape, r, files, runEnv, timeout, ttl, true);
         }
 
         /** What a warm container is given on stdin to become this run. */
@@ -227,18 +243,15 @@ public final class RunContainers {
 
         Map<String, String> labels = Ownership.of(run);
         labels.put(Labels.SPEC_HASH, "run");
-        Map<String, String> env = new TreeMap<>(shape.env());
-        env.putAll(runEnv);
         if (job && !Launcher.inlinable(files)) {
             throw new IllegalArgumentException("its inputs cannot run as a Swarm job: they travel in the job's "
                     + "environment, which takes text files of at most " + Launcher.INLINE_FILE_MAX + " bytes each and "
                     + Launcher.INLINE_TOTAL_MAX + " in all");
         }
         Launcher.Cold cold = Launcher.cold(job || inline(shape, files) ? absolute(files) : Map.of(), shape.command());
-        env.putAll(cold.env());
-        ContainerRequest request = request(shape, ResourceNames.container(run.key()), labels, cold.command(), env,
-                shape.network(), false);
-        return new RunSetup(shape, request, files, runEnv, timeout, ttl);
+        ContainerRequest request = request(shape, ResourceNames.container(run.key()), labels, cold.command(),
+                environment(shape, runEnv, cold), shape.network(), false);
+        return new RunSetup(shape, request, files, runEnv, timeout, ttl, false);
     }
 
     /** The key of the Tool a tool run names. */
@@ -258,6 +271,14 @@ public final class RunContainers {
         return new ContainerRequest(name, shape.image(), NO_ENTRYPOINT, cmd, env, labels,
                 shape.memoryMb() * 1024 * 1024, Math.round(shape.cpus() * 1e9), shape.pids(), network, List.of(),
                 List.of(), hardening, shape.confinement());
+    }
+
+    /** A cold run's environment: its Tool's, its parameters, and what carries its inputs to the launcher. */
+    private static Map<String, String> environment(Shape shape, Map<String, String> runEnv, Launcher.Cold cold) {
+        Map<String, String> env = new TreeMap<>(shape.env());
+        env.putAll(runEnv);
+        env.putAll(cold.env());
+        return env;
     }
 
     private static boolean inline(Shape shape, Map<String, byte[]> files) {

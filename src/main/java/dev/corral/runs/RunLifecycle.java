@@ -34,12 +34,17 @@ final class RunLifecycle {
     private final EventRecorder events;
     private final RunTimings timings;
     private final String node;
+    private final WorkspaceStock workspaces;
 
-    /** @param node the Swarm node whose engine this is, written in every status (null: the one engine) */
+    /**
+     * @param node       the Swarm node whose engine this is, written in every status (null: the one engine)
+     * @param workspaces the stock cold runs take prepared workspaces from, told when a run ends (null: none)
+     */
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
                  AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings,
-                 String node) {
+                 String node, WorkspaceStock workspaces) {
         this.node = node;
+        this.workspaces = workspaces;
         this.events = events;
         this.timings = timings;
         this.store = store;
@@ -94,6 +99,9 @@ final class RunLifecycle {
         event(run, phase == RunPhase.SUCCEEDED || phase == RunPhase.CANCELLED ? EventType.Normal : EventType.Warning,
                 phase.json(), message == null ? "the run " + phase.json().toLowerCase(java.util.Locale.ROOT) : message);
         release(run.key());
+        if (workspaces != null) {
+            workspaces.ended(run.key());
+        }
         for (String id : pools.claimedBy(run.key())) {
             // Its container is removed next (or is gone): nothing of this run is kept in memory.
             streams.stop(id);
@@ -106,6 +114,9 @@ final class RunLifecycle {
     /** A run that is gone: nothing more of it is measured. */
     void forget(ObjectKey key) {
         timings.forget(key);
+        if (workspaces != null) {
+            workspaces.ended(key);
+        }
     }
 
     void release(ObjectKey key) {

@@ -37,6 +37,7 @@ public final class RunReconciler implements KindReconciler {
     private final RunExecutor executor;
     private final RunSlots slots;
     private final String node;
+    private final WorkspaceStock workspaces;
 
     /**
      * @param enqueue looks at a run again soon
@@ -47,7 +48,16 @@ public final class RunReconciler implements KindReconciler {
                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
                          Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
                          RunTimings timings) {
-        this(store, runtime, observed, slots, pools, config, dataDir, clock, enqueue, refill, events, timings, null);
+        this(store, runtime, observed, slots, pools, config, dataDir, clock, enqueue, refill, events, timings, null, null);
+    }
+
+    /** The one-engine reconciler, its cold Tool runs taking {@code workspaces} made ahead (null: none). */
+    public RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
+                         WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
+                         Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
+                         RunTimings timings, WorkspaceStock workspaces) {
+        this(store, runtime, observed, slots, pools, config, dataDir, clock, enqueue, refill, events, timings, null,
+                workspaces);
     }
 
     /**
@@ -58,7 +68,15 @@ public final class RunReconciler implements KindReconciler {
                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
                          Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
                          RunTimings timings, String node) {
+        this(store, runtime, observed, slots, pools, config, dataDir, clock, enqueue, refill, events, timings, node, null);
+    }
+
+    private RunReconciler(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots,
+                          WarmPools pools, CorralConfig.Runs config, Path dataDir, Clock clock,
+                          Consumer<ObjectKey> enqueue, BiConsumer<ObjectKey, Duration> refill, EventRecorder events,
+                          RunTimings timings, String node, WorkspaceStock workspaces) {
         this.store = store;
+        this.workspaces = workspaces;
         this.pools = pools;
         this.slots = slots;
         this.node = node;
@@ -66,16 +84,31 @@ public final class RunReconciler implements KindReconciler {
         this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         AttachedOutputs streams = new AttachedOutputs();
         RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
-                node);
+                node, workspaces);
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
-                new ColdStart(runtime, observed, life, streams, config.outputCapBytes(), clock), warm,
+                new ColdStart(runtime, observed, life, streams, config.outputCapBytes(), clock, workspaces), warm,
                 new RunCollector(runtime, observed, streams, life, warm, config, dataDir));
     }
 
     @Override
     public Set<Kind> kinds() {
         return Set.of(Kind.ToolRun);
+    }
+
+    /** Prepared workspaces a stopped Corral left: strays now (its own were removed at its stop, unless it crashed). */
+    @Override
+    public void engineConnected() {
+        if (workspaces != null) {
+            workspaces.sweepStrays();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (workspaces != null) {
+            workspaces.stop();
+        }
     }
 
     @Override

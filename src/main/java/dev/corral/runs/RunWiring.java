@@ -51,15 +51,27 @@ public class RunWiring {
         return new RunSlots(config.runs().maxConcurrent().orElse(4 * Runtime.getRuntime().availableProcessors()));
     }
 
+    @Produces
+    @Singleton
+    WorkspaceStock workspaceStock(CorralConfig config, ContainerRuntime runtime, Clock clock, MeterRegistry registry) {
+        WorkspaceStock stock = new WorkspaceStock(runtime, config.runs().workspaceStock(), config.runs().poolShrinkAfter(),
+                clock);
+        io.micrometer.core.instrument.Gauge.builder("corral_run_workspaces_ready", stock, WorkspaceStock::readyCount)
+                .description("Workspaces prepared ahead for cold Tool runs, ready").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("corral_run_workspaces_target", stock, WorkspaceStock::target)
+                .description("Workspaces prepared ahead that the stocks are kept at").register(registry);
+        return stock;
+    }
+
     /** Unless runs are Swarm jobs ({@code corral.engine.runs=swarm}: dev.corral.swarm). */
     @Produces
     @Singleton
     @io.quarkus.arc.lookup.LookupIfProperty(name = "corral.engine.runs", stringValue = "manager", lookupIfMissing = true)
     RunReconciler runReconciler(CorralConfig config, SpecStore store, ContainerRuntime runtime, ObservedState observed,
                                 RunSlots slots, WarmPools pools, WorkQueue<ObjectKey> queue, Clock clock,
-                                EventRecorder events, RunTimings timings) {
+                                EventRecorder events, RunTimings timings, WorkspaceStock workspaces) {
         RunReconciler r = new RunReconciler(store, runtime, observed, slots, pools, config.runs(), config.dataDir(), clock,
-                queue::add, queue::addAfter, events, timings);
+                queue::add, queue::addAfter, events, timings, workspaces);
         r.recoverClaims();
         return r;
     }

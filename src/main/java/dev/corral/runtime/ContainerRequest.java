@@ -39,6 +39,18 @@ public record ContainerRequest(String name, String image, List<String> entrypoin
                 aliases, mounts, hardening, confinement);
     }
 
+    /** The same container running {@code newCmd} with the environment {@code newEnv}. */
+    public ContainerRequest withCommand(List<String> newCmd, Map<String, String> newEnv) {
+        return new ContainerRequest(name, image, entrypoint, newCmd, newEnv, labels, memoryBytes, nanoCpus, pidsLimit, network,
+                aliases, mounts, hardening, confinement);
+    }
+
+    /** The same container with another lock-down. */
+    public ContainerRequest withHardening(Hardening newHardening) {
+        return new ContainerRequest(name, image, entrypoint, cmd, env, labels, memoryBytes, nanoCpus, pidsLimit, network,
+                aliases, mounts, newHardening, confinement);
+    }
+
     /** The same container joining {@code newNetwork} (null: none) under {@code newAliases}. */
     public ContainerRequest withNetwork(String newNetwork, List<String> newAliases) {
         return new ContainerRequest(name, image, entrypoint, cmd, env, labels, memoryBytes, nanoCpus, pidsLimit, newNetwork,
@@ -53,9 +65,23 @@ public record ContainerRequest(String name, String image, List<String> entrypoin
      * @param user      {@code uid:gid}, or null for the image's
      * @param workspace mount path of the anonymous volume, or null
      * @param stdin     an open stdin, closed after the first attached writer (a warm container's)
+     * @param workspaceFrom a created container whose anonymous volume this one takes as its workspace (the
+     *                  engine's {@code VolumesFrom}) instead of a new one; null: a new one at {@code workspace}
      */
     public record Hardening(String user, boolean readOnlyRoot, List<String> tmpfs, boolean init, boolean dropAllCaps,
-                            boolean noNewPrivileges, String workspace, String workingDir, boolean stdin) {
+                            boolean noNewPrivileges, String workspace, String workingDir, boolean stdin,
+                            String workspaceFrom) {
+
+        public Hardening(String user, boolean readOnlyRoot, List<String> tmpfs, boolean init, boolean dropAllCaps,
+                         boolean noNewPrivileges, String workspace, String workingDir, boolean stdin) {
+            this(user, readOnlyRoot, tmpfs, init, dropAllCaps, noNewPrivileges, workspace, workingDir, stdin, null);
+        }
+
+        /** The same lock-down, its workspace the volume of {@code container} (see {@link #workspaceFrom}). */
+        public Hardening withWorkspaceFrom(String container) {
+            return new Hardening(user, readOnlyRoot, tmpfs, init, dropAllCaps, noNewPrivileges, workspace, workingDir, stdin,
+                    container);
+        }
     }
 
     /**

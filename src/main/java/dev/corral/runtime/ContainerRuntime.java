@@ -21,6 +21,12 @@ public interface ContainerRuntime {
     /** Those of {@link #listVolumes()} that no container mounts, running or not. */
     List<ObservedVolume> listUnusedVolumes();
 
+    /**
+     * Ids of this instance's containers labelled {@code label=value}, in any state, whether the loop manages
+     * them or not (a prepared workspace's holder is not a managed container).
+     */
+    List<String> listLabelled(String label, String value);
+
     /** @return the new container's id; {@link NameConflictException} if the name is taken */
     String createContainer(ContainerRequest request);
 

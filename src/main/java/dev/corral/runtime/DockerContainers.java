@@ -57,6 +57,13 @@ final class DockerContainers {
         return out;
     }
 
+    /** Ids of this instance's containers labelled {@code label=value}, managed or not. */
+    public List<String> listLabelled(String label, String value) {
+        List<Container> list = calls.call("list_containers", () -> client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(label, value, Labels.INSTANCE, calls.instance())).exec());
+        return list.stream().map(Container::getId).toList();
+    }
+
     public String createContainer(ContainerRequest r) {
         HostConfig host = HostConfig.newHostConfig()
                 .withMemory(r.memoryBytes())
@@ -74,7 +81,11 @@ final class DockerContainers {
         List<String> securityOpts = new ArrayList<>();
         ContainerRequest.Hardening h = r.hardening();
         if (h != null) {
-            if (h.workspace() != null) {
+            if (h.workspaceFrom() != null) {
+                // A prepared workspace: the holder's anonymous volume, which goes with this container (-v) once the
+                // holder is removed (the engine keeps a volume another container still mounts).
+                host.withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(h.workspaceFrom()));
+            } else if (h.workspace() != null) {
                 // Anonymous: it goes with the container (removed with -v), labelled so a leak would be found.
                 mounts.add(new Mount().withType(MountType.VOLUME).withTarget(h.workspace())
                         .withVolumeOptions(new com.github.dockerjava.api.model.VolumeOptions()

@@ -102,6 +102,11 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<String> listLabelled(String label, String value) {
+        return containers.listLabelled(label, value);
+    }
+
+    @Override
     public String createContainer(ContainerRequest r) {
         return containers.createContainer(r);
     }

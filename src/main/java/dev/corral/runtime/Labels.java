@@ -32,6 +32,12 @@ public final class Labels {
      * name. A pool keeps only its node's containers: the manager's engine may be one of the nodes.
      */
     public static final String NODE = "corral.dev/node";
+    /**
+     * {@code true} on the holder of a prepared run workspace (dev.corral.runs.WorkspaceStock): a container created and
+     * never started, only to carry an anonymous volume ready for a cold run. Not {@link #MANAGED}: the loop never sees
+     * it; the stock removes its own, and strays of a process that stopped without removing them.
+     */
+    public static final String WORKSPACE_HOLDER = "corral.dev/workspace-holder";
     /** The subnet a session network was given from Corral's pool. */
     public static final String SUBNET = "corral.dev/subnet";
 

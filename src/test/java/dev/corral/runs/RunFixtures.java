@@ -159,6 +159,10 @@ public final class RunFixtures {
             public int defaultTimeoutSeconds() {
                 return 60;
             }
+
+            public int workspaceStock() {
+                return 4;
+            }
         };
     }
 }

@@ -142,6 +142,38 @@ class RunReconcilerTest {
     }
 
     @Test
+    void aToolRunTakesAWorkspacePreparedAheadAndItsInputsTravelInItsEnvironment() {
+        WorkspaceStock stock = new WorkspaceStock(engine, 1, Duration.ofMinutes(5), Clock.systemUTC());
+        try {
+            runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(0, 4), dir, clock, woken::add,
+                    (pool, after) -> { }, events, timings, stock);
+            apply(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"command\": [\"wc\"]}"));
+            apply(RunFixtures.run("r1", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
+            reconcile("r1");
+            assertTrue(engine.writes().contains("copy-in " + C + " /workspace"), "none was ready: uploaded");
+            stock.ended(key("r1"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCount() == 1);
+            String holder = engine.listLabelled(dev.corral.runtime.Labels.WORKSPACE_HOLDER, "true").get(0);
+            engine.clearActions();
+
+            apply(RunFixtures.run("r2", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
+            reconcile("r2");
+            String c2 = "corral-toolrun-r2";
+            assertEquals(List.of("ensure-image corral/busybox:latest", "create-container " + c2, "start-container " + c2),
+                    engine.writes(), "no upload");
+            ContainerRequest request = engine.container(c2).orElseThrow().request;
+            assertEquals(holder, request.hardening().workspaceFrom());
+            assertEquals("/workspace/data/input.json", request.env().get("CORRAL_FILE_0"));
+            assertEquals("{\"word\":\"corral\"}", request.env().get("CORRAL_DATA_0"));
+            assertEquals("corral", request.env().get("CORRAL_PARAM_WORD"));
+            assertTrue(events.list(EventFilter.ALL).stream().anyMatch(e -> e.message().equals(
+                    "created container " + c2 + " with a workspace prepared ahead")));
+        } finally {
+            stock.stop();
+        }
+    }
+
+    @Test
     void aLanguageRunKeepsItsOwnLimits() {
         apply(RunFixtures.run("r1", BASH_RUN));
         reconcile("r1");

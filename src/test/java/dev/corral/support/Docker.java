@@ -91,8 +91,15 @@ public final class Docker {
         return lines(run("network", "ls", "--filter", "label=" + labelFilter, "--format", "{{.Name}}"));
     }
 
-    public static List<String> volumes(String labelFilter) {
-        return lines(run("volume", "ls", "--filter", "label=" + labelFilter, "--format", "{{.Name}}"));
+    /** Volumes carrying every one of these labels ({@code key=value} or {@code key}). */
+    public static List<String> volumes(String... labelFilters) {
+        List<String> args = new java.util.ArrayList<>(List.of("volume", "ls"));
+        for (String f : labelFilters) {
+            args.add("--filter");
+            args.add("label=" + f);
+        }
+        args.addAll(List.of("--format", "{{.Name}}"));
+        return lines(run(args.toArray(String[]::new)));
     }
 
     private static List<String> lines(String s) {

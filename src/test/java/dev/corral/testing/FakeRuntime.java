@@ -177,6 +177,12 @@ public class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public synchronized List<String> listLabelled(String label, String value) {
+        record("list-labelled", label + "=" + value);
+        return containers.values().stream().filter(c -> value.equals(c.request.labels().get(label))).map(c -> c.id).toList();
+    }
+
+    @Override
     public synchronized String createContainer(ContainerRequest request) {
         record("create-container", request.name());
         if (find(request.name()) != null) {

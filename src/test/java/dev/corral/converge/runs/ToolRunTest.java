@@ -87,6 +87,51 @@ class ToolRunTest {
     }
 
     @Test
+    void aColdToolRunTakesAWorkspacePreparedAheadAndLeavesNothingBehind() {
+        String tool = Specs.unique("ws");
+        Specs.apply("""
+                apiVersion: corral.dev/v1
+                kind: Tool
+                metadata: {name: %s}
+                spec:
+                  image: corral/busybox:latest
+                  command: ["sh", "-c", "cat /workspace/data/input.json; echo; id -u; echo made > /workspace/output/note.txt"]
+                """.formatted(tool));
+        // The first cold run of the image may find no stock yet; once it has ended, one is made.
+        JsonPath first = run(Map.of("tool", tool, "parameters", Map.of("word", "one")));
+        assertEquals("Succeeded", first.getString("status.phase"), first.prettify());
+        await().atMost(Specs.CONVERGE).until(() -> given().get("/q/metrics").asString().lines()
+                .anyMatch(l -> l.startsWith("corral_run_workspaces_ready ") && !l.endsWith(" 0.0")));
+
+        // Each holder's volume, to follow the one the run takes.
+        Map<String, String> volumes = new java.util.HashMap<>();
+        for (String h : Docker.containers("corral.dev/workspace-holder=true", "corral.dev/instance=test")) {
+            volumes.put(h, Docker.inspect(h, "{{range .Mounts}}{{.Name}}{{end}}"));
+        }
+        JsonPath r = run(Map.of("tool", tool, "parameters", Map.of("word", "two")));
+        String name = r.getString("metadata.name");
+        assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
+        String[] lines = r.getString("status.stdout").split("\n");
+        assertEquals("two", JsonPath.from(lines[0]).getString("word"), "its input, written by its launcher");
+        assertEquals("65534", lines[1], "as the Tool's user, in a workspace that user may write");
+        assertEquals("note.txt", r.getString("status.files[0].name"));
+        assertEquals("made\n", given().get("/runs/" + name + "/files/note.txt").asString());
+        List<String> created = given().queryParam("kind", "ToolRun").queryParam("name", name).get("/events")
+                .then().statusCode(200).extract().jsonPath().getList("items.findAll { it.reason == 'Created' }.message");
+        assertEquals(List.of("created container corral-toolrun-" + name + " with a workspace prepared ahead"), created);
+
+        // The holder it took is gone, and its volume went with the run's container.
+        await().atMost(Specs.CONVERGE).untilAsserted(() -> {
+            assertEquals(List.of(), Docker.containers("corral.dev/name=" + name));
+            List<String> gone = volumes.keySet().stream().filter(h -> !Docker.exists(h)).toList();
+            assertEquals(1, gone.size(), "the holder the run took: " + volumes + ", left " + gone);
+            assertTrue(Docker.tryRun("volume", "inspect", volumes.get(gone.get(0))).exit() != 0,
+                    "its volume is gone with the run's container");
+        });
+        Specs.delete("tool/" + tool);
+    }
+
+    @Test
     void failureTimeoutAndCancelEndAsSuch() {
         JsonPath failed = code("bash", "echo bad >&2; exit 3");
         assertEquals("Failed", failed.getString("status.phase"));

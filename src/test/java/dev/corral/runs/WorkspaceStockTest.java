@@ -1,0 +1,195 @@
+package dev.corral.runs;
+
+import dev.corral.runtime.ContainerRequest;
+import dev.corral.runtime.EngineException;
+import dev.corral.runtime.Labels;
+import dev.corral.testing.FakeRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Workspaces made ahead for cold Tool runs, against the fake engine. */
+class WorkspaceStockTest {
+
+    static final String IMAGE = "sha256:tool";
+    static final Duration LONG = Duration.ofMinutes(5);
+
+    final FakeRuntime engine = new FakeRuntime();
+    WorkspaceStock stock;
+
+    @AfterEach
+    void stop() {
+        if (stock != null) {
+            stock.stop();
+        }
+    }
+
+    WorkspaceStock stock(int size, Duration idleAfter) {
+        stock = new WorkspaceStock(engine, size, idleAfter, Clock.systemUTC());
+        return stock;
+    }
+
+    List<FakeRuntime.Container> holders() {
+        return engine.listLabelled(Labels.WORKSPACE_HOLDER, "true").stream()
+                .map(id -> engine.container(id).orElseThrow()).toList();
+    }
+
+    static dev.corral.spec.ObjectKey run(String name) {
+        return dev.corral.spec.ObjectKey.of(dev.corral.spec.Kind.ToolRun, null, name);
+    }
+
+    /** A run looks for a holder of {@code image} and ends; what it took, if any. */
+    Optional<String> runEnded(String image, String name) {
+        Optional<String> holder = stock.take(image, 65534, run(name));
+        stock.ended(run(name));
+        return holder;
+    }
+
+    void awaitReady(int n) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCounts().getOrDefault(IMAGE, 0) == n);
+    }
+
+    @Test
+    void theFirstLookFindsNoneAndWhenItsRunEndsHoldersOfThatImageAreMadeWithTheSkeletonInTheirWorkspace() {
+        stock(2, LONG);
+        assertEquals(Optional.empty(), stock.take(IMAGE, 65534, run("r1")));
+        assertEquals(List.of(), engine.writes(), "nothing while the run that looked is on");
+        stock.ended(run("r1"));
+        awaitReady(2);
+        List<FakeRuntime.Container> holders = holders();
+        assertEquals(2, holders.size());
+        for (FakeRuntime.Container h : holders) {
+            assertEquals(IMAGE, h.request.image(), "the run's own image: its /workspace is what the volume starts with");
+            assertEquals("/workspace", h.request.hardening().workspace());
+            assertFalse(h.running, "a holder is never started");
+            assertTrue(engine.actions().contains(new FakeRuntime.Action("copy-in", h.request.name() + " /workspace")));
+        }
+        assertEquals(2, stock.target());
+    }
+
+    @Test
+    void aTakenHolderIsRemovedWhenItsRunEndsAndTheStockToppedUp() {
+        stock(2, LONG);
+        runEnded(IMAGE, "r1");
+        awaitReady(2);
+        String holder = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        assertEquals(1, stock.readyCount());
+        assertTrue(engine.container(holder).isPresent());
+        stock.ended(run("r2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(holder).isEmpty());
+        awaitReady(2);
+        assertEquals(2, holders().size());
+    }
+
+    @Test
+    void aRunThatDoesNotEndHasItsLookSettledAfterTheLimit() {
+        stock(1, LONG);
+        stock.take(IMAGE, 65534, run("r1"));
+        awaitReady(1);
+        String holder = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        await().atMost(WorkspaceStock.SETTLE_LIMIT.plusSeconds(10)).until(() -> engine.container(holder).isEmpty());
+        awaitReady(1);
+    }
+
+    @Test
+    void aRunThatLooksAgainHandsItsFirstHolderBack() {
+        stock(2, LONG);
+        runEnded(IMAGE, "r1");
+        awaitReady(2);
+        String first = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        String second = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(first).isEmpty());
+        assertTrue(engine.container(second).isPresent());
+        stock.ended(run("r2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(second).isEmpty());
+    }
+
+    @Test
+    void aStockNoRunTakesFromIsRemovedAfterIdleAfter() {
+        stock(2, Duration.ofMillis(300));
+        runEnded(IMAGE, "r1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !holders().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> holders().isEmpty() && stock.readyCount() == 0);
+        assertEquals(0, stock.target());
+    }
+
+    @Test
+    void strayHoldersAreSweptAndOursKept() {
+        String stray = engine.seed(new ContainerRequest("corral-workspace-old", IMAGE, List.of(""), List.of("x"), Map.of(),
+                Map.of(Labels.WORKSPACE_HOLDER, "true"), 0, 0, 0, null, List.of(), List.of()), false);
+        stock(2, LONG);
+        runEnded(IMAGE, "r1");
+        awaitReady(2);
+        String taken = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        stock.sweepStrays();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(stray).isEmpty());
+        assertEquals(2, holders().size(), "the stock's own holders stay, the one a run took too");
+        assertTrue(engine.container(taken).isPresent());
+    }
+
+    @Test
+    void stopRemovesEveryHolderAndNoneIsTakenAfter() {
+        stock(2, LONG);
+        runEnded(IMAGE, "r1");
+        awaitReady(2);
+        String taken = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        stock.stop();
+        assertEquals(List.of(), holders(), "the ready ones and the one taken (its volume stays with its run, if any)");
+        assertTrue(engine.container(taken).isEmpty());
+        assertEquals(Optional.empty(), stock.take(IMAGE, 65534, run("r3")));
+    }
+
+    @Test
+    void aHolderWhoseSkeletonCouldNotBeCopiedIsRemoved() {
+        AtomicBoolean failing = new AtomicBoolean(true);
+        FakeRuntime refusing = new FakeRuntime() {
+            @Override
+            public synchronized void copyIn(String id, String path, byte[] tar) {
+                if (failing.get()) {
+                    throw new EngineException(500, "no", null);
+                }
+                super.copyIn(id, path, tar);
+            }
+        };
+        stock = new WorkspaceStock(refusing, 2, LONG, Clock.systemUTC());
+        runEnded(IMAGE, "r1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusing.actions().stream().anyMatch(a -> a.verb().equals("remove-container")));
+        assertEquals(List.of(), refusing.listLabelled(Labels.WORKSPACE_HOLDER, "true"));
+        assertEquals(0, stock.readyCount());
+        failing.set(false);
+        runEnded(IMAGE, "r2");
+        awaitReady(2);
+    }
+
+    @Test
+    void pastTheImageCapTheStockTakenFromLongestAgoGoes() {
+        stock(1, LONG);
+        for (int i = 0; i <= WorkspaceStock.MAX_IMAGES; i++) {
+            String image = "sha256:i" + i;
+            runEnded(image, "r" + i);
+            await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCounts().getOrDefault(image, 0) == 1);
+        }
+        assertEquals(WorkspaceStock.MAX_IMAGES, stock.readyCounts().size());
+        assertFalse(stock.readyCounts().containsKey("sha256:i0"));
+        assertEquals(WorkspaceStock.MAX_IMAGES, holders().size());
+    }
+
+    @Test
+    void aSizeOfZeroMakesNone() {
+        stock(0, LONG);
+        assertEquals(Optional.empty(), runEnded(IMAGE, "r1"));
+        assertEquals(Optional.empty(), runEnded(IMAGE, "r2"));
+        assertEquals(List.of(), engine.writes());
+    }
+}
