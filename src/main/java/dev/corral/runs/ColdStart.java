@@ -74,12 +74,18 @@ final class ColdStart {
             int uid = setup.shape().uid();
             runtime.copyIn(id, "/workspace", RunFiles.workspace(setup.files(), uid, uid));
         }
-        follow(run, id);
+        var output = follow(run, id);
         // Recorded before the start: a crash after it finds "Running" and a container, and only collects.
         life.write(run, status.running(now, setup.timeout(), setup.ttl()));
         runtime.startContainer(id);
         life.mark(run.key(), RunTimings.Mark.GIVEN);
         observed.setState(id, "running");
+        if (output.isDone() && reported(output)) {
+            // A quick command reports before the engine answers the start: its "exited" was just overwritten, and
+            // the run would wait for the engine's die event (~25 ms later here) to be collected. (Reported after
+            // this look, the attachment's own callback comes after the line above and says "exited" itself.)
+            observed.setState(id, "exited");
+        }
         life.event(run, EventType.Normal, "Started", "started container " + setup.request().name());
         // The id goes in once it runs: a client following the logs attaches to a started container. Its start time
         // too, now that the engine has started it: a run collected from its attachment is not inspected.
@@ -93,7 +99,7 @@ final class ColdStart {
      * waiting for the engine's die event (which comes after the container's exit and clean-up). Without an
      * attachment (a runtime that cannot, a restart) the logs are read as before.
      */
-    private void follow(SpecObject run, String id) {
+    private java.util.concurrent.CompletableFuture<dev.corral.runtime.StreamedOutput> follow(SpecObject run, String id) {
         var output = runtime.attachOutput(id, outputCap, Launcher.OUTPUT_END);
         streams.put(id, output);
         output.whenComplete((o, t) -> {
@@ -103,5 +109,15 @@ final class ColdStart {
                 life.wake(run.key());
             }
         });
+        return output;
+    }
+
+    private static boolean reported(java.util.concurrent.CompletableFuture<dev.corral.runtime.StreamedOutput> output) {
+        try {
+            dev.corral.runtime.StreamedOutput o = output.getNow(null);
+            return o != null && AttachedOutputs.reported(o);
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return false;
+        }
     }
 }

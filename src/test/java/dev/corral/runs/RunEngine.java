@@ -30,6 +30,29 @@ class RunEngine extends FakeRuntime {
         return f;
     }
 
+    /** Output a cold container's attachment completes with while the engine starts it (a quick command), by name. */
+    final Map<String, StreamedOutput> reportedDuringStart = new HashMap<>();
+    private final Map<String, CompletableFuture<StreamedOutput>> outputs = new HashMap<>();
+
+    @Override
+    public synchronized CompletableFuture<StreamedOutput> attachOutput(String id, long maxBytes,
+                                                                       dev.corral.runtime.OutputEnd end) {
+        String name = container(id).map(c -> c.request.name()).orElse(id);
+        if (!reportedDuringStart.containsKey(name)) {
+            return super.attachOutput(id, maxBytes, end);
+        }
+        CompletableFuture<StreamedOutput> f = new CompletableFuture<>();
+        outputs.put(name, f);
+        return f;
+    }
+
+    @Override
+    public synchronized void startContainer(String id) {
+        super.startContainer(id);
+        container(id).map(c -> outputs.remove(c.request.name()))
+                .ifPresent(f -> f.complete(reportedDuringStart.get(container(id).orElseThrow().request.name())));
+    }
+
     @Override
     public synchronized Logs logs(String id, long maxBytes) {
         Logs recorded = super.logs(id, maxBytes);

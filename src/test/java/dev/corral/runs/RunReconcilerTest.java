@@ -174,6 +174,22 @@ class RunReconcilerTest {
     }
 
     @Test
+    void aColdRunThatReportsBeforeTheEngineAnswersItsStartIsCollectedWithoutWaitingForItsDieEvent() {
+        engine.reportedDuringStart.put(C, new StreamedOutput(new Logs("hi\n", false, Launcher.REPORT_MARK
+                + "{\"exitCode\":0,\"cpuNanos\":1,\"memoryPeakBytes\":1,\"oomKills\":0,\"outputEntries\":0}\n",
+                false), ""));
+        apply(RunFixtures.run("r1", BASH_RUN));
+        reconcile("r1");
+        String id = engine.container(C).orElseThrow().id;
+        assertEquals("exited", observed.container(id).orElseThrow().state(),
+                "not \"running\" over what the launcher's report said");
+        assertTrue(woken.contains(key("r1")), "looked at again at once");
+        reconcile("r1");
+        assertEquals("Succeeded", status("r1").get("phase").asText());
+        assertEquals("hi\n", status("r1").get("stdout").asText());
+    }
+
+    @Test
     void aLanguageRunKeepsItsOwnLimits() {
         apply(RunFixtures.run("r1", BASH_RUN));
         reconcile("r1");
