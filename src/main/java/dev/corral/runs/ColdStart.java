@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 final class ColdStart {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ColdStart.class);
+
     private final ContainerRuntime runtime;
     private final ObservedState observed;
     private final RunLifecycle life;
@@ -43,29 +45,41 @@ final class ColdStart {
     }
 
     Result start(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, Instant now) {
+        boolean looked = workspaces != null && setup.wantsPreparedWorkspace();
         boolean prepared = false;
-        if (workspaces != null && setup.wantsPreparedWorkspace()) {
-            // Handed back when the run ends (RunLifecycle): the holder goes then, its volume staying with the run.
-            Optional<String> holder = workspaces.take(setup.shape().imageId(), setup.shape().uid(), run.key());
-            if (holder.isPresent()) {
-                setup = setup.withWorkspaceFrom(holder.get());
-                prepared = true;
-            }
-        }
-        String id;
+        String id = null;
         try {
-            id = runtime.createContainer(setup.request());
+            if (looked) {
+                // Settled when the run ends (RunLifecycle): the holder goes then, its volume staying with the run.
+                Optional<String> holder = workspaces.take(setup.shape().imageId(), setup.shape().uid(), run.key());
+                if (holder.isPresent()) {
+                    RunContainers.RunSetup withHolder = setup.withWorkspaceFrom(holder.get());
+                    id = createWithHolder(withHolder);
+                    if (id != null) {
+                        setup = withHolder;
+                        prepared = true;
+                    }
+                }
+            }
+            if (id == null) {
+                id = runtime.createContainer(setup.request());
+            }
         } catch (NameConflictException e) {
+            settle(looked, run);
             // Ours from before a crash: the next look adopts it (its labels name this run).
             life.wake(run.key());
             return Result.DONE;
         } catch (EngineException e) {
+            settle(looked, run);
             if (!e.terminal()) {
                 throw e;
             }
             // The engine refuses this container (no such runtime, an unreadable profile): asking again cannot help.
             return life.finish(run, status, RunPhase.FAILED, "the engine refused the run's container: " + e.getMessage(),
                     null, null, now);
+        }
+        if (looked) {
+            workspaces.created(run.key());
         }
         observed.put(new ObservedContainer(id, setup.request().name(), setup.request().labels(), "created"));
         life.event(run, EventType.Normal, "Created", "created container " + setup.request().name()
@@ -91,6 +105,27 @@ final class ColdStart {
         // too, now that the engine has started it: a run collected from its attachment is not inspected.
         life.write(run, status.container(id).startedAt(clock.instant()));
         return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));
+    }
+
+    /**
+     * The run's container with a prepared workspace, or null when the engine refused it for anything but its name
+     * (its holder lost to a prune, say): the run then uploads its own workspace, and the holder goes with its look.
+     */
+    private String createWithHolder(RunContainers.RunSetup withHolder) {
+        try {
+            return runtime.createContainer(withHolder.request());
+        } catch (NameConflictException e) {
+            throw e;
+        } catch (EngineException e) {
+            LOG.debugf("a prepared workspace was refused (%s); the run uploads its own", e.getMessage());
+            return null;
+        }
+    }
+
+    private void settle(boolean looked, SpecObject run) {
+        if (looked) {
+            workspaces.ended(run.key());
+        }
     }
 
     /**

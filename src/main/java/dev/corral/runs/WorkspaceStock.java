@@ -3,6 +3,7 @@ package dev.corral.runs;
 import dev.corral.runtime.ContainerRequest;
 import dev.corral.runtime.ContainerRuntime;
 import dev.corral.runtime.Labels;
+import dev.corral.spec.ObjectKey;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -18,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -31,17 +31,19 @@ import java.util.concurrent.TimeUnit;
  * it). Here that happens before the run asks: a <em>holder</em>, a container created from the run's own image
  * and never started, gets an anonymous volume at {@code /workspace} (holding what the image has there, as the
  * run's own volume would) and the skeleton in it. A cold run is created with the holder's volume
- * ({@code VolumesFrom}), its inputs written by its launcher; the holder is removed once the run has started.
- * The engine keeps a volume another container mounts, and removes it with the run's container ({@code -v}),
- * as it removes a run's own anonymous volume.
+ * ({@code VolumesFrom}), its inputs written by its launcher. The holder is removed later: the engine keeps a
+ * volume another container mounts, and removes it with the run's container ({@code -v}), as it removes a run's
+ * own anonymous volume.
  * <p>
- * Up to {@code size} holders per image and user, made one at a time on a thread of their own. The stock is topped
- * up (and a taken holder removed) when the run that looked for a holder has ended, or at the latest
- * {@link #SETTLE_LIMIT} after it looked: that engine work, ~110 ms of it, then does not compete with the run's own
- * short life for the engine. The first cold run of an image uploads its workspace as before. The stock of an image
- * no run took from for {@code idleAfter} is removed, and all of them when Corral stops. A holder is not a managed container (the loop never sees it):
- * a process that stopped without removing its own leaves strays, removed when the engine's event stream
- * connects ({@link #sweepStrays}).
+ * Up to {@code size} holders per image and user, for at most {@link #MAX_IMAGES} images, made one at a time on a
+ * thread of their own. A taken holder is removed, and the stock topped up, when the run that looked has ended, or
+ * at the latest {@link #SETTLE_LIMIT} after its container was created: that engine work (~110 ms of it) then does
+ * not share the engine with the run's own short life. The first cold run of an image uploads its workspace as
+ * before. The stock of an image no run took from for {@code idleAfter} is removed, and every holder when Corral
+ * stops. A holder is not a managed container (the loop never lists it): those this process does not know (a
+ * crashed Corral's, a removal that failed) are removed when the engine's event stream connects and every
+ * {@code idleAfter} after ({@link #sweepStrays}). A holder the engine lost (a prune) is noticed when a run's
+ * create names it: the run then uploads its workspace ({@link ColdStart}), and the sweep drops the rest.
  */
 public final class WorkspaceStock {
 
@@ -53,33 +55,41 @@ public final class WorkspaceStock {
     /** A holder's command: never run, but an image without a CMD needs one for the create. */
     static final String HOLDER_COMMAND = "corral-workspace-holder";
 
-    /** When a run that looked for a holder has not ended by then, its look is settled anyway. */
+    /** When a run whose container was created with a holder has not ended by then, its look is settled anyway. */
     static final Duration SETTLE_LIMIT = Duration.ofSeconds(2);
 
     private record Key(String imageId, int uid) {
     }
 
-    /** A run's look at a stock, and the holder it took (null: none was ready). */
-    private record Look(Key key, String holder) {
+    /** A run's look at a stock, and the holder it took (null: none was ready). Compared by identity. */
+    private static final class Look {
+        final Key key;
+        final String holder;
+
+        Look(Key key, String holder) {
+            this.key = key;
+            this.holder = holder;
+        }
     }
 
     private final ContainerRuntime runtime;
     private final int size;
     private final Duration idleAfter;
     private final Clock clock;
-    private final ScheduledExecutorService worker;
+    private final ScheduledThreadPoolExecutor worker;
 
     private final Map<Key, Deque<String>> ready = new HashMap<>();
     private final Map<Key, Instant> lastTaken = new HashMap<>();
-    private final Map<dev.corral.spec.ObjectKey, Look> looks = new HashMap<>();
+    private final Map<ObjectKey, Look> looks = new HashMap<>();
     /** Stocks with a look at whether they went idle pending. */
     private final Set<Key> watched = new HashSet<>();
     /** Taken by a run, not removed yet: a sweep leaves them alone. */
     private final Set<String> taken = new HashSet<>();
+    private boolean sweeping;
     private boolean stopped;
 
     /**
-     * @param size      holders kept per image and user (0: none, every cold Tool run uploads its workspace)
+     * @param size      holders kept per image and user (0 or less: none, every cold Tool run uploads its workspace)
      * @param idleAfter how long a stock no run takes from is kept
      */
     public WorkspaceStock(ContainerRuntime runtime, int size, Duration idleAfter, Clock clock) {
@@ -87,24 +97,30 @@ public final class WorkspaceStock {
         this.size = size;
         this.idleAfter = idleAfter;
         this.clock = clock;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.worker = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "corral-workspace-stock");
             t.setDaemon(true);
             return t;
         });
+        // At stop, what is pending is dropped; the task under way (a holder being made) ends first.
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        worker.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        worker.setRemoveOnCancelPolicy(true);
     }
 
     /**
-     * A holder whose workspace is ready for {@code run}, of {@code imageId} as user {@code uid}, or empty. Either way,
-     * when the run has ended ({@link #ended}) the holder, if any, is removed (its volume stays with the run's
-     * container) and the stock topped up.
+     * A holder whose workspace is ready for {@code run}, of {@code imageId} as user {@code uid}, or empty. Either way
+     * the look is settled when the run has ended ({@link #ended}): the holder, if any, removed (its volume stays
+     * with the run's container) and the stock topped up. Say {@link #created} once the run's container is created
+     * with it, {@link #ended} if that failed.
      */
-    public Optional<String> take(String imageId, int uid, dev.corral.spec.ObjectKey run) {
+    public Optional<String> take(String imageId, int uid, ObjectKey run) {
         if (size <= 0 || imageId == null) {
             return Optional.empty();
         }
         Key key = new Key(imageId, uid);
         String holder;
+        Look earlier;
         boolean watch;
         synchronized (this) {
             if (stopped) {
@@ -115,56 +131,83 @@ public final class WorkspaceStock {
             if (holder != null) {
                 taken.add(holder);
             }
-            Look earlier = looks.put(run, new Look(key, holder));
-            if (earlier != null && earlier.holder() != null) {
-                // Looked twice (its first create failed, or a retry): the first holder is done with too.
-                release(earlier.holder());
-            }
+            earlier = looks.put(run, new Look(key, holder));
             lastTaken.put(key, clock.instant());
             // One look per stock at whether it went idle, which looks again while runs keep taking from it.
             watch = watched.add(key);
         }
+        if (earlier != null) {
+            // Looked again (its create was retried): the first look is done with.
+            submit(() -> settle(earlier), Duration.ZERO);
+        }
         if (watch) {
             submit(() -> shrinkIfIdle(key), idleAfter.plusMillis(10));
         }
-        submit(() -> settle(run), SETTLE_LIMIT);
         return Optional.ofNullable(holder);
     }
 
-    /** The run has ended (or is gone): what its look at the stock asked for is done now. */
-    public void ended(dev.corral.spec.ObjectKey run) {
+    /** The run's container was created with the holder it took: its look is settled when it ends, or soon after. */
+    public void created(ObjectKey run) {
+        Look look;
         synchronized (this) {
-            if (!looks.containsKey(run)) {
+            look = looks.get(run);
+        }
+        if (look != null) {
+            submit(() -> settle(run, look), SETTLE_LIMIT);
+        }
+    }
+
+    /** The run has ended, is gone, or could not be created: what its look at the stock asked for is done now. */
+    public void ended(ObjectKey run) {
+        Look look;
+        synchronized (this) {
+            look = looks.get(run);
+        }
+        if (look != null) {
+            submit(() -> settle(run, look), Duration.ZERO);
+        }
+    }
+
+    /** Settles {@code look} if it is still the run's (a later look of the same run is its own). */
+    private void settle(ObjectKey run, Look look) {
+        synchronized (this) {
+            if (!looks.remove(run, look)) {
                 return;
             }
         }
-        submit(() -> settle(run), Duration.ZERO);
+        settle(look);
     }
 
-    private void settle(dev.corral.spec.ObjectKey run) {
-        Look look;
+    private void settle(Look look) {
+        if (look.holder != null) {
+            remove(look.holder);
+            synchronized (this) {
+                taken.remove(look.holder);
+            }
+        }
+        refill(look.key);
+    }
+
+    /**
+     * Removes holders no stock of this process knows, now and every {@code idleAfter} after (the first call starts
+     * that); only while this process runs the loop, which is when it is called. Holders a stock lists but the
+     * engine no longer has are dropped from it.
+     */
+    public void sweepStrays() {
+        boolean first;
         synchronized (this) {
-            look = looks.remove(run);
+            first = !sweeping && size > 0;
+            sweeping = true;
         }
-        if (look == null) {
-            return;
-        }
-        if (look.holder() != null) {
-            remove(look.holder());
-            synchronized (this) {
-                taken.remove(look.holder());
+        submit(this::removeStrays, Duration.ZERO);
+        if (first) {
+            try {
+                worker.scheduleWithFixedDelay(this::removeStraysQuietly, idleAfter.toMillis(), idleAfter.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopped
             }
         }
-        refill(look.key());
-    }
-
-    private void release(String holder) {
-        submit(() -> {
-            remove(holder);
-            synchronized (this) {
-                taken.remove(holder);
-            }
-        }, Duration.ZERO);
     }
 
     /** Holders ready in all stocks. */
@@ -174,15 +217,10 @@ public final class WorkspaceStock {
 
     /** What the stocks are kept at: {@code size} for each image with a stock. */
     public synchronized int target() {
-        return size * lastTaken.size();
+        return Math.max(size, 0) * lastTaken.size();
     }
 
-    /** Removes holders no stock of this process knows (a previous process's); on the stock's thread. */
-    public void sweepStrays() {
-        submit(this::removeStrays, Duration.ZERO);
-    }
-
-    /** Holders ready, per image, for tests and the curious. */
+    /** Holders ready, per image, for tests. */
     synchronized Map<String, Integer> readyCounts() {
         Map<String, Integer> counts = new HashMap<>();
         ready.forEach((k, d) -> counts.merge(k.imageId(), d.size(), Integer::sum));
@@ -191,21 +229,24 @@ public final class WorkspaceStock {
 
     /** At stop: no more holders are made, and every one this process has is removed. */
     public void stop() {
-        List<String> all = new ArrayList<>();
         synchronized (this) {
             stopped = true;
-            ready.values().forEach(all::addAll);
-            ready.clear();
-            all.addAll(taken);
-            taken.clear();
         }
-        worker.shutdownNow();
+        worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // A holder whose run was created keeps its volume for the run: the engine refuses to remove a mounted one.
+        List<String> all = new ArrayList<>();
+        synchronized (this) {
+            ready.values().forEach(all::addAll);
+            ready.clear();
+            all.addAll(taken);
+            taken.clear();
+            looks.clear();
+        }
+        // A holder whose run was created keeps its volume for the run: the engine removes no volume still mounted.
         all.forEach(this::remove);
     }
 
@@ -228,14 +269,15 @@ public final class WorkspaceStock {
         while (true) {
             synchronized (this) {
                 Deque<String> d = ready.get(key);
-                if (stopped || d != null && d.size() >= size || idle(key)) {
+                // Only a stock runs take from: one dropped (idle, or to make room) stays dropped.
+                if (stopped || !lastTaken.containsKey(key) || idle(key) || d != null && d.size() >= size) {
                     return;
                 }
             }
             String holder = prepare(key);
             boolean kept;
             synchronized (this) {
-                kept = !stopped;
+                kept = !stopped && lastTaken.containsKey(key);
                 if (kept) {
                     ready.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(holder);
                 }
@@ -284,7 +326,7 @@ public final class WorkspaceStock {
         synchronized (this) {
             Instant last = lastTaken.get(key);
             left = last == null ? Duration.ZERO : Duration.between(clock.instant(), last.plus(idleAfter));
-            if ((left.isZero() || left.isNegative())) {
+            if (left.isZero() || left.isNegative()) {
                 watched.remove(key);
             }
         }
@@ -295,7 +337,7 @@ public final class WorkspaceStock {
         }
     }
 
-    /** Whether no run took from this stock for {@code idleAfter} (a stock never taken from is not idle: it is new). */
+    /** Whether no run took from this stock for {@code idleAfter}. */
     private boolean idle(Key key) {
         Instant last = lastTaken.get(key);
         return last != null && !last.plus(idleAfter).isAfter(clock.instant());
@@ -313,21 +355,33 @@ public final class WorkspaceStock {
         }
     }
 
+    private void removeStraysQuietly() {
+        try {
+            removeStrays();
+        } catch (RuntimeException e) {
+            LOG.debugf("workspace stock: %s", e.getMessage());
+        }
+    }
+
     private void removeStrays() {
+        Set<String> listed = new HashSet<>(runtime.listLabelled(Labels.WORKSPACE_HOLDER, "true"));
         Set<String> ours = new HashSet<>();
         synchronized (this) {
+            // Ready holders the engine lost (a prune) would only fail a run's create.
+            ready.values().forEach(d -> d.removeIf(id -> !listed.contains(id)));
             ready.values().forEach(ours::addAll);
             ours.addAll(taken);
         }
         int removed = 0;
-        for (String id : runtime.listLabelled(Labels.WORKSPACE_HOLDER, "true")) {
+        for (String id : listed) {
             if (!ours.contains(id)) {
                 remove(id);
                 removed++;
             }
         }
         if (removed > 0) {
-            LOG.infof("removed %d prepared workspaces left by an earlier Corral", removed);
+            LOG.infof("removed %d prepared workspaces no stock of this Corral knows (an earlier Corral's, or ones"
+                    + " whose removal had failed)", removed);
         }
     }
 
@@ -335,7 +389,7 @@ public final class WorkspaceStock {
         try {
             runtime.removeContainer(holder);
         } catch (RuntimeException e) {
-            // Found again by the next sweep (when the engine's event stream connects).
+            // Found again by the next sweep.
             LOG.debugf("workspace holder %s not removed: %s", holder, e.getMessage());
         }
     }

@@ -86,10 +86,13 @@ final class DockerContainers {
                 // holder is removed (the engine keeps a volume another container still mounts).
                 host.withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(h.workspaceFrom()));
             } else if (h.workspace() != null) {
-                // Anonymous: it goes with the container (removed with -v), labelled so a leak would be found.
+                // Anonymous: it goes with the container (removed with -v), labelled so a leak would be found
+                // (LoopCore.sweepLostVolumes lists managed volumes: so is this one, even when its container is not
+                // managed, as a prepared workspace's holder is not).
+                Map<String, String> volumeLabels = new java.util.HashMap<>(calls.stamped(r.labels()));
+                volumeLabels.put(Labels.MANAGED, "true");
                 mounts.add(new Mount().withType(MountType.VOLUME).withTarget(h.workspace())
-                        .withVolumeOptions(new com.github.dockerjava.api.model.VolumeOptions()
-                                .withLabels(calls.stamped(r.labels()))));
+                        .withVolumeOptions(new com.github.dockerjava.api.model.VolumeOptions().withLabels(volumeLabels)));
             }
             host.withReadonlyRootfs(h.readOnlyRoot()).withInit(h.init());
             if (h.dropAllCaps()) {

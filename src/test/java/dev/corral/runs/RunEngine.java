@@ -53,6 +53,20 @@ class RunEngine extends FakeRuntime {
                 .ifPresent(f -> f.complete(reportedDuringStart.get(container(id).orElseThrow().request.name())));
     }
 
+    /** Creates refused because the container whose volumes they take does not exist, by name. */
+    final List<String> refusedCreates = new java.util.ArrayList<>();
+
+    /** As the engine: a container taking another's volumes names one that exists. */
+    @Override
+    public synchronized String createContainer(dev.corral.runtime.ContainerRequest request) {
+        String from = request.hardening() == null ? null : request.hardening().workspaceFrom();
+        if (from != null && container(from).isEmpty()) {
+            refusedCreates.add(request.name());
+            throw new dev.corral.runtime.EngineException(404, "No such container: " + from, null);
+        }
+        return super.createContainer(request);
+    }
+
     @Override
     public synchronized Logs logs(String id, long maxBytes) {
         Logs recorded = super.logs(id, maxBytes);

@@ -174,6 +174,34 @@ class RunReconcilerTest {
     }
 
     @Test
+    void aToolRunWhosePreparedWorkspaceTheEngineLostUploadsItsOwn() {
+        WorkspaceStock stock = new WorkspaceStock(engine, 1, Duration.ofMinutes(5), Clock.systemUTC());
+        try {
+            runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(0, 4), dir, clock, woken::add,
+                    (pool, after) -> { }, events, timings, stock);
+            apply(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"command\": [\"wc\"]}"));
+            apply(RunFixtures.run("r1", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
+            reconcile("r1");
+            stock.ended(key("r1"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCount() == 1);
+            String holder = engine.listLabelled(dev.corral.runtime.Labels.WORKSPACE_HOLDER, "true").get(0);
+            engine.removeContainer(holder); // a prune
+            engine.clearActions();
+
+            apply(RunFixtures.run("r2", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
+            reconcile("r2");
+            String c2 = "corral-toolrun-r2";
+            assertEquals(List.of(c2), engine.refusedCreates, "asked with the lost holder's volume first");
+            assertEquals(List.of("ensure-image corral/busybox:latest", "create-container " + c2,
+                    "copy-in " + c2 + " /workspace", "start-container " + c2), engine.writes(), "then as before");
+            assertEquals(null, engine.container(c2).orElseThrow().request.hardening().workspaceFrom());
+            assertEquals("Running", status("r2").get("phase").asText());
+        } finally {
+            stock.stop();
+        }
+    }
+
+    @Test
     void aColdRunThatReportsBeforeTheEngineAnswersItsStartIsCollectedWithoutWaitingForItsDieEvent() {
         engine.reportedDuringStart.put(C, new StreamedOutput(new Logs("hi\n", false, Launcher.REPORT_MARK
                 + "{\"exitCode\":0,\"cpuNanos\":1,\"memoryPeakBytes\":1,\"oomKills\":0,\"outputEntries\":0}\n",

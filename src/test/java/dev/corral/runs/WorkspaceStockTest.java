@@ -93,13 +93,31 @@ class WorkspaceStockTest {
     }
 
     @Test
-    void aRunThatDoesNotEndHasItsLookSettledAfterTheLimit() {
+    void aRunThatDoesNotEndHasItsLookSettledSoonAfterItsContainerWasCreated() {
         stock(1, LONG);
-        stock.take(IMAGE, 65534, run("r1"));
+        runEnded(IMAGE, "r1");
         awaitReady(1);
         String holder = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        stock.created(run("r2"));
         await().atMost(WorkspaceStock.SETTLE_LIMIT.plusSeconds(10)).until(() -> engine.container(holder).isEmpty());
         awaitReady(1);
+    }
+
+    @Test
+    void anEarlierLookSettlingLateLeavesALaterLookOfTheSameRunAlone() {
+        stock(2, LONG);
+        runEnded(IMAGE, "r1");
+        awaitReady(2);
+        String first = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        stock.created(run("r2"));
+        stock.ended(run("r2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(first).isEmpty());
+        // A run of the same name again (deleted and re-created): its holder outlives the first look's timer.
+        String second = stock.take(IMAGE, 65534, run("r2")).orElseThrow();
+        await().during(WorkspaceStock.SETTLE_LIMIT.plusMillis(500)).atMost(WorkspaceStock.SETTLE_LIMIT.plusSeconds(5))
+                .until(() -> engine.container(second).isPresent());
+        stock.ended(run("r2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(second).isEmpty());
     }
 
     @Test
@@ -117,11 +135,14 @@ class WorkspaceStockTest {
 
     @Test
     void aStockNoRunTakesFromIsRemovedAfterIdleAfter() {
-        stock(2, Duration.ofMillis(300));
+        stock(2, Duration.ofSeconds(1));
         runEnded(IMAGE, "r1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !holders().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> !holders().isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(() -> holders().isEmpty() && stock.readyCount() == 0);
         assertEquals(0, stock.target());
+        runEnded(IMAGE, "r2");
+        awaitReady(2);
+        assertEquals(2, stock.target(), "taken from again: kept again");
     }
 
     @Test
@@ -136,6 +157,25 @@ class WorkspaceStockTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(stray).isEmpty());
         assertEquals(2, holders().size(), "the stock's own holders stay, the one a run took too");
         assertTrue(engine.container(taken).isPresent());
+    }
+
+    @Test
+    void strayHoldersAreSweptAgainEveryIdleAfterOnceTheFirstSweepRan() {
+        stock(1, Duration.ofMillis(500));
+        stock.sweepStrays();
+        String stray = engine.seed(new ContainerRequest("corral-workspace-late", IMAGE, List.of(""), List.of("x"), Map.of(),
+                Map.of(Labels.WORKSPACE_HOLDER, "true"), 0, 0, 0, null, List.of(), List.of()), false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(stray).isEmpty());
+    }
+
+    @Test
+    void aReadyHolderTheEngineLostIsDroppedByTheSweep() {
+        stock(2, LONG);
+        runEnded(IMAGE, "r1");
+        awaitReady(2);
+        engine.removeContainer(holders().get(0).id);
+        stock.sweepStrays();
+        awaitReady(1);
     }
 
     @Test

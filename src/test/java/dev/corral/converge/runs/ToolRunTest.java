@@ -100,8 +100,13 @@ class ToolRunTest {
         // The first cold run of the image may find no stock yet; once it has ended, one is made.
         JsonPath first = run(Map.of("tool", tool, "parameters", Map.of("word", "one")));
         assertEquals("Succeeded", first.getString("status.phase"), first.prettify());
-        await().atMost(Specs.CONVERGE).until(() -> given().get("/q/metrics").asString().lines()
-                .anyMatch(l -> l.startsWith("corral_run_workspaces_ready ") && !l.endsWith(" 0.0")));
+        // Every stock full: the holder the first run took (or one of an earlier test's run) is gone by then.
+        await().atMost(Specs.CONVERGE).until(() -> {
+            String metrics = given().get("/q/metrics").asString();
+            String ready = gauge(metrics, "corral_run_workspaces_ready");
+            return !ready.isEmpty() && !"0.0".equals(ready)
+                    && ready.equals(gauge(metrics, "corral_run_workspaces_target"));
+        });
 
         // Each holder's volume, to follow the one the run takes.
         Map<String, String> volumes = new java.util.HashMap<>();
@@ -129,6 +134,11 @@ class ToolRunTest {
                     "its volume is gone with the run's container");
         });
         Specs.delete("tool/" + tool);
+    }
+
+    private static String gauge(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1))
+                .findFirst().orElse("");
     }
 
     @Test
