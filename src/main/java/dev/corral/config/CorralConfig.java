@@ -250,8 +250,9 @@ public interface CorralConfig {
 
         /**
          * Workspaces made ahead, per image, for cold runs of Tools whose image has no {@code /workspace} their user
-         * may write (0 or less: none; each such run then uploads its workspace before its start, ~50 ms). Made when
-         * the first cold run of an image has ended, removed after {@code pool-shrink-after} without a run taking one.
+         * may write (0 or less: none; each such run then uploads its workspace before its start, ~50 ms). Made once
+         * the first cold run of an image has ended (or 2 s after its container was created), removed after
+         * {@code pool-shrink-after} without a run taking one.
          */
         @WithDefault("4")
         int workspaceStock();

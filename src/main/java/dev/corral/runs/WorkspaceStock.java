@@ -41,9 +41,10 @@ import java.util.concurrent.TimeUnit;
  * not share the engine with the run's own short life. The first cold run of an image uploads its workspace as
  * before. The stock of an image no run took from for {@code idleAfter} is removed, and every holder when Corral
  * stops. A holder is not a managed container (the loop never lists it): those this process does not know (a
- * crashed Corral's, a removal that failed) are removed when the engine's event stream connects and every
- * {@code idleAfter} after ({@link #sweepStrays}). A holder the engine lost (a prune) is noticed when a run's
- * create names it: the run then uploads its workspace ({@link ColdStart}), and the sweep drops the rest.
+ * crashed Corral's, a removal that failed) are removed when the engine's event stream connects and, with a stock
+ * size above 0, every {@code idleAfter} after ({@link #sweepStrays}). A holder the engine lost (a prune) is
+ * noticed when a run's create names it: the run then uploads its workspace ({@link ColdStart}); the sweep drops
+ * lost ones from the stock and makes them again.
  */
 public final class WorkspaceStock {
 
@@ -200,7 +201,7 @@ public final class WorkspaceStock {
             sweeping = true;
         }
         submit(this::removeStrays, Duration.ZERO);
-        if (first) {
+        if (first && idleAfter.toMillis() > 0) {
             try {
                 worker.scheduleWithFixedDelay(this::removeStraysQuietly, idleAfter.toMillis(), idleAfter.toMillis(),
                         TimeUnit.MILLISECONDS);
@@ -305,11 +306,12 @@ public final class WorkspaceStock {
         return id;
     }
 
-    /** Past {@link #MAX_IMAGES}, the stock taken from longest ago is removed. */
+    /** Past {@link #MAX_IMAGES}, the stock taken from longest ago is removed (for a stock still kept, only). */
     private void makeRoomFor(Key key) {
         Key oldest = null;
         synchronized (this) {
-            if (ready.containsKey(key) || ready.size() < MAX_IMAGES) {
+            boolean kept = !stopped && lastTaken.containsKey(key) && !idle(key);
+            if (!kept || ready.containsKey(key) || ready.size() < MAX_IMAGES) {
                 return;
             }
             for (Key k : ready.keySet()) {
@@ -366,12 +368,18 @@ public final class WorkspaceStock {
     private void removeStrays() {
         Set<String> listed = new HashSet<>(runtime.listLabelled(Labels.WORKSPACE_HOLDER, "true"));
         Set<String> ours = new HashSet<>();
+        List<Key> depleted = new ArrayList<>();
         synchronized (this) {
-            // Ready holders the engine lost (a prune) would only fail a run's create.
-            ready.values().forEach(d -> d.removeIf(id -> !listed.contains(id)));
+            // Ready holders the engine lost (a prune) would only fail a run's create: dropped, and made again.
+            ready.forEach((k, d) -> {
+                if (d.removeIf(id -> !listed.contains(id))) {
+                    depleted.add(k);
+                }
+            });
             ready.values().forEach(ours::addAll);
             ours.addAll(taken);
         }
+        depleted.forEach(this::refill);
         int removed = 0;
         for (String id : listed) {
             if (!ours.contains(id)) {

@@ -141,22 +141,36 @@ class RunReconcilerTest {
         assertEquals("corral", request.env().get("CORRAL_PARAM_WORD"));
     }
 
+    static final String TOOL_RUN = "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}";
+
+    /**
+     * A reconciler whose cold Tool runs take prepared workspaces from a stock of one, after a first run (r1, which
+     * found none and uploaded) has ended and the stock is full; the engine's calls forgotten. Stopped by the caller.
+     */
+    WorkspaceStock stockedAfterAFirstRun() {
+        WorkspaceStock stock = new WorkspaceStock(engine, 1, Duration.ofMinutes(5), Clock.systemUTC());
+        runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(0, 4), dir, clock, woken::add,
+                (pool, after) -> { }, events, timings, stock);
+        apply(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"command\": [\"wc\"]}"));
+        apply(RunFixtures.run("r1", TOOL_RUN));
+        reconcile("r1");
+        assertTrue(engine.writes().contains("copy-in " + C + " /workspace"), "none was ready: uploaded");
+        stock.ended(key("r1"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCount() == 1);
+        engine.clearActions();
+        return stock;
+    }
+
+    String holder() {
+        return engine.listLabelled(dev.corral.runtime.Labels.WORKSPACE_HOLDER, "true").get(0);
+    }
+
     @Test
     void aToolRunTakesAWorkspacePreparedAheadAndItsInputsTravelInItsEnvironment() {
-        WorkspaceStock stock = new WorkspaceStock(engine, 1, Duration.ofMinutes(5), Clock.systemUTC());
+        WorkspaceStock stock = stockedAfterAFirstRun();
         try {
-            runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(0, 4), dir, clock, woken::add,
-                    (pool, after) -> { }, events, timings, stock);
-            apply(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"command\": [\"wc\"]}"));
-            apply(RunFixtures.run("r1", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
-            reconcile("r1");
-            assertTrue(engine.writes().contains("copy-in " + C + " /workspace"), "none was ready: uploaded");
-            stock.ended(key("r1"));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCount() == 1);
-            String holder = engine.listLabelled(dev.corral.runtime.Labels.WORKSPACE_HOLDER, "true").get(0);
-            engine.clearActions();
-
-            apply(RunFixtures.run("r2", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
+            String holder = holder();
+            apply(RunFixtures.run("r2", TOOL_RUN));
             reconcile("r2");
             String c2 = "corral-toolrun-r2";
             assertEquals(List.of("ensure-image corral/busybox:latest", "create-container " + c2, "start-container " + c2),
@@ -175,20 +189,11 @@ class RunReconcilerTest {
 
     @Test
     void aToolRunWhosePreparedWorkspaceTheEngineLostUploadsItsOwn() {
-        WorkspaceStock stock = new WorkspaceStock(engine, 1, Duration.ofMinutes(5), Clock.systemUTC());
+        WorkspaceStock stock = stockedAfterAFirstRun();
         try {
-            runs = new RunReconciler(store, engine, observed, slots, pools, RunFixtures.config(0, 4), dir, clock, woken::add,
-                    (pool, after) -> { }, events, timings, stock);
-            apply(RunFixtures.tool("wc", "{\"image\": \"corral/busybox:latest\", \"command\": [\"wc\"]}"));
-            apply(RunFixtures.run("r1", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
-            reconcile("r1");
-            stock.ended(key("r1"));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCount() == 1);
-            String holder = engine.listLabelled(dev.corral.runtime.Labels.WORKSPACE_HOLDER, "true").get(0);
-            engine.removeContainer(holder); // a prune
+            engine.removeContainer(holder()); // a prune
             engine.clearActions();
-
-            apply(RunFixtures.run("r2", "{\"tool\": \"wc\", \"parameters\": {\"word\": \"corral\"}}"));
+            apply(RunFixtures.run("r2", TOOL_RUN));
             reconcile("r2");
             String c2 = "corral-toolrun-r2";
             assertEquals(List.of(c2), engine.refusedCreates, "asked with the lost holder's volume first");

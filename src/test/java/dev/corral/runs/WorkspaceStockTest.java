@@ -56,6 +56,12 @@ class WorkspaceStockTest {
         return holder;
     }
 
+    /** A holder no stock of this process made (an earlier Corral's). */
+    String stray(String name) {
+        return engine.seed(new ContainerRequest(name, IMAGE, List.of(""), List.of("x"), Map.of(),
+                Map.of(Labels.WORKSPACE_HOLDER, "true"), 0, 0, 0, null, List.of(), List.of()), false);
+    }
+
     void awaitReady(int n) {
         await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCounts().getOrDefault(IMAGE, 0) == n);
     }
@@ -147,8 +153,7 @@ class WorkspaceStockTest {
 
     @Test
     void strayHoldersAreSweptAndOursKept() {
-        String stray = engine.seed(new ContainerRequest("corral-workspace-old", IMAGE, List.of(""), List.of("x"), Map.of(),
-                Map.of(Labels.WORKSPACE_HOLDER, "true"), 0, 0, 0, null, List.of(), List.of()), false);
+        String stray = stray("corral-workspace-old");
         stock(2, LONG);
         runEnded(IMAGE, "r1");
         awaitReady(2);
@@ -162,20 +167,44 @@ class WorkspaceStockTest {
     @Test
     void strayHoldersAreSweptAgainEveryIdleAfterOnceTheFirstSweepRan() {
         stock(1, Duration.ofMillis(500));
+        String first = stray("corral-workspace-early");
         stock.sweepStrays();
-        String stray = engine.seed(new ContainerRequest("corral-workspace-late", IMAGE, List.of(""), List.of("x"), Map.of(),
-                Map.of(Labels.WORKSPACE_HOLDER, "true"), 0, 0, 0, null, List.of(), List.of()), false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(stray).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(first).isEmpty());
+        String later = stray("corral-workspace-late");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(later).isEmpty());
     }
 
     @Test
-    void aReadyHolderTheEngineLostIsDroppedByTheSweep() {
+    void aReadyHolderTheEngineLostIsDroppedByTheSweepAndMadeAgain() {
         stock(2, LONG);
         runEnded(IMAGE, "r1");
         awaitReady(2);
-        engine.removeContainer(holders().get(0).id);
+        String lost = holders().get(0).id;
+        engine.removeContainer(lost);
         stock.sweepStrays();
-        awaitReady(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCount() == 2 && holders().size() == 2
+                && holders().stream().noneMatch(h -> h.id.equals(lost)));
+    }
+
+    @Test
+    void aLateSettleOfADroppedStockNeitherMakesItAgainNorPushesAnotherOut() {
+        stock(1, LONG);
+        runEnded("sha256:i0", "r0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCounts().getOrDefault("sha256:i0", 0) == 1);
+        // A run of image i0 takes its holder and is still being created; then MAX_IMAGES other images' stocks push
+        // i0's out, the one taken from longest ago.
+        String taken = stock.take("sha256:i0", 65534, run("long")).orElseThrow();
+        for (int i = 1; i <= WorkspaceStock.MAX_IMAGES; i++) {
+            String image = "sha256:i" + i;
+            runEnded(image, "r" + i);
+            await().atMost(Duration.ofSeconds(10)).until(() -> stock.readyCounts().getOrDefault(image, 0) == 1);
+        }
+        assertFalse(stock.readyCounts().containsKey("sha256:i0"));
+        stock.ended(run("long"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.container(taken).isEmpty());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> stock.readyCounts().size() == WorkspaceStock.MAX_IMAGES
+                        && !stock.readyCounts().containsKey("sha256:i0"));
     }
 
     @Test

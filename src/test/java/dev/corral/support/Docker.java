@@ -67,24 +67,12 @@ public final class Docker {
 
     /** Containers carrying every one of these labels ({@code key=value} or {@code key}). */
     public static List<String> containers(String... labelFilters) {
-        List<String> args = new java.util.ArrayList<>(List.of("ps", "-a"));
-        for (String f : labelFilters) {
-            args.add("--filter");
-            args.add("label=" + f);
-        }
-        args.addAll(List.of("--format", "{{.Names}}"));
-        return lines(run(args.toArray(String[]::new)));
+        return names(List.of("ps", "-a"), "{{.Names}}", labelFilters);
     }
 
     /** Running containers carrying every one of these labels (not ones created and never started, nor exited). */
     public static List<String> runningContainers(String... labelFilters) {
-        List<String> args = new java.util.ArrayList<>(List.of("ps", "--filter", "status=running"));
-        for (String f : labelFilters) {
-            args.add("--filter");
-            args.add("label=" + f);
-        }
-        args.addAll(List.of("--format", "{{.Names}}"));
-        return lines(run(args.toArray(String[]::new)));
+        return names(List.of("ps", "--filter", "status=running"), "{{.Names}}", labelFilters);
     }
 
     public static List<String> networks(String labelFilter) {
@@ -93,12 +81,17 @@ public final class Docker {
 
     /** Volumes carrying every one of these labels ({@code key=value} or {@code key}). */
     public static List<String> volumes(String... labelFilters) {
-        List<String> args = new java.util.ArrayList<>(List.of("volume", "ls"));
+        return names(List.of("volume", "ls"), "{{.Name}}", labelFilters);
+    }
+
+    /** The names ({@code format}) {@code docker <list...>} lists with every one of these label filters. */
+    private static List<String> names(List<String> list, String format, String... labelFilters) {
+        List<String> args = new java.util.ArrayList<>(list);
         for (String f : labelFilters) {
             args.add("--filter");
             args.add("label=" + f);
         }
-        args.addAll(List.of("--format", "{{.Name}}"));
+        args.addAll(List.of("--format", format));
         return lines(run(args.toArray(String[]::new)));
     }
 
