@@ -46,7 +46,6 @@ final class ColdStart {
 
     Result start(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, Instant now) {
         boolean looked = workspaces != null && setup.wantsPreparedWorkspace();
-        boolean prepared = false;
         String id = null;
         try {
             if (looked) {
@@ -57,7 +56,6 @@ final class ColdStart {
                     id = createWithHolder(withHolder);
                     if (id != null) {
                         setup = withHolder;
-                        prepared = true;
                     }
                 }
             }
@@ -83,7 +81,7 @@ final class ColdStart {
         }
         observed.put(new ObservedContainer(id, setup.request().name(), setup.request().labels(), "created"));
         life.event(run, EventType.Normal, "Created", "created container " + setup.request().name()
-                + (prepared ? " with a workspace prepared ahead" : ""));
+                + (setup.preparedWorkspace() ? " with a workspace prepared ahead" : ""));
         if (!setup.inlineFiles()) {
             int uid = setup.shape().uid();
             runtime.copyIn(id, "/workspace", RunFiles.workspace(setup.files(), uid, uid));

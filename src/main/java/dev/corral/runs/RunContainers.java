@@ -84,11 +84,16 @@ public final class RunContainers {
      * @param ttl      seconds the finished run's record is kept
      */
     public record RunSetup(Shape shape, ContainerRequest request, Map<String, byte[]> files, Map<String, String> runEnv,
-                          long timeout, long ttl, boolean preparedWorkspace) {
+                          long timeout, long ttl) {
 
         /** Whether the inputs travel in the launcher's environment (else: an archive upload before the start). */
         public boolean inlineFiles() {
-            return preparedWorkspace || inline(shape, files);
+            return preparedWorkspace() || inline(shape, files);
+        }
+
+        /** Whether the container takes a workspace prepared ahead ({@link #withWorkspaceFrom}). */
+        public boolean preparedWorkspace() {
+            return request.hardening() != null && request.hardening().workspaceFrom() != null;
         }
 
         /**
@@ -104,7 +109,7 @@ public final class RunContainers {
             Launcher.Cold cold = Launcher.cold(absolute(files), shape.command());
             ContainerRequest r = request.withCommand(cold.command(), environment(shape, runEnv, cold))
                     .withHardening(request.hardening().withWorkspaceFrom(holder));
-            return new RunSetup(shape, r, files, runEnv, timeout, ttl, true);
+            return new RunSetup(shape, r, files, runEnv, timeout, ttl);
         }
 
         /** What a warm container is given on stdin to become this run. */
@@ -251,7 +256,7 @@ public final class RunContainers {
         Launcher.Cold cold = Launcher.cold(job || inline(shape, files) ? absolute(files) : Map.of(), shape.command());
         ContainerRequest request = request(shape, ResourceNames.container(run.key()), labels, cold.command(),
                 environment(shape, runEnv, cold), shape.network(), false);
-        return new RunSetup(shape, request, files, runEnv, timeout, ttl, false);
+        return new RunSetup(shape, request, files, runEnv, timeout, ttl);
     }
 
     /** The key of the Tool a tool run names. */

@@ -39,8 +39,8 @@ import java.util.concurrent.TimeUnit;
  * thread of their own. A taken holder is removed, and the stock topped up, when the run that looked has ended, or
  * at the latest {@link #SETTLE_LIMIT} after its container was created: that engine work (~110 ms of it) then does
  * not share the engine with the run's own short life. The first cold run of an image uploads its workspace as
- * before. The stock of an image no run took from for {@code idleAfter} is removed, and every holder when Corral
- * stops. A holder is not a managed container (the loop never lists it): those this process does not know (a
+ * before. The stock of an image no run took from for {@code idleAfter} is removed at the tidy-up that follows
+ * (every {@code idleAfter}), and every holder when Corral stops. A holder is not a managed container (the loop never lists it): those this process does not know (a
  * crashed Corral's, a removal that failed) are removed when the engine's event stream connects and, with a stock
  * size above 0, every {@code idleAfter} after ({@link #sweepStrays}). A holder the engine lost (a prune) is
  * noticed when a run's create names it: the run then uploads its workspace ({@link ColdStart}); the sweep drops
@@ -82,10 +82,7 @@ public final class WorkspaceStock {
     private final Map<Key, Deque<String>> ready = new HashMap<>();
     private final Map<Key, Instant> lastTaken = new HashMap<>();
     private final Map<ObjectKey, Look> looks = new HashMap<>();
-    /** Stocks with a look at whether they went idle pending. */
-    private final Set<Key> watched = new HashSet<>();
-    /** Taken by a run, not removed yet: a sweep leaves them alone. */
-    private final Set<String> taken = new HashSet<>();
+    /** Whether this process runs the loop (its first {@link #sweepStrays}): the tidy-up then sweeps strays too. */
     private boolean sweeping;
     private boolean stopped;
 
@@ -107,6 +104,9 @@ public final class WorkspaceStock {
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         worker.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         worker.setRemoveOnCancelPolicy(true);
+        if (size > 0 && idleAfter.toMillis() > 0) {
+            worker.scheduleWithFixedDelay(this::tidy, idleAfter.toMillis(), idleAfter.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -122,27 +122,18 @@ public final class WorkspaceStock {
         Key key = new Key(imageId, uid);
         String holder;
         Look earlier;
-        boolean watch;
         synchronized (this) {
             if (stopped) {
                 return Optional.empty();
             }
             Deque<String> d = ready.get(key);
             holder = d == null ? null : d.pollFirst();
-            if (holder != null) {
-                taken.add(holder);
-            }
             earlier = looks.put(run, new Look(key, holder));
             lastTaken.put(key, clock.instant());
-            // One look per stock at whether it went idle, which looks again while runs keep taking from it.
-            watch = watched.add(key);
         }
         if (earlier != null) {
             // Looked again (its create was retried): the first look is done with.
             submit(() -> settle(earlier), Duration.ZERO);
-        }
-        if (watch) {
-            submit(() -> shrinkIfIdle(key), idleAfter.plusMillis(10));
         }
         return Optional.ofNullable(holder);
     }
@@ -182,33 +173,20 @@ public final class WorkspaceStock {
     private void settle(Look look) {
         if (look.holder != null) {
             remove(look.holder);
-            synchronized (this) {
-                taken.remove(look.holder);
-            }
         }
         refill(look.key);
     }
 
     /**
-     * Removes holders no stock of this process knows, now and every {@code idleAfter} after (the first call starts
-     * that); only while this process runs the loop, which is when it is called. Holders a stock lists but the
-     * engine no longer has are dropped from it.
+     * Removes holders no stock of this process knows, now and at every tidy-up after; called when the engine's event
+     * stream connects, so only on the Corral that runs the loop. Holders a stock lists but the engine no longer has
+     * are dropped from it and made again.
      */
     public void sweepStrays() {
-        boolean first;
         synchronized (this) {
-            first = !sweeping && size > 0;
             sweeping = true;
         }
         submit(this::removeStrays, Duration.ZERO);
-        if (first && idleAfter.toMillis() > 0) {
-            try {
-                worker.scheduleWithFixedDelay(this::removeStraysQuietly, idleAfter.toMillis(), idleAfter.toMillis(),
-                        TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // stopped
-            }
-        }
     }
 
     /** Holders ready in all stocks. */
@@ -243,8 +221,7 @@ public final class WorkspaceStock {
         synchronized (this) {
             ready.values().forEach(all::addAll);
             ready.clear();
-            all.addAll(taken);
-            taken.clear();
+            looks.values().stream().filter(l -> l.holder != null).forEach(l -> all.add(l.holder));
             looks.clear();
         }
         // A holder whose run was created keeps its volume for the run: the engine removes no volume still mounted.
@@ -320,22 +297,24 @@ public final class WorkspaceStock {
                 }
             }
         }
-        drop(oldest);
+        drop(oldest, k -> true);
     }
 
-    private void shrinkIfIdle(Key key) {
-        Duration left;
+    /** Every {@code idleAfter}: stocks no run took from since are removed, and (see {@link #sweepStrays}) strays. */
+    private void tidy() {
+        List<Key> idle = new ArrayList<>();
+        boolean strays;
         synchronized (this) {
-            Instant last = lastTaken.get(key);
-            left = last == null ? Duration.ZERO : Duration.between(clock.instant(), last.plus(idleAfter));
-            if (left.isZero() || left.isNegative()) {
-                watched.remove(key);
-            }
+            lastTaken.keySet().stream().filter(this::idle).forEach(idle::add);
+            strays = sweeping;
         }
-        if (!left.isZero() && !left.isNegative()) {
-            submit(() -> shrinkIfIdle(key), left.plusMillis(10));
-        } else {
-            drop(key);
+        try {
+            idle.forEach(k -> drop(k, this::idle));
+            if (strays) {
+                removeStrays();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("workspace stock: %s", e.getMessage());
         }
     }
 
@@ -345,23 +324,19 @@ public final class WorkspaceStock {
         return last != null && !last.plus(idleAfter).isAfter(clock.instant());
     }
 
-    private void drop(Key key) {
+    /** Removes the stock of {@code key} if, under the lock, it is {@code still} to go (a run may just have taken). */
+    private void drop(Key key, java.util.function.Predicate<Key> still) {
         Deque<String> d;
         synchronized (this) {
+            if (!still.test(key)) {
+                return;
+            }
             d = ready.remove(key);
             lastTaken.remove(key);
         }
         if (d != null) {
             d.forEach(this::remove);
             LOG.debugf("workspace stock of %s removed (%d holders)", key.imageId(), d.size());
-        }
-    }
-
-    private void removeStraysQuietly() {
-        try {
-            removeStrays();
-        } catch (RuntimeException e) {
-            LOG.debugf("workspace stock: %s", e.getMessage());
         }
     }
 
@@ -377,7 +352,8 @@ public final class WorkspaceStock {
                 }
             });
             ready.values().forEach(ours::addAll);
-            ours.addAll(taken);
+            // Taken by a run and not settled yet: its create may be under way.
+            looks.values().stream().filter(l -> l.holder != null).forEach(l -> ours.add(l.holder));
         }
         depleted.forEach(this::refill);
         int removed = 0;
