@@ -19,10 +19,12 @@ import java.util.Map;
  * line: a process's arguments are readable by every user of the host ({@code /proc/<pid>/cmdline}),
  * its environment only by its own user and root, and parameters may hold secrets;</li>
  * <li>in a warm container, wait idle on stdin until Corral attaches and writes the run's
- * {@link #payload} (its files and environment, as a script), then become the run — so the run
- * is still the container's main process and its logs, exit code, OOM kill, deadline and crash
+ * {@link #payload} (its files and environment, as a script), then run it with an empty stdin,
+ * as a cold run has — so the run
+ * is still the container's own process tree and its logs, exit code, OOM kill, deadline and crash
  * recovery work exactly as for a cold run. Attaching costs a few milliseconds where a
- * {@code docker exec} costs ~60 (the engine spawns no process);</li>
+ * {@code docker exec} costs ~60 (the engine spawns no process). For an interpreter slow to start
+ * (python), the command is started while the container waits and is given a go ({@link Prestart});</li>
  * <li>after the command exits, read its cgroup (peak memory, CPU time) and count what it left
  * in {@code /workspace/output}, and report that as one last stderr line that Corral strips
  * ({@link #REPORT_MARK}); when nothing was left there, Corral skips the archive download.</li>
@@ -98,7 +100,14 @@ public final class Launcher {
     static final String MAIN = (RESOURCES + WRITE_FILES + """
             [ "$PWD" = /workspace ] || cd /workspace 2>/dev/null
             __c_mode=$1; shift
-            if [ "$__c_mode" = warm ]; then
+            __c_pid=
+            if [ "$__c_mode" = warm ] || [ "$__c_mode" = prestart ]; then
+              shift
+              if [ "$__c_mode" = prestart ] && mkfifo %GO% 2>/dev/null; then
+                exec 4<>%GO%
+                "$@" </dev/null 4<&- &
+                __c_pid=$!
+              fi
               read -r __c_lines
               __c_payload=$(head -n "$__c_lines")
               : > /tmp/.corral-started
@@ -108,12 +117,17 @@ public final class Launcher {
               esac
               eval "$__c_payload"
               unset __c_payload
-              shift
+              exec </dev/null
             else
               put "$1"; shift
             fi
             res; __c_cpu0=$__c_cpu
-            "$@"
+            if [ -n "$__c_pid" ]; then
+              echo go >&4; exec 4>&-
+              wait "$__c_pid"
+            else
+              "$@"
+            fi
             __c_code=$?
             res
             [ -n "$__c_cpu" ] && [ -n "$__c_cpu0" ] && __c_cpu=$((__c_cpu - __c_cpu0))
@@ -125,7 +139,7 @@ public final class Launcher {
             printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"oomKills":%s,"outputEntries":%s}\\n' \\
               "$__c_code" "${__c_cpu:-null}" "${__c_mem:-null}" "${__c_oom:-null}" "$__c_entries" >&2
             exit "$__c_code"
-            """).replace("%END%", PAYLOAD_END);
+            """).replace("%END%", PAYLOAD_END).replace("%GO%", Prestart.GO);
 
     /** Reads the container's cgroup from an exec, for a run about to be killed (it will not report). */
     public static final List<String> RESOURCES_PROBE = List.of("sh", "-c", RESOURCES
@@ -179,6 +193,17 @@ public final class Launcher {
     /** A warm container's command: wait for its {@link #payload} on stdin, then run {@code command}. */
     public static List<String> warm(List<String> command) {
         List<String> args = new ArrayList<>(List.of("sh", "-c", MAIN, "corral", "warm", "0"));
+        args.addAll(command);
+        return args;
+    }
+
+    /**
+     * A warm container whose command is started at once, before its run arrives, and waits for the launcher's
+     * go ({@link Prestart}): as {@link #warm}, less the command's own start-up. The run's environment does not
+     * reach a command already started, so the payload of such a container carries files only.
+     */
+    public static List<String> prestarted(List<String> command) {
+        List<String> args = new ArrayList<>(List.of("sh", "-c", MAIN, "corral", "prestart", "0"));
         args.addAll(command);
         return args;
     }

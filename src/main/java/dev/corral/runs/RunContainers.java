@@ -114,6 +114,10 @@ public final class RunContainers {
 
         /** What a warm container is given on stdin to become this run. */
         public byte[] payload() {
+            if (!runEnv.isEmpty() && prestarted(shape).isPresent()) {
+                // A language run has no environment of its own; a command already started could not see one.
+                throw new IllegalStateException("a run with its own environment in a prestarted container");
+            }
             return Launcher.payload(absolute(files), runEnv);
         }
     }
@@ -266,7 +270,16 @@ public final class RunContainers {
 
     /** One idle container of a warm pool: the shape's limits and lock-down, waiting for its run. */
     public static ContainerRequest warm(Shape shape, String name) {
-        return request(shape, name, Ownership.warm(shape.pool(), shape.hash()), Launcher.warm(shape.command()), shape.env(), null, true);
+        return request(shape, name, Ownership.warm(shape.pool(), shape.hash()), warmCommand(shape), shape.env(), null, true);
+    }
+
+    /** A language pool's container starts its interpreter ahead when its runner says so ({@link Prestart}). */
+    static List<String> warmCommand(Shape shape) {
+        return prestarted(shape).map(Launcher::prestarted).orElseGet(() -> Launcher.warm(shape.command()));
+    }
+
+    private static java.util.Optional<List<String>> prestarted(Shape shape) {
+        return shape.pool() == null ? java.util.Optional.empty() : Runner.ofPoolKey(shape.pool()).flatMap(Runner::prestarted);
     }
 
     /** A run container of this shape: its limits and lock-down, the launcher first, stdin open for a warm one. */

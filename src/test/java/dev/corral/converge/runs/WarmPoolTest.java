@@ -95,6 +95,53 @@ class WarmPoolTest {
     }
 
     @Test
+    void aWarmRunReadsAnEmptyStdinAsAColdRunDoes() {
+        awaitIdle("runner/bash", 2);
+        // Its container's stdin carried the run's files: the command gets none of it, and no stdin left open.
+        JsonPath r = run(Map.of("language", "bash", "code", "cat; echo done", "timeoutSeconds", 20));
+        assertEquals("Succeeded", r.getString("status.phase"), r.prettify());
+        assertTrue(r.getBoolean("status.pooled"), r.prettify());
+        assertEquals("done\n", r.getString("status.stdout"));
+    }
+
+    @Test
+    void aPythonRunInItsPrestartedInterpreterBehavesAsPython3OfItsScript() {
+        awaitIdle("runner/python", 1);
+        String idle = warmIds("@python").iterator().next();
+        assertTrue(Docker.run("top", idle).contains("python3 -c"), "the interpreter waits, started ahead of the run");
+
+        JsonPath r = run(Map.of("language", "python", "code", """
+                import sys, corral
+                print(__name__, __file__, sys.argv, sys.path[0], repr(sys.stdin.read()))
+                def f():
+                    raise ValueError('boom')
+                f()
+                """));
+        assertEquals("Failed", r.getString("status.phase"), r.prettify());
+        assertTrue(r.getBoolean("status.pooled"), r.prettify());
+        assertEquals(idle, r.getString("status.containerId"));
+        assertEquals(1, r.getInt("status.exitCode"));
+        assertEquals("__main__ /workspace/scripts/main.py ['/workspace/scripts/main.py'] /workspace/scripts ''\n",
+                r.getString("status.stdout"));
+        String stderr = r.getString("status.stderr");
+        assertTrue(stderr.startsWith("Traceback (most recent call last):\n  File \"/workspace/scripts/main.py\", line 5"),
+                stderr);
+        assertTrue(stderr.endsWith("ValueError: boom\n") && !stderr.contains("<string>"), "no frame of the prelude: " + stderr);
+
+        awaitIdle("runner/python", 1);
+        JsonPath exit = run(Map.of("language", "python", "code", "import sys\nprint('bye')\nsys.exit(4)"));
+        assertEquals(4, exit.getInt("status.exitCode"), exit.prettify());
+        assertEquals("bye\n", exit.getString("status.stdout"));
+        assertTrue(exit.getBoolean("status.pooled"));
+
+        awaitIdle("runner/python", 1);
+        JsonPath syntax = run(Map.of("language", "python", "code", "x = ("));
+        assertEquals(1, syntax.getInt("status.exitCode"), syntax.prettify());
+        assertTrue(syntax.getString("status.stderr").contains("File \"/workspace/scripts/main.py\", line 1")
+                && syntax.getString("status.stderr").contains("SyntaxError"), syntax.prettify());
+    }
+
+    @Test
     void aWaitedRunSaysWhereItsTimeWentInServerTimingAndTheMetrics() {
         awaitIdle("runner/bash", 2);
         io.restassured.response.Response reply = given().contentType(ContentType.JSON).queryParam("wait", true)
