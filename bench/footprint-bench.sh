@@ -14,6 +14,7 @@
 #   SESSIONS=100 IDLE=30 bench/footprint-bench.sh
 #   PARTS=sessions bench/footprint-bench.sh     # one part; the other keeps its last figures
 #   VARIANTS=$'a|-Xmx256m|\nb|-Xmx128m|2' bench/footprint-bench.sh   # name|JVM options added|MALLOC_ARENA_MAX
+#   HISTO=1 PARTS=runs bench/footprint-bench.sh # also the heap's class histogram: /tmp/corral-footprint-histo-<name>.txt
 #
 # RSS is VmRSS of /proc/PID/status; its peak VmHWM. CPU is utime+stime of /proc/PID/stat over the window.
 # Needs: java 17, curl, jq, docker (images corral/runner-bash, corral/busybox). Uses Corral instance
@@ -113,6 +114,8 @@ clean_all
   r1=$(rss)
   cpu=$(idle_cpu "$IDLE")
   r2=$(rss); peak=$(hwm)
+  # HISTO=1: what the heap holds then, by class (a full collection first: after the RSS was read)
+  [ -z "${HISTO:-}" ] || jcmd "$CORRAL_PID" GC.class_histogram > "/tmp/corral-footprint-histo-${name%%[ :]*}.txt" 2>&1 || true
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$r0" "$r1" "$r2" "$peak" "$cpu" "$ok" >> "$FRAG/runs.tsv"
   log "runs, $name: RSS $r0 MiB at start, $r1 after, $r2 after ${IDLE} s idle (peak $peak); idle CPU $cpu %"
   stop_corral
