@@ -404,9 +404,11 @@ tp_corral() {
   fi
   [ "$mode" != cold ] && { export WANT_POOLED=true; await_pools 300; }
   for _ in $(seq "$WARMUP"); do corral_run bash 'echo hi' hi >/dev/null; [ "$mode" != cold ] && await_pools 300; done
+  local c0; c0=$(cpu_split)
   t0=$(us)
   burst "$d"
   t1=$(us)
+  log "throughput $mode round $r: CPU seconds during the burst ($(awk -v u=$((t1 - t0)) 'BEGIN { printf "%.1f", u / 1e6 }') s on $(nproc) cores): $(cpu_diff "$c0" "$(cpu_split)")"
   ok=0
   for f in "$d"/*.json; do
     if jq -e '.status.phase == "Succeeded" and .status.stdout == "hi\n"' "$f" >/dev/null 2>&1; then ok=$((ok + 1))
@@ -421,15 +423,28 @@ tp_corral() {
   [ "$ok" -ge $((TP_N * 9 / 10)) ] || { log "too many failed runs"; exit 1; }
   echo "$((t1 - t0)) $ok $pooled $stored $((TP_N + WARMUP + primed))"
 }
+# cpu_split: CPU ticks so far of the machine (busy), Corral, dockerd and containerd; cpu_diff A B: B - A, in seconds
+cpu_split() {
+  local all; all=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  echo "$all $(cpu_ticks "$CORRAL_PID") $(cpu_ticks "$(pgrep -xo dockerd)") $(cpu_ticks "$(pgrep -xo containerd)")"
+}
+cpu_diff() {
+  awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x); split(b, y)
+    for (i = 1; i <= 4; i++) d[i] = (y[i] - x[i]) / hz
+    printf "all %.1f, Corral %.1f, dockerd %.1f, containerd %.1f, the rest (shims, runc, containers, clients) %.1f",
+      d[1], d[2], d[3], d[4], d[1] - d[2] - d[3] - d[4] }'
+}
 tp_docker() {
   local d="$WORK/tp-docker.$1" t0 t1 ok
   mkdir -p "$d"
+  local c0; c0=$(CORRAL_PID=self cpu_split)
   t0=$(us)
   # A docker run that hangs (dockerd 20.10 has wedged under 16 parallel runs here) fails the round
   # after 2 min instead of holding the benchmark (and the engine) forever.
   seq "$TP_N" | xargs -P "$TP_P" -I{} sh -c 'timeout 120 docker run --rm --label corral.bench/variant=runs-ref "$@" > '"$d"'/{}.out' \
     sh "${LOCKDOWN[@]}" "$BASH_IMAGE" bash -c 'echo hi'
   t1=$(us)
+  log "throughput docker round $1: CPU seconds ($(awk -v u=$((t1 - t0)) 'BEGIN { printf "%.1f", u / 1e6 }') s): $(cpu_diff "$c0" "$(CORRAL_PID=self cpu_split)" | sed 's/Corral/this shell/')"
   ok=$(cat "$d"/*.out | grep -cx hi || true)
   [ "$ok" = "$TP_N" ] || { log "docker throughput: $ok of $TP_N printed hi"; exit 1; }
   echo "$((t1 - t0))"

@@ -257,6 +257,13 @@ public interface CorralConfig {
         @WithDefault("4")
         int workspaceStock();
 
+        /**
+         * The longest a finished run's container waits to be removed while other runs are in flight (it is removed
+         * as soon as none is; 0: always at once). A removal takes the engine ~45 ms, which a burst's runs need more.
+         */
+        @WithDefault("10s")
+        Duration removalDelayMax();
+
         /** Timeout of a language run that sets none. */
         @WithDefault("60")
         int defaultTimeoutSeconds();

@@ -19,6 +19,7 @@ import dev.corral.spec.model.RunPhase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Collects an ended run: its output (streamed while attached, else the logs), the launcher's
@@ -108,7 +109,11 @@ final class RunCollector {
         // Recorded before the removal: a client waiting on the result need not wait for it.
         Result r = life.finish(run, status, ending.phase(), ending.message(), started, finished, now);
         if (!ToolRunSpec.of(run.spec()).keepContainer()) {
-            life.remove(c.id()); // a kept one goes with its run (RunPlanner)
+            // A kept one goes with its run (RunPlanner); this one now, or once no run is in flight.
+            Duration held = life.discard(run.key(), finished, now, List.of(c.id()));
+            if (held != null) {
+                return Result.requeueAfter(held);
+            }
         } else {
             streams.stop(c.id()); // its output is in the status: the attachment's copy is not kept with it
         }

@@ -59,8 +59,8 @@ final class RunExecutor {
             return Result.DONE;
         }
         if (step instanceof RunStep.Discard d) {
-            d.containerIds().forEach(life::remove);
-            return Result.requeueAfter(Duration.ZERO);
+            Duration held = life.discard(key, RunStatus.of(run.status()).finishedAt(), now, d.containerIds());
+            return Result.requeueAfter(held != null ? held : Duration.ZERO);
         }
         if (step instanceof RunStep.Expire) {
             return expire(run);

@@ -35,15 +35,18 @@ final class RunLifecycle {
     private final RunTimings timings;
     private final String node;
     private final WorkspaceStock workspaces;
+    private final RemovalHold removals;
 
     /**
      * @param node       the Swarm node whose engine this is, written in every status (null: the one engine)
      * @param workspaces the stock cold runs take prepared workspaces from, told when a run ends (null: none)
+     * @param removals   when finished runs' containers are removed
      */
     RunLifecycle(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
                  AttachedOutputs streams, Consumer<ObjectKey> enqueue, EventRecorder events, RunTimings timings,
-                 String node, WorkspaceStock workspaces) {
+                 String node, WorkspaceStock workspaces, RemovalHold removals) {
         this.node = node;
+        this.removals = removals;
         this.workspaces = workspaces;
         this.events = events;
         this.timings = timings;
@@ -103,9 +106,12 @@ final class RunLifecycle {
             workspaces.ended(run.key());
         }
         for (String id : pools.claimedBy(run.key())) {
-            // Its container is removed next (or is gone): nothing of this run is kept in memory.
+            // Its output is in the status: nothing of it is kept in memory. The claim goes with the container
+            // ({@link #remove}), so that its pool leaves it alone while its removal waits ({@link #discard}).
             streams.stop(id);
-            pools.forget(id);
+            if (observed.container(id).isEmpty()) {
+                pools.forget(id);
+            }
         }
         LOG.debugf("%s finished: %s", run.key(), phase);
         return Result.requeueAfter(Duration.ofSeconds(status.typed().ttlSecondsAfterFinished()));
@@ -114,6 +120,7 @@ final class RunLifecycle {
     /** A run that is gone: nothing more of it is measured. */
     void forget(ObjectKey key) {
         timings.forget(key);
+        removals.forget(key);
         if (workspaces != null) {
             workspaces.ended(key);
         }
@@ -125,6 +132,27 @@ final class RunLifecycle {
             // A slot is free: wake the oldest waiting run rather than let it poll.
             enqueue.accept(next);
         }
+        if (!slots.busy()) {
+            // No run in flight: the containers whose removal waited go now.
+            removals.release().forEach(enqueue);
+        }
+    }
+
+    /**
+     * Removes a finished run's containers, or leaves them for later while other runs are in flight
+     * ({@link RemovalHold}).
+     *
+     * @param finished when the run finished
+     * @return how long at most they wait (look at the run again then), or null: removed
+     */
+    Duration discard(ObjectKey key, Instant finished, Instant now, java.util.List<String> ids) {
+        Duration held = removals.hold(key, finished, now, slots.busy());
+        if (held == null) {
+            ids.forEach(this::remove);
+        } else {
+            ids.forEach(streams::stop);
+        }
+        return held;
     }
 
     void remove(String id) {

@@ -84,7 +84,7 @@ public final class RunReconciler implements KindReconciler {
         this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         AttachedOutputs streams = new AttachedOutputs();
         RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
-                node, workspaces);
+                node, workspaces, new RemovalHold(config.removalDelayMax()));
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
                 new ColdStart(runtime, observed, life, streams, config.outputCapBytes(), clock, workspaces), warm,

@@ -57,6 +57,11 @@ public final class RunSlots {
         return held.size();
     }
 
+    /** Whether any run holds a slot or waits for one. */
+    public synchronized boolean busy() {
+        return !held.isEmpty() || !waiting.isEmpty();
+    }
+
     public int max() {
         return max;
     }

@@ -163,6 +163,10 @@ public final class RunFixtures {
             public int workspaceStock() {
                 return 4;
             }
+
+            public Duration removalDelayMax() {
+                return Duration.ofSeconds(10);
+            }
         };
     }
 }

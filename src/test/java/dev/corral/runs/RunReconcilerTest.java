@@ -372,6 +372,52 @@ class RunReconcilerTest {
         assertEquals(0, slots.inUse());
     }
 
+    static final Logs REPORTED = new Logs("", false, Launcher.REPORT_MARK
+            + "{\"exitCode\":0,\"cpuNanos\":1,\"memoryPeakBytes\":1,\"oomKills\":0,\"outputEntries\":0}\n", false);
+
+    /** r1 started cold then ended while r2 runs: r1 is Succeeded, its container not yet removed. */
+    Result r1EndedWhileR2Runs() {
+        startedCold();
+        apply(RunFixtures.run("r2", BASH_RUN));
+        reconcile("r2");
+        exited(C, 0, REPORTED);
+        engine.clearActions();
+        Result r = reconcile("r1");
+        assertEquals("Succeeded", status("r1").get("phase").asText());
+        assertEquals(List.of("logs " + C), engine.writes(), "collected, not removed: r2 is in flight");
+        assertTrue(r.after().compareTo(Duration.ZERO) > 0 && r.after().compareTo(Duration.ofSeconds(11)) <= 0,
+                "looked at again by the hold's end at the latest: " + r);
+        return r;
+    }
+
+    @Test
+    void aFinishedRunsContainerIsRemovedOnceNoOtherRunIsInFlight() {
+        r1EndedWhileR2Runs();
+        engine.clearActions();
+        reconcile("r1"); // its die event
+        assertEquals(List.of(), engine.writes(), "still held");
+
+        exited("corral-toolrun-r2", 0, REPORTED);
+        reconcile("r2");
+        assertEquals(List.of("logs corral-toolrun-r2", "remove-container corral-toolrun-r2"), engine.writes(),
+                "the last run in flight: its own container goes at once");
+        assertTrue(woken.contains(key("r1")), "and the one held is looked at again: " + woken);
+        engine.clearActions();
+        reconcile("r1");
+        assertEquals(List.of("remove-container " + C), engine.writes());
+        assertTrue(engine.container(C).isEmpty());
+    }
+
+    @Test
+    void aHeldRemovalWaitsNoLongerThanRemovalDelayMax() {
+        r1EndedWhileR2Runs();
+        engine.clearActions();
+        clock.now = Instant.parse(status("r1").get("finishedAt").asText()).plusSeconds(10);
+        reconcile("r1");
+        assertEquals(List.of("remove-container " + C), engine.writes(), "removed though r2 still runs");
+        assertEquals("Running", status("r2").get("phase").asText());
+    }
+
     @Test
     void aRunningRunsContainerLeftOutOfAListIsAskedForBeforeTheRunIsTakenForHavingLostIt() {
         startedCold();
