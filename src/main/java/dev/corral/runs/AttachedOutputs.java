@@ -49,6 +49,12 @@ final class AttachedOutputs {
         }
     }
 
+    /** Whether the stream of {@code id} has ended with the launcher's report. */
+    boolean reported(String id) {
+        CompletableFuture<StreamedOutput> f = streamed.get(id);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() && reported(f.join());
+    }
+
     /** Whether the launcher's report came: a stream that ends without it (a dropped connection) proves nothing. */
     static boolean reported(StreamedOutput o) {
         return Launcher.report(o.logs().stderrTruncated() ? Launcher.lastLine(o.stderrTail()) : o.logs().stderr())

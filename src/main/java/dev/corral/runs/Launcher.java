@@ -49,8 +49,12 @@ public final class Launcher {
     /** The payload's last line: a payload cut short (Corral stopped while writing it) is refused. */
     static final String PAYLOAD_END = ": corral-payload-end";
 
-    /** The mark a warm container leaves once it took a payload: asked for after a restart. */
-    public static final List<String> STARTED_PROBE = List.of("sh", "-c", "[ -e /tmp/.corral-started ]");
+    /**
+     * Asked of a warm container after a restart: exit 1 if it has not taken a payload yet, 2 if its run has
+     * reported (it then waits to be removed), else 0 (the launcher leaves a mark at each step).
+     */
+    public static final List<String> STARTED_PROBE = List.of("sh", "-c",
+            "[ -e /tmp/.corral-reported ] && exit 2; [ -e /tmp/.corral-started ]");
 
     /** Per file and in total: environment strings are limited (128 KiB each on Linux). */
     static final int INLINE_FILE_MAX = 96 * 1024;
@@ -100,7 +104,7 @@ public final class Launcher {
     static final String MAIN = (RESOURCES + WRITE_FILES + """
             [ "$PWD" = /workspace ] || cd /workspace 2>/dev/null
             __c_mode=$1; shift
-            __c_pid=
+            __c_pid=; __c_linger=
             if [ "$__c_mode" = warm ] || [ "$__c_mode" = prestart ]; then
               shift
               if [ "$__c_mode" = prestart ] && mkfifo %GO% 2>/dev/null; then
@@ -135,9 +139,11 @@ public final class Launcher {
             for __c_f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
               [ -e "$__c_f" ] || [ -L "$__c_f" ] && __c_entries=$((__c_entries + 1))
             done
+            [ "$__c_mode" = run ] || : > /tmp/.corral-reported
             printf '\\036corral-end\\n'
             printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"oomKills":%s,"outputEntries":%s}\\n' \\
               "$__c_code" "${__c_cpu:-null}" "${__c_mem:-null}" "${__c_oom:-null}" "$__c_entries" >&2
+            [ -z "$__c_linger" ] || sleep "$__c_linger" 2>/dev/null
             exit "$__c_code"
             """).replace("%END%", PAYLOAD_END).replace("%GO%", Prestart.GO);
 
@@ -213,7 +219,20 @@ public final class Launcher {
      * files (absolute paths) and exports its environment, every value single-quoted for sh.
      */
     public static byte[] payload(Map<String, byte[]> files, Map<String, String> env) {
+        return payload(files, env, 0);
+    }
+
+    /**
+     * As {@link #payload(Map, Map)}; with {@code lingerSeconds} above 0, the launcher does not exit once it has
+     * reported, but waits that long for Corral to remove its container: the engine's work for a container's exit
+     * (its task deleted, its mounts and cgroup torn down) then comes with the removal, which waits while other
+     * runs are in flight ({@link RemovalHold}), instead of during them.
+     */
+    public static byte[] payload(Map<String, byte[]> files, Map<String, String> env, long lingerSeconds) {
         StringBuilder sb = new StringBuilder();
+        if (lingerSeconds > 0) {
+            sb.append("__c_linger=").append(lingerSeconds).append('\n');
+        }
         files.forEach((path, content) -> sb.append("printf '%s' ").append(quote(new String(content, StandardCharsets.UTF_8)))
                 .append(" > ").append(quote(path)).append(" || exit 125\n"));
         env.forEach((k, v) -> {

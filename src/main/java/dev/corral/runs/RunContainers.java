@@ -112,13 +112,13 @@ public final class RunContainers {
             return new RunSetup(shape, r, files, runEnv, timeout, ttl);
         }
 
-        /** What a warm container is given on stdin to become this run. */
-        public byte[] payload() {
+        /** What a warm container is given on stdin to become this run ({@link Launcher#payload(Map, Map, long)}). */
+        public byte[] payload(long lingerSeconds) {
             if (!runEnv.isEmpty() && prestarted(shape).isPresent()) {
                 // A language run has no environment of its own; a command already started could not see one.
                 throw new IllegalStateException("a run with its own environment in a prestarted container");
             }
-            return Launcher.payload(absolute(files), runEnv);
+            return Launcher.payload(absolute(files), runEnv, lingerSeconds);
         }
     }
 

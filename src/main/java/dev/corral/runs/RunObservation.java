@@ -50,8 +50,8 @@ public record RunObservation(boolean deleted, RunStatus status, boolean cancel, 
     public record Inspection(ContainerDetails details) {
     }
 
-    /** Whether a claimed warm container has its run's input. */
-    public enum Input { TAKEN, AWAITED }
+    /** Whether a claimed warm container has its run's input (and whether its run reported already). */
+    public enum Input { TAKEN, AWAITED, REPORTED }
 
     public static RunObservation of(boolean deleted, RunStatus status, boolean cancel, List<ObservedContainer> owned,
                                     List<String> unseenClaims, Instant now) {

@@ -34,6 +34,7 @@ final class RunObserver {
 
     private final SpecStore store;
     private final ContainerRuntime runtime;
+    private final AttachedOutputs streams;
     private final ObservedState observed;
     private final RunSlots slots;
     private final WarmPools pools;
@@ -43,7 +44,9 @@ final class RunObserver {
     private final EventRecorder events;
 
     RunObserver(SpecStore store, ContainerRuntime runtime, ObservedState observed, RunSlots slots, WarmPools pools,
-                CorralConfig.Runs config, Clock clock, BiConsumer<ObjectKey, Duration> refill, EventRecorder events) {
+                AttachedOutputs streams, CorralConfig.Runs config, Clock clock, BiConsumer<ObjectKey, Duration> refill,
+                EventRecorder events) {
+        this.streams = streams;
         this.events = events;
         this.store = store;
         this.runtime = runtime;
@@ -57,9 +60,15 @@ final class RunObserver {
 
     /** @param run the stored run, or null when it is gone */
     RunObservation observe(ObjectKey key, SpecObject run) {
-        List<ObservedContainer> owned = new ArrayList<>(observed.containersOf(key));
         // A warm container keeps its pool's labels: the claim (and the run's status) name it.
         List<String> claims = pools.claimedBy(key);
+        for (String id : claims) {
+            if (streams.reported(id) && observed.container(id).filter(ObservedContainer::running).isPresent()) {
+                // Its run reported, and its launcher waits to be removed: over, though a list since says running.
+                observed.setState(id, "exited");
+            }
+        }
+        List<ObservedContainer> owned = new ArrayList<>(observed.containersOf(key));
         claims.forEach(id -> addSeen(owned, id));
         List<String> unseen = claims.stream().filter(id -> observed.container(id).isEmpty()).toList();
         if (run == null) {
@@ -135,6 +144,9 @@ final class RunObserver {
         ExecResult started = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT);
         if (started.exitCode() != null && started.exitCode() == 1) {
             return RunObservation.Input.AWAITED;
+        }
+        if (started.exitCode() != null && started.exitCode() == 2) {
+            return RunObservation.Input.REPORTED; // asked again if its collection fails: not marked fed
         }
         pools.markFed(id);
         return RunObservation.Input.TAKEN;

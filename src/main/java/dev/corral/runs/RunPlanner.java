@@ -142,6 +142,10 @@ public final class RunPlanner {
             if (o.input() == null) {
                 return new RunStep.Observe(RunStep.Fact.INPUT);
             }
+            if (o.input() == RunObservation.Input.REPORTED) {
+                // It reported before a restart, and waits to be removed: its output is in its log.
+                return new RunStep.Collect(c);
+            }
             if (o.input() == RunObservation.Input.AWAITED) {
                 if (o.setup() == null) {
                     return new RunStep.Observe(RunStep.Fact.SETUP);

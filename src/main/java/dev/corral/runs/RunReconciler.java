@@ -80,9 +80,9 @@ public final class RunReconciler implements KindReconciler {
         this.pools = pools;
         this.slots = slots;
         this.node = node;
-        this.observer = new RunObserver(store, runtime, observed, slots, pools, config, clock, refill, events);
-        this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         AttachedOutputs streams = new AttachedOutputs();
+        this.observer = new RunObserver(store, runtime, observed, slots, pools, streams, config, clock, refill, events);
+        this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
                 node, workspaces, new RemovalHold(config.removalDelayMax()));
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);

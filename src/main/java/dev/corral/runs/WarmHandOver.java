@@ -55,7 +55,7 @@ final class WarmHandOver {
     Result give(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, String id) {
         try {
             // Attached until it exits: its output arrives as it is written, so collecting needs no engine call.
-            CompletableFuture<StreamedOutput> output = runtime.attach(id, setup.payload(), config.outputCapBytes(),
+            CompletableFuture<StreamedOutput> output = runtime.attach(id, setup.payload(lingerSeconds(config)), config.outputCapBytes(),
                     GIVE_TIMEOUT, Launcher.OUTPUT_END);
             streams.put(id, output);
             output.whenComplete((o, t) -> {
@@ -80,6 +80,15 @@ final class WarmHandOver {
         life.event(run, EventType.Normal, "Started", "started in warm container " + id.substring(0, Math.min(12, id.length()))
                 + " of pool " + setup.shape().pool().name());
         return Result.requeueAfter(Duration.ofSeconds(setup.timeout()));
+    }
+
+    /**
+     * How long a warm container that reported waits to be removed before it exits by itself: past the longest its
+     * removal is held, so that it exits on its own only if Corral is gone; 0 when removals are never held.
+     */
+    static long lingerSeconds(CorralConfig.Runs config) {
+        long max = config.removalDelayMax().toSeconds();
+        return max > 0 ? max + 20 : 0;
     }
 
     /** A warm container that never took the run goes, and the run starts again from Pending. */

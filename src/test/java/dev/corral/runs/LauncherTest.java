@@ -48,6 +48,15 @@ class LauncherTest {
     }
 
     @Test
+    void aPayloadTellsTheLauncherHowLongToWaitToBeRemovedOnlyWhenAsked() {
+        String lingering = new String(Launcher.payload(Map.of(), Map.of(), 30), StandardCharsets.UTF_8);
+        assertEquals("2\n__c_linger=30\n" + Launcher.PAYLOAD_END + "\n", lingering);
+        assertFalse(new String(Launcher.payload(Map.of(), Map.of()), StandardCharsets.UTF_8).contains("__c_linger"));
+        assertTrue(Launcher.MAIN.contains("[ \"$__c_mode\" = run ] || : > /tmp/.corral-reported"),
+                "a warm launcher marks that it reported, for a restarted Corral's probe");
+    }
+
+    @Test
     void aPayloadCutShortIsRefusedByTheLauncher() throws Exception {
         byte[] payload = Launcher.payload(Map.of(tmp.resolve("a").toString(), "x".getBytes()), Map.of());
         String full = new String(payload, StandardCharsets.UTF_8);

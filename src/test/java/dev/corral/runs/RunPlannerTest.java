@@ -292,6 +292,12 @@ class RunPlannerTest {
         }
 
         @Test
+        void aWarmContainerWhoseRunReportedBeforeARestartIsCollectedThoughItStillRuns() {
+            golden("Collect w1", seen(running(1, true), container("w1", "running"))
+                    .with(RunObservation.Input.REPORTED));
+        }
+
+        @Test
         void aWarmContainerStillWaitingIsGivenItsInput() {
             RunObservation awaiting = seen(running(1, true), container("w1", "running"))
                     .with(RunObservation.Input.AWAITED);

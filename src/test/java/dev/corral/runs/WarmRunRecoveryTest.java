@@ -74,6 +74,9 @@ class WarmRunRecoveryTest {
                         yield new CompletableFuture<StreamedOutput>();
                     }
                     case "ensureImage" -> new ImageDefaults("sha256:runner", List.of(), List.of());
+                    case "logs" -> new dev.corral.runtime.Logs("recovered\n" + Launcher.END_MARK, false, Launcher.REPORT_MARK
+                            + "{\"exitCode\":0,\"cpuNanos\":1,\"memoryPeakBytes\":1,\"oomKills\":0,\"outputEntries\":0}\n",
+                            false);
                     case "removeContainer" -> {
                         removed.add((String) args[0]);
                         yield null;
@@ -133,6 +136,21 @@ class WarmRunRecoveryTest {
             assertEquals(List.of(), given, "probe answered " + probe);
             assertTrue(removed.isEmpty(), "the running run's container is left to it");
         }
+    }
+
+    @Test
+    void aContainerWhoseRunReportedBeforeTheRestartIsCollectedFromItsLogThoughItWaitsToBeRemoved() {
+        ObservedState observed = new ObservedState();
+        WarmPools pools = new WarmPools();
+        RunReconciler r = reconciler(engine(2L), observed, pools);
+        SpecObject run = recordedRun(observed, pools);
+        r.reconcile(key, run); // asks
+        r.reconcile(key, store.get(key).orElseThrow()); // collects
+        var status = store.get(key).orElseThrow().status();
+        assertEquals(RunPhase.SUCCEEDED.json(), status.path("phase").asText(), status.toString());
+        assertEquals("recovered\n", status.path("stdout").asText());
+        assertEquals(List.of(), given, "never given its run again");
+        assertEquals(List.of("w1"), removed, "and its container removed");
     }
 
     private static CorralConfig.Runs runs() {

@@ -95,6 +95,27 @@ class WarmPoolTest {
     }
 
     @Test
+    void aFinishedRunsContainerWaitsToBeRemovedWhileAnotherRunIsInFlightThenGoes() {
+        awaitIdle("runner/bash", 2);
+        String slow = given().contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "sleep 8; echo slow"))
+                .post("/runs").then().statusCode(201).extract().path("metadata.name");
+        await().atMost(Specs.CONVERGE).until(() -> "Running".equals(given().get("/runs/" + slow).jsonPath()
+                .getString("status.phase")));
+        JsonPath quick = run(Map.of("language", "bash", "code", "echo quick"));
+        assertEquals("quick\n", quick.getString("status.stdout"), quick.prettify());
+        assertTrue(quick.getBoolean("status.pooled"), quick.prettify());
+        String id = quick.getString("status.containerId");
+        assertEquals("running", Docker.run("inspect", "-f", "{{.State.Status}}", id).trim(),
+                "its launcher reported, and waits to be removed once no run is in flight");
+        assertEquals("Running", given().get("/runs/" + slow).jsonPath().getString("status.phase"));
+
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            assertEquals("Succeeded", given().get("/runs/" + slow).jsonPath().getString("status.phase"));
+            assertNotEquals(0, Docker.tryRun("inspect", id).exit(), "removed once the slow run ended");
+        });
+    }
+
+    @Test
     void aWarmRunReadsAnEmptyStdinAsAColdRunDoes() {
         awaitIdle("runner/bash", 2);
         // Its container's stdin carried the run's files: the command gets none of it, and no stdin left open.
