@@ -29,6 +29,8 @@ final class LogFollow {
     private volatile CompletableFuture<?> waiting;
     private volatile AutoCloseable engineStream;
     private volatile boolean stopped;
+    /** Set by the first sign that the output is complete (the report, or the stream's end): one end is sent. */
+    private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
     private final Supplier<CompletableFuture<SpecObject>> finished;
     private long sentStdout;
     private long sentStderr;
@@ -96,10 +98,14 @@ final class LogFollow {
             }
             send(stream, shown);
         }
+        if (mark >= 0 && stream.equals("stderr")) {
+            // The launcher's report is its last line: a warm one then waits to be removed, and its stream with it.
+            ended();
+        }
     }
 
     private void ended() {
-        if (stopped) {
+        if (stopped || !ending.compareAndSet(false, true)) {
             return;
         }
         CompletableFuture<SpecObject> done = finished.get();

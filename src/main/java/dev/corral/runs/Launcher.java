@@ -127,12 +127,15 @@ public final class Launcher {
             fi
             res; __c_cpu0=$__c_cpu
             if [ -n "$__c_pid" ]; then
-              echo go >&4; exec 4>&-
+              echo go >&4
               wait "$__c_pid"
+              __c_code=$?
+              exec 4>&-
             else
               "$@"
+              __c_code=$?
             fi
-            __c_code=$?
+            [ -z "$__c_linger" ] || kill -9 -1 2>/dev/null
             res
             [ -n "$__c_cpu" ] && [ -n "$__c_cpu0" ] && __c_cpu=$((__c_cpu - __c_cpu0))
             __c_entries=0
@@ -226,7 +229,9 @@ public final class Launcher {
      * As {@link #payload(Map, Map)}; with {@code lingerSeconds} above 0, the launcher does not exit once it has
      * reported, but waits that long for Corral to remove its container: the engine's work for a container's exit
      * (its task deleted, its mounts and cgroup torn down) then comes with the removal, which waits while other
-     * runs are in flight ({@link RemovalHold}), instead of during them.
+     * runs are in flight ({@link RemovalHold}), instead of during them. What the command left running is killed
+     * first ({@code kill -9 -1}: every process but the container's init and the launcher), as the container's
+     * exit killed it, so nothing runs or writes after the report.
      */
     public static byte[] payload(Map<String, byte[]> files, Map<String, String> env, long lingerSeconds) {
         StringBuilder sb = new StringBuilder();

@@ -21,12 +21,18 @@ public final class Prestart {
 
     /**
      * Waits for the go, then runs the script as {@code python3 <script>} does: a fresh {@code __main__} module
-     * with {@code __file__}, {@code sys.argv = [script]}, the script's directory first on {@code sys.path}, exit
-     * code 1 and the traceback (without this prelude's frames) on an uncaught exception, {@code SystemExit} as is.
+     * with {@code __file__} and a source loader, {@code sys.argv = [script]}, the script's directory first on
+     * {@code sys.path}, SIGINT and SIGQUIT as python3 has them, exit code 1 and the traceback (without this
+     * prelude's frames) on an uncaught exception, {@code SystemExit} as is. What differs: {@code sys.orig_argv}
+     * shows the prelude, and {@code inspect.stack()} two frames of it below the script's.
      */
     static final String PYTHON_PRELUDE = """
-            import os, sys, types
+            import os, sys, types, signal
+            from importlib.machinery import SourceFileLoader
             def _corral_run(path):
+                # Started in the background by sh, which ignores SIGINT and SIGQUIT in such jobs: as python3 has them.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGQUIT, signal.SIG_DFL)
                 try:
                     fd = os.open('%GO%', os.O_RDONLY)
                 except OSError:
@@ -45,6 +51,7 @@ public final class Prestart {
                 sys.path[0] = os.path.dirname(path)
                 main = types.ModuleType('__main__')
                 main.__file__ = path
+                main.__loader__ = SourceFileLoader('__main__', path)
                 sys.modules['__main__'] = main
                 try:
                     exec(compile(source, path, 'exec'), main.__dict__)
@@ -55,6 +62,11 @@ public final class Prestart {
                     while tb is not None and tb.tb_frame.f_code.co_filename == '<string>':
                         tb = tb.tb_next
                     sys.excepthook(type(e), e.with_traceback(tb), tb)
+                    if isinstance(e, KeyboardInterrupt):
+                        # As python3 ends on one: by the signal itself (130 to its shell).
+                        sys.stdout.flush()
+                        signal.signal(signal.SIGINT, signal.SIG_DFL)
+                        os.kill(os.getpid(), signal.SIGINT)
                     sys.exit(1)
             _corral_run(sys.argv[1])
             """.replace("%GO%", GO);

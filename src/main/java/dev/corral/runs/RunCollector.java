@@ -79,12 +79,15 @@ final class RunCollector {
             if (d == null) {
                 return vanished(run, c);
             }
-            if (d.running()) {
+            if (d.running() && st.pooled() && report.present()) {
+                // A warm launcher waits to be removed once it has reported: its report says how the run ended.
+                d = null;
+            } else if (d.running()) {
                 // The picture was wrong (a stream that ended early): it still runs.
                 observed.setState(c.id(), "running");
                 return Result.requeueAfter(Duration.ZERO);
             }
-            if (st.pooled() && !report.present() && d.finishedAt() != null && st.startedAt() != null
+            if (d != null && st.pooled() && !report.present() && d.finishedAt() != null && st.startedAt() != null
                     && d.finishedAt().isBefore(st.startedAt())) {
                 // The warm container had died before it was given the run (the engine takes stdin even then):
                 // the run never started, and is tried again.

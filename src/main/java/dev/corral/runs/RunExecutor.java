@@ -137,6 +137,12 @@ final class RunExecutor {
     }
 
     private Result kill(SpecObject run, RunStatusBuilder status, RunStep.Kill k) {
+        if (status.typed().pooled() && reported(k.containerId())) {
+            // A warm launcher that reported waits to be removed: the run ended in time, though this process did
+            // not see it (a restart, a dropped attachment). Collected from its log instead.
+            observed.setState(k.containerId(), "exited");
+            return Result.requeueAfter(Duration.ZERO);
+        }
         status.resources(probeResources(k.containerId()));
         // Say why first: if Corral stops right after the kill, the collector still knows.
         life.write(run, status.terminating(k.reason()));
@@ -145,6 +151,16 @@ final class RunExecutor {
         runtime.killContainer(k.containerId());
         observed.setState(k.containerId(), "exited");
         return Result.requeueAfter(Duration.ZERO);
+    }
+
+    /** Whether a warm container's launcher says it reported ({@link Launcher#STARTED_PROBE} answers 2). */
+    private boolean reported(String id) {
+        try {
+            ExecResult r = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT);
+            return r.exitCode() != null && r.exitCode() == 2;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A killed run cannot report: its cgroup is read now, or nothing when it cannot be. */

@@ -132,10 +132,8 @@ final class RunLifecycle {
             // A slot is free: wake the oldest waiting run rather than let it poll.
             enqueue.accept(next);
         }
-        if (!slots.busy()) {
-            // No run in flight: the containers whose removal waited go now.
-            removals.release().forEach(enqueue);
-        }
+        // No run in flight: the containers whose removal waited go now.
+        removals.release().forEach(enqueue);
     }
 
     /**
@@ -146,7 +144,7 @@ final class RunLifecycle {
      * @return how long at most they wait (look at the run again then), or null: removed
      */
     Duration discard(ObjectKey key, Instant finished, Instant now, java.util.List<String> ids) {
-        Duration held = removals.hold(key, finished, now, slots.busy());
+        Duration held = removals.hold(key, finished, now);
         if (held == null) {
             ids.forEach(this::remove);
         } else {

@@ -51,7 +51,12 @@ public record RunObservation(boolean deleted, RunStatus status, boolean cancel, 
     }
 
     /** Whether a claimed warm container has its run's input (and whether its run reported already). */
-    public enum Input { TAKEN, AWAITED, REPORTED }
+    /**
+     * TAKEN: given by this process, which sees its report (or the container could not say: never risk giving it
+     * twice); STARTED: it took its input before a restart, and is asked again every few seconds whether it has
+     * reported; AWAITED: it waits for its input; REPORTED: its run reported, it waits to be removed.
+     */
+    public enum Input { TAKEN, STARTED, AWAITED, REPORTED }
 
     public static RunObservation of(boolean deleted, RunStatus status, boolean cancel, List<ObservedContainer> owned,
                                     List<String> unseenClaims, Instant now) {

@@ -148,6 +148,9 @@ final class RunObserver {
         if (started.exitCode() != null && started.exitCode() == 2) {
             return RunObservation.Input.REPORTED; // asked again if its collection fails: not marked fed
         }
+        if (started.exitCode() != null && started.exitCode() == 0) {
+            return RunObservation.Input.STARTED; // nobody sees its report: asked again (not marked fed)
+        }
         pools.markFed(id);
         return RunObservation.Input.TAKEN;
     }

@@ -22,6 +22,9 @@ public final class RunPlanner {
     private final boolean coldStarts;
 
     /** @param defaultTimeoutSeconds a Running run's deadline when its status records no timeout */
+    /** How often a warm run that took its input before a restart is asked whether it has reported. */
+    static final Duration UNWATCHED_RECHECK = Duration.ofSeconds(2);
+
     public RunPlanner(long defaultTimeoutSeconds) {
         this(defaultTimeoutSeconds, true);
     }
@@ -155,6 +158,11 @@ public final class RunPlanner {
                             + r.message(), c.id());
                 }
                 return new RunStep.GiveInput(((RunObservation.Setup.Ready) o.setup()).setup(), c.id());
+            }
+            if (o.input() == RunObservation.Input.STARTED) {
+                // No attachment sees its report after a restart, and its launcher does not exit after it: asked again.
+                Duration left = Duration.between(o.now(), deadline);
+                return new RunStep.Wait(left.compareTo(UNWATCHED_RECHECK) < 0 ? left : UNWATCHED_RECHECK);
             }
         }
         return new RunStep.Wait(Duration.between(o.now(), deadline));

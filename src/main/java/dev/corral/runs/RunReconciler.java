@@ -84,7 +84,8 @@ public final class RunReconciler implements KindReconciler {
         this.observer = new RunObserver(store, runtime, observed, slots, pools, streams, config, clock, refill, events);
         this.planner = new RunPlanner(config.defaultTimeoutSeconds(), node == null);
         RunLifecycle life = new RunLifecycle(store, runtime, observed, slots, pools, streams, enqueue, events, timings,
-                node, workspaces, new RemovalHold(config.removalDelayMax()));
+                node, workspaces, new RemovalHold(config.removalDelayMax(), slots::busy,
+                () -> Math.max(slots.max(), pools.keptTotal())));
         WarmHandOver warm = new WarmHandOver(runtime, observed, pools, streams, life, config);
         this.executor = new RunExecutor(store, runtime, observed, slots, dataDir, life,
                 new ColdStart(runtime, observed, life, streams, config.outputCapBytes(), clock, workspaces), warm,

@@ -126,6 +126,11 @@ public final class WarmPools {
         return kept.getOrDefault(pool, 0);
     }
 
+    /** How many warm containers all pools are kept at now. */
+    public int keptTotal() {
+        return kept.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     void keptAt(ObjectKey pool, int target) {
         kept.put(pool, target);
     }

@@ -298,6 +298,12 @@ class RunPlannerTest {
         }
 
         @Test
+        void aWarmContainerThatTookItsInputBeforeARestartIsAskedAgainEveryFewSeconds() {
+            golden("Wait 2000 ms", seen(running(1, true), container("w1", "running"))
+                    .with(RunObservation.Input.STARTED));
+        }
+
+        @Test
         void aWarmContainerStillWaitingIsGivenItsInput() {
             RunObservation awaiting = seen(running(1, true), container("w1", "running"))
                     .with(RunObservation.Input.AWAITED);

@@ -296,6 +296,21 @@ class RunReconcilerTest {
     }
 
     @Test
+    void aWarmRunPastItsDeadlineWhoseLauncherReportedIsCollectedNotKilled() {
+        String warm = startedWarm();
+        // Its attachment dropped before the report (nothing seen here); the launcher reported, and waits to be removed.
+        engine.attached.get(warm).completeExceptionally(new java.io.IOException("connection reset"));
+        engine.answers.put(Launcher.STARTED_PROBE, new dev.corral.runtime.ExecResult(2L, ""));
+        engine.output.put(warm, REPORTED);
+        clock.advanceSeconds(60);
+        assertEquals(Result.requeueAfter(Duration.ZERO), reconcile("r1"));
+        assertEquals(List.of("exec " + warm), engine.writes(), "asked, not killed");
+        reconcile("r1");
+        assertEquals("Succeeded", status("r1").get("phase").asText(), status("r1").toString());
+        assertFalse(engine.writes().contains("kill-container " + warm), engine.writes().toString());
+    }
+
+    @Test
     void aDeletedWarmRunsClaimedContainerIsGarbageToo() {
         String warm = startedWarm();
         store.delete(key("r1"), null, ApplyOptions.API);

@@ -123,7 +123,7 @@ class WarmRunRecoveryTest {
 
     @Test
     void aContainerThatTookItsRunOrCannotSayIsNotGivenItAgain() {
-        for (Long probe : new Long[]{0L, null, 126L}) {
+        for (Long probe : new Long[]{0L, null, 126L}) { // 0: taken, asked again later; else: cannot say
             given.clear();
             ObservedState observed = new ObservedState();
             WarmPools pools = new WarmPools();
@@ -144,8 +144,7 @@ class WarmRunRecoveryTest {
         WarmPools pools = new WarmPools();
         RunReconciler r = reconciler(engine(2L), observed, pools);
         SpecObject run = recordedRun(observed, pools);
-        r.reconcile(key, run); // asks
-        r.reconcile(key, store.get(key).orElseThrow()); // collects
+        r.reconcile(key, run); // asks (the probe answers 2), then collects from its log in the same pass
         var status = store.get(key).orElseThrow().status();
         assertEquals(RunPhase.SUCCEEDED.json(), status.path("phase").asText(), status.toString());
         assertEquals("recovered\n", status.path("stdout").asText());
