@@ -31,6 +31,8 @@ final class LogFollow {
     private volatile boolean stopped;
     /** Set by the first sign that the output is complete (the report, or the stream's end): one end is sent. */
     private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean sawEnd;
+    private volatile boolean sawReport;
     private final Supplier<CompletableFuture<SpecObject>> finished;
     private long sentStdout;
     private long sentStderr;
@@ -86,6 +88,9 @@ final class LogFollow {
     private void line(String stream, String text) {
         // The launcher's closing marks (the report, the end of stdout) are Corral's, not the run's output.
         int mark = text.indexOf(Launcher.REPORT_MARK);
+        if (stream.equals("stdout") && Launcher.withoutEndLine(text).length() < text.length()) {
+            sawEnd = true;
+        }
         String shown = mark < 0 ? text : timestamps ? "" : text.substring(0, mark);
         shown = Launcher.withoutEndLine(shown);
         if (!shown.isEmpty()) {
@@ -99,7 +104,11 @@ final class LogFollow {
             send(stream, shown);
         }
         if (mark >= 0 && stream.equals("stderr")) {
-            // The launcher's report is its last line: a warm one then waits to be removed, and its stream with it.
+            sawReport = true;
+        }
+        if (sawEnd && sawReport) {
+            // Both streams carried the launcher's last marks: the output is complete. A warm launcher then waits
+            // to be removed, and the engine's stream with it: not waited for.
             ended();
         }
     }

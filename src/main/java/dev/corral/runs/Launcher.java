@@ -142,10 +142,10 @@ public final class Launcher {
             for __c_f in /workspace/output/* /workspace/output/.[!.]* /workspace/output/..?*; do
               [ -e "$__c_f" ] || [ -L "$__c_f" ] && __c_entries=$((__c_entries + 1))
             done
-            [ "$__c_mode" = run ] || : > /tmp/.corral-reported
             printf '\\036corral-end\\n'
             printf '\\036corral-report {"exitCode":%s,"cpuNanos":%s,"memoryPeakBytes":%s,"oomKills":%s,"outputEntries":%s}\\n' \\
               "$__c_code" "${__c_cpu:-null}" "${__c_mem:-null}" "${__c_oom:-null}" "$__c_entries" >&2
+            [ "$__c_mode" = run ] || : > /tmp/.corral-reported
             [ -z "$__c_linger" ] || sleep "$__c_linger" 2>/dev/null
             exit "$__c_code"
             """).replace("%END%", PAYLOAD_END).replace("%GO%", Prestart.GO);

@@ -62,12 +62,8 @@ public final class Prestart {
                     while tb is not None and tb.tb_frame.f_code.co_filename == '<string>':
                         tb = tb.tb_next
                     sys.excepthook(type(e), e.with_traceback(tb), tb)
-                    if isinstance(e, KeyboardInterrupt):
-                        # As python3 ends on one: by the signal itself (130 to its shell).
-                        sys.stdout.flush()
-                        signal.signal(signal.SIGINT, signal.SIG_DFL)
-                        os.kill(os.getpid(), signal.SIGINT)
-                    sys.exit(1)
+                    # python3 ends on a KeyboardInterrupt by the signal itself: 130 to its shell, as here.
+                    sys.exit(130 if isinstance(e, KeyboardInterrupt) else 1)
             _corral_run(sys.argv[1])
             """.replace("%GO%", GO);
 

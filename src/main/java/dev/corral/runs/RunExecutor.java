@@ -157,6 +157,10 @@ final class RunExecutor {
     private boolean reported(String id) {
         try {
             ExecResult r = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT);
+            if (r.exitCode() != null && r.exitCode() == 137) {
+                // Caught by the launcher's last kill (the run had just ended): asked once more.
+                r = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT);
+            }
             return r.exitCode() != null && r.exitCode() == 2;
         } catch (RuntimeException e) {
             return false;

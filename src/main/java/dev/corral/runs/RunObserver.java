@@ -133,25 +133,25 @@ final class RunObserver {
     }
 
     /**
-     * Known when this process gave it; after a restart it is asked (the launcher leaves a mark once it
-     * reads its stdin). Started (0), or no clear answer: taken, never risk giving it twice (a run that did
-     * not start times out).
+     * Known when this process gave it and sees its output; after a restart, or once its attachment ended
+     * without the report, it is asked (the launcher leaves a mark once it reads its stdin, another once it
+     * has reported). Started (0), or no clear answer: taken, never risk giving it twice, and asked again.
      */
     private RunObservation.Input input(String id) {
-        if (pools.fed(id)) {
+        boolean fed = pools.fed(id);
+        if (fed && streams.watching(id)) {
             return RunObservation.Input.TAKEN;
         }
-        ExecResult started = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT);
-        if (started.exitCode() != null && started.exitCode() == 1) {
+        Long answer = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT).exitCode();
+        if (answer != null && answer == 2) {
+            return RunObservation.Input.REPORTED;
+        }
+        if (!fed && answer != null && answer == 1) {
             return RunObservation.Input.AWAITED;
         }
-        if (started.exitCode() != null && started.exitCode() == 2) {
-            return RunObservation.Input.REPORTED; // asked again if its collection fails: not marked fed
-        }
-        if (started.exitCode() != null && started.exitCode() == 0) {
-            return RunObservation.Input.STARTED; // nobody sees its report: asked again (not marked fed)
-        }
+        // Taken, or no clear answer (a probe the launcher's last kill caught): never given its run (again). No
+        // attachment sees its report, and its launcher does not exit after it: asked again.
         pools.markFed(id);
-        return RunObservation.Input.TAKEN;
+        return RunObservation.Input.STARTED;
     }
 }

@@ -22,8 +22,9 @@ public final class RunPlanner {
     private final boolean coldStarts;
 
     /** @param defaultTimeoutSeconds a Running run's deadline when its status records no timeout */
-    /** How often a warm run that took its input before a restart is asked whether it has reported. */
+    /** How often, at first, a warm run that nobody watches is asked whether it has reported. */
     static final Duration UNWATCHED_RECHECK = Duration.ofSeconds(2);
+    static final Duration UNWATCHED_RECHECK_MAX = Duration.ofSeconds(30);
 
     public RunPlanner(long defaultTimeoutSeconds) {
         this(defaultTimeoutSeconds, true);
@@ -160,9 +161,13 @@ public final class RunPlanner {
                 return new RunStep.GiveInput(((RunObservation.Setup.Ready) o.setup()).setup(), c.id());
             }
             if (o.input() == RunObservation.Input.STARTED) {
-                // No attachment sees its report after a restart, and its launcher does not exit after it: asked again.
+                // No attachment sees its report (a restart, a dropped one), and its launcher does not exit after it:
+                // asked again, less often the longer it has run (a quarter of its age, 2 to 30 s).
+                Duration age = Duration.between(started, o.now()).dividedBy(4);
+                Duration every = age.compareTo(UNWATCHED_RECHECK) < 0 ? UNWATCHED_RECHECK
+                        : age.compareTo(UNWATCHED_RECHECK_MAX) > 0 ? UNWATCHED_RECHECK_MAX : age;
                 Duration left = Duration.between(o.now(), deadline);
-                return new RunStep.Wait(left.compareTo(UNWATCHED_RECHECK) < 0 ? left : UNWATCHED_RECHECK);
+                return new RunStep.Wait(left.compareTo(every) < 0 ? left : every);
             }
         }
         return new RunStep.Wait(Duration.between(o.now(), deadline));
