@@ -50,11 +50,11 @@ public record RunObservation(boolean deleted, RunStatus status, boolean cancel, 
     public record Inspection(ContainerDetails details) {
     }
 
-    /** Whether a claimed warm container has its run's input (and whether its run reported already). */
     /**
-     * TAKEN: given by this process, which sees its report (or the container could not say: never risk giving it
-     * twice); STARTED: it took its input before a restart, and is asked again every few seconds whether it has
-     * reported; AWAITED: it waits for its input; REPORTED: its run reported, it waits to be removed.
+     * Whether a claimed warm container has its run's input. TAKEN: given by this process, which sees its output;
+     * STARTED: it took its input (or could not say: never risk giving it twice), and as nobody sees its report it
+     * is asked again every few seconds; AWAITED: it waits for its input; REPORTED: its run reported, and it waits
+     * to be removed.
      */
     public enum Input { TAKEN, STARTED, AWAITED, REPORTED }
 

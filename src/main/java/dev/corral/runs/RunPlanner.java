@@ -21,11 +21,11 @@ public final class RunPlanner {
     private final long defaultTimeoutSeconds;
     private final boolean coldStarts;
 
-    /** @param defaultTimeoutSeconds a Running run's deadline when its status records no timeout */
     /** How often, at first, a warm run that nobody watches is asked whether it has reported. */
     static final Duration UNWATCHED_RECHECK = Duration.ofSeconds(2);
     static final Duration UNWATCHED_RECHECK_MAX = Duration.ofSeconds(30);
 
+    /** @param defaultTimeoutSeconds a Running run's deadline when its status records no timeout */
     public RunPlanner(long defaultTimeoutSeconds) {
         this(defaultTimeoutSeconds, true);
     }

@@ -54,7 +54,7 @@ final class WarmHandOver {
 
     Result give(SpecObject run, RunStatusBuilder status, RunContainers.RunSetup setup, String id) {
         try {
-            // Attached until it exits: its output arrives as it is written, so collecting needs no engine call.
+            // Attached until its report: its output arrives as it is written, so collecting needs no engine call.
             CompletableFuture<StreamedOutput> output = runtime.attach(id, setup.payload(lingerSeconds(config)), config.outputCapBytes(),
                     GIVE_TIMEOUT, Launcher.OUTPUT_END);
             streams.put(id, output);
