@@ -132,8 +132,10 @@ class WarmPoolTest {
         String[] found = new String[1];
         await().atMost(Specs.CONVERGE).until(() -> {
             for (String id : warmIds("@python")) {
-                if (Docker.tryRun("exec", id, "sh", "-c", "[ ! -e /tmp/.corral-started ]").exit() == 0
-                        && Docker.run("top", id, "-o", "pid,comm").lines().anyMatch(l -> l.trim().endsWith(" python3"))) {
+                // tryRun: one on its way out may refuse either call.
+                Docker.Result top = Docker.tryRun("top", id, "-o", "pid,comm");
+                if (Docker.tryRun("exec", id, "sh", "-c", "[ ! -e /tmp/.corral-started ]").exit() == 0 && top.exit() == 0
+                        && top.output().lines().anyMatch(l -> l.trim().endsWith(" python3"))) {
                     found[0] = id;
                     return true;
                 }
