@@ -132,10 +132,10 @@ class WarmPoolTest {
         String[] found = new String[1];
         await().atMost(Specs.CONVERGE).until(() -> {
             for (String id : warmIds("@python")) {
-                // tryRun: one on its way out may refuse either call.
-                Docker.Result top = Docker.tryRun("top", id, "-o", "pid,comm");
-                if (Docker.tryRun("exec", id, "sh", "-c", "[ ! -e /tmp/.corral-started ]").exit() == 0 && top.exit() == 0
-                        && top.output().lines().anyMatch(l -> l.trim().endsWith(" python3"))) {
+                // Not taken yet, and a python3 process in it (read in its /proc: Podman's top refuses ps options).
+                // tryRun: one on its way out may refuse the call.
+                if (Docker.tryRun("exec", id, "sh", "-c",
+                        "[ ! -e /tmp/.corral-started ] && grep -qx python3 /proc/[0-9]*/comm").exit() == 0) {
                     found[0] = id;
                     return true;
                 }
