@@ -52,7 +52,7 @@ final class AttachedOutputs {
     /** Whether this process sees the output of {@code id}: attached, and not ended without the launcher's report. */
     boolean watching(String id) {
         CompletableFuture<StreamedOutput> f = streamed.get(id);
-        return f != null && !(f.isDone() && (f.isCompletedExceptionally() || f.isCancelled() || !reported(f.join())));
+        return f != null && (!f.isDone() || reported(id));
     }
 
     /** Whether the stream of {@code id} has ended with the launcher's report. */

@@ -55,6 +55,9 @@ public final class Launcher {
      */
     public static final List<String> STARTED_PROBE = List.of("sh", "-c",
             "[ -e /tmp/.corral-reported ] && exit 2; [ -e /tmp/.corral-started ]");
+    /** {@link #STARTED_PROBE}'s answers that say something: no payload taken yet; the run reported. */
+    public static final long PROBE_AWAITING = 1;
+    public static final long PROBE_REPORTED = 2;
 
     /** Per file and in total: environment strings are limited (128 KiB each on Linux). */
     static final int INLINE_FILE_MAX = 96 * 1024;
@@ -220,13 +223,7 @@ public final class Launcher {
     /**
      * What a warm container reads from stdin to become a run: a script that writes the run's
      * files (absolute paths) and exports its environment, every value single-quoted for sh.
-     */
-    public static byte[] payload(Map<String, byte[]> files, Map<String, String> env) {
-        return payload(files, env, 0);
-    }
-
-    /**
-     * As {@link #payload(Map, Map)}; with {@code lingerSeconds} above 0, the launcher does not exit once it has
+     * With {@code lingerSeconds} above 0, the launcher does not exit once it has
      * reported, but waits that long for Corral to remove its container: the engine's work for a container's exit
      * (its task deleted, its mounts and cgroup torn down) then comes with the removal, which waits while other
      * runs are in flight ({@link RemovalHold}), instead of during them. What the command left running is killed

@@ -112,7 +112,7 @@ public final class RunContainers {
             return new RunSetup(shape, r, files, runEnv, timeout, ttl);
         }
 
-        /** What a warm container is given on stdin to become this run ({@link Launcher#payload(Map, Map, long)}). */
+        /** What a warm container is given on stdin to become this run ({@link Launcher#payload}). */
         public byte[] payload(long lingerSeconds) {
             if (!runEnv.isEmpty() && prestarted(shape).isPresent()) {
                 // A language run has no environment of its own; a command already started could not see one.

@@ -161,7 +161,7 @@ final class RunExecutor {
                 // Caught by the launcher's last kill (the run had just ended): asked once more.
                 r = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT);
             }
-            return r.exitCode() != null && r.exitCode() == 2;
+            return r.exitCode() != null && r.exitCode() == Launcher.PROBE_REPORTED;
         } catch (RuntimeException e) {
             return false;
         }

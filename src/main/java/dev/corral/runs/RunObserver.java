@@ -143,10 +143,10 @@ final class RunObserver {
             return RunObservation.Input.TAKEN;
         }
         Long answer = runtime.exec(id, Launcher.STARTED_PROBE, PROBE_TIMEOUT).exitCode();
-        if (answer != null && answer == 2) {
+        if (answer != null && answer == Launcher.PROBE_REPORTED) {
             return RunObservation.Input.REPORTED;
         }
-        if (!fed && answer != null && answer == 1) {
+        if (!fed && answer != null && answer == Launcher.PROBE_AWAITING) {
             return RunObservation.Input.AWAITED;
         }
         // Taken, or no clear answer (a probe the launcher's last kill caught): never given its run (again). No

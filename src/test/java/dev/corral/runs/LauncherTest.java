@@ -32,7 +32,7 @@ class LauncherTest {
         files.put(tmp.resolve("a.txt").toString(), NASTY.getBytes(StandardCharsets.UTF_8));
         files.put(tmp.resolve("empty").toString(), new byte[0]);
         files.put(tmp.resolve("trailing").toString(), "x\n\n\n".getBytes(StandardCharsets.UTF_8));
-        byte[] payload = Launcher.payload(files, Map.of("CORRAL_PARAM_X", NASTY));
+        byte[] payload = Launcher.payload(files, Map.of("CORRAL_PARAM_X", NASTY), 0);
         // What the warm launcher does with its stdin (head may read past its lines from a pipe: nothing follows).
         String script = "read -r lines; payload=$(head -n \"$lines\"); eval \"$payload\"; "
                 + "printf '%s' \"$CORRAL_PARAM_X\" > " + tmp.resolve("env");
@@ -51,14 +51,14 @@ class LauncherTest {
     void aPayloadTellsTheLauncherHowLongToWaitToBeRemovedOnlyWhenAsked() {
         String lingering = new String(Launcher.payload(Map.of(), Map.of(), 30), StandardCharsets.UTF_8);
         assertEquals("2\n__c_linger=30\n" + Launcher.PAYLOAD_END + "\n", lingering);
-        assertFalse(new String(Launcher.payload(Map.of(), Map.of()), StandardCharsets.UTF_8).contains("__c_linger"));
+        assertFalse(new String(Launcher.payload(Map.of(), Map.of(), 0), StandardCharsets.UTF_8).contains("__c_linger"));
         assertTrue(Launcher.MAIN.contains("[ \"$__c_mode\" = run ] || : > /tmp/.corral-reported"),
                 "a warm launcher marks that it reported, for a restarted Corral's probe");
     }
 
     @Test
     void aPayloadCutShortIsRefusedByTheLauncher() throws Exception {
-        byte[] payload = Launcher.payload(Map.of(tmp.resolve("a").toString(), "x".getBytes()), Map.of());
+        byte[] payload = Launcher.payload(Map.of(tmp.resolve("a").toString(), "x".getBytes()), Map.of(), 0);
         String full = new String(payload, StandardCharsets.UTF_8);
         String cut = full.substring(0, full.lastIndexOf(Launcher.PAYLOAD_END));
         assertFalse(Launcher.MAIN.isEmpty());

@@ -107,13 +107,21 @@ class WarmRunRecoveryTest {
         return store.get(key).orElseThrow();
     }
 
-    @Test
-    void aContainerThatSaysItTookNoRunIsGivenItOnce() {
+    /** A Corral restarted on {@link #recordedRun}, whose engine answers the probe with {@code probe}, after its first pass. */
+    private RunReconciler restartedAndReconciled(Long probe) {
         ObservedState observed = new ObservedState();
         WarmPools pools = new WarmPools();
-        RunReconciler r = reconciler(engine(1L), observed, pools);
-        SpecObject run = recordedRun(observed, pools);
-        r.reconcile(key, run);
+        RunReconciler r = reconciler(engine(probe), observed, pools);
+        if (store.get(key).isPresent()) {
+            store.delete(key, null, ApplyOptions.API);
+        }
+        r.reconcile(key, recordedRun(observed, pools));
+        return r;
+    }
+
+    @Test
+    void aContainerThatSaysItTookNoRunIsGivenItOnce() {
+        RunReconciler r = restartedAndReconciled(1L);
         assertEquals(1, given.size(), "given its input");
         assertTrue(given.get(0).contains("echo recovered"), given.get(0));
         r.reconcile(key, store.get(key).orElseThrow());
@@ -125,14 +133,7 @@ class WarmRunRecoveryTest {
     void aContainerThatTookItsRunOrCannotSayIsNotGivenItAgain() {
         for (Long probe : new Long[]{0L, null, 126L}) { // 0: taken, asked again later; else: cannot say
             given.clear();
-            ObservedState observed = new ObservedState();
-            WarmPools pools = new WarmPools();
-            RunReconciler r = reconciler(engine(probe), observed, pools);
-            if (store.get(key).isPresent()) {
-                store.delete(key, null, ApplyOptions.API);
-            }
-            SpecObject run = recordedRun(observed, pools);
-            r.reconcile(key, run);
+            restartedAndReconciled(probe);
             assertEquals(List.of(), given, "probe answered " + probe);
             assertTrue(removed.isEmpty(), "the running run's container is left to it");
         }
@@ -140,11 +141,7 @@ class WarmRunRecoveryTest {
 
     @Test
     void aContainerWhoseRunReportedBeforeTheRestartIsCollectedFromItsLogThoughItWaitsToBeRemoved() {
-        ObservedState observed = new ObservedState();
-        WarmPools pools = new WarmPools();
-        RunReconciler r = reconciler(engine(2L), observed, pools);
-        SpecObject run = recordedRun(observed, pools);
-        r.reconcile(key, run); // asks (the probe answers 2), then collects from its log in the same pass
+        restartedAndReconciled(2L); // asks (the probe answers 2), then collects from its log in the same pass
         var status = store.get(key).orElseThrow().status();
         assertEquals(RunPhase.SUCCEEDED.json(), status.path("phase").asText(), status.toString());
         assertEquals("recovered\n", status.path("stdout").asText());
